@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One client connection, served on its own thread from accept to close:
+/// read head → (100-continue) → read body → handle → write → keep-alive or close.
+/// The thread owns the socket and is the only one to close it.
+final class HTTPConnection {
+    private let fd: Int32
+    private let peer: String
+    private let configuration: ServerConfiguration
+    private let handler: any HTTPHandler
+    private let drainEvent: Int32
+    private let isDraining: () -> Bool
+    private var parser: HTTPRequestParser
+    private let writer: ResponseWriter
+    private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+
+    init(fd: Int32, peer: String, configuration: ServerConfiguration, handler: any HTTPHandler, drainEvent: Int32,
+         isDraining: @escaping () -> Bool) {
+        self.fd = fd
+        self.peer = peer
+        self.configuration = configuration
+        self.handler = handler
+        self.drainEvent = drainEvent
+        self.isDraining = isDraining
+        self.parser = HTTPRequestParser(limits: configuration)
+        self.writer = ResponseWriter(fd: fd, writeTimeoutMilliseconds: configuration.writeTimeoutMilliseconds)
+    }
+
+    /// Serves requests until the client leaves, an error closes the connection, or the server drains;
+    /// `beforeClose` runs just before the socket is closed.
+    func run(beforeClose: () -> Void) {
+        while serveOne() {}
+        beforeClose()
+        Syscall.close(fd)
+    }
+
+    private enum ReadOutcome { case data, closed, timedOut, draining }
+
+    /// Serves one exchange; false when the connection must close.
+    private func serveOne() -> Bool {
+        var started: Int64 = 0
+        var head: HTTPRequestHead?
+        var body: [UInt8]?
+        var deadline: Int64 = 0
+        do {
+            while body == nil {
+                if let event = try parser.next() {
+                    switch event {
+                    case .head(let parsed):
+                        head = parsed
+                        if let early = try afterHead(parsed) {
+                            return respond(early, head: parsed, started: started, requestBytes: 0)
+                        }
+                    case .body(let bytes):
+                        body = bytes
+                    }
+                    continue
+                }
+                // Need more bytes: which timeout applies depends on where we are.
+                let phase = parser.phase
+                let now = Syscall.nowMilliseconds()
+                switch phase {
+                case .idle:
+                    if isDraining() { return false }
+                    deadline = now + Int64(configuration.idleTimeoutMilliseconds)
+                case .head:
+                    if started == 0 { started = now }
+                    deadline = started + Int64(configuration.headTimeoutMilliseconds)
+                case .body:
+                    deadline = now + Int64(configuration.bodyTimeoutMilliseconds)
+                }
+                switch try read(until: deadline, wakeOnDrain: phase == .idle) {
+                case .data:
+                    if started == 0 { started = Syscall.nowMilliseconds() }
+                case .closed, .draining:
+                    return false
+                case .timedOut:
+                    if phase == .idle { return false }
+                    _ = respond(handler.protocolError(status: 408, detail: "the request did not arrive in time"),
+                                head: head, started: started, requestBytes: 0, forceClose: true)
+                    return false
+                }
+            }
+        } catch let error as HTTPParseError {
+            _ = respond(handler.protocolError(status: error.status, detail: error.detail), head: head, started: started,
+                        requestBytes: 0, forceClose: true)
+            return false
+        } catch {
+            return false  // socket error: the client is gone
+        }
+        guard let head, let body else { return false }
+        let request = HTTPRequest(head: head, body: body, remoteAddress: peer)
+        let response = handler.handle(request)
+        return respond(response, head: head, started: started, requestBytes: body.count)
+    }
+
+    /// Checks a fresh head: an early answer (closing, since the body stays unread) or nil to go on.
+    private func afterHead(_ head: HTTPRequestHead) throws -> HTTPResponse? {
+        let expectations = head.headers.tokens("expect")
+        if !expectations.isEmpty && expectations != ["100-continue"] {
+            var response = handler.protocolError(status: 417, detail: "only Expect: 100-continue is supported")
+            response.closeConnection = true
+            return response
+        }
+        if var early = handler.preflight(head) {
+            if parser.expectsBody { early.closeConnection = true }
+            return early
+        }
+        // RFC 9110 §10.1.1: invite the body only when we will read it and the client is waiting.
+        if expectations == ["100-continue"] && head.version == .http11 && parser.expectsBody && !parser.hasBodyBytes {
+            try writer.writeContinue()
+        }
+        return nil
+    }
+
+    /// Writes a response; true when the connection stays open.
+    private func respond(_ response: HTTPResponse, head: HTTPRequestHead?, started: Int64, requestBytes: Int,
+                         forceClose: Bool = false) -> Bool {
+        let keepAlive = !forceClose && !response.closeConnection && !isDraining() && (head?.wantsKeepAlive ?? false)
+            && !(response.body.isStream && head?.version == .http10)
+        var delivered = true
+        do {
+            try writer.write(response, version: head?.version ?? .http11, keepAlive: keepAlive,
+                             headOnly: head?.method == "HEAD")
+        } catch {
+            delivered = false
+        }
+        let begin = started == 0 ? Syscall.nowMilliseconds() : started
+        handler.completed(
+            CompletedExchange(
+                head: head, status: response.status, requestBytes: requestBytes, responseBytes: writer.bodyBytes,
+                durationSeconds: Double(Syscall.nowMilliseconds() - begin) / 1_000, remoteAddress: peer,
+                delivered: delivered))
+        if !keepAlive && delivered { lingeringClose() }
+        return keepAlive && delivered
+    }
+
+    /// Reads what is available into the parser, waiting until `deadline` (monotonic ms).
+    private func read(until deadline: Int64, wakeOnDrain: Bool) throws -> ReadOutcome {
+        while true {
+            let result = try readBuffer.withUnsafeMutableBytes { raw in try Syscall.read(fd, raw) }
+            switch result {
+            case .bytes(let count):
+                readBuffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                return .data
+            case .endOfFile:
+                return .closed
+            case .wouldBlock:
+                let remaining = deadline - Syscall.nowMilliseconds()
+                if remaining <= 0 { return .timedOut }
+                var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+                if wakeOnDrain { fds.append(pollfd(fd: drainEvent, events: Int16(POLLIN), revents: 0)) }
+                _ = try Syscall.poll(&fds, milliseconds: Int32(min(remaining, Int64(Int32.max))))
+                if wakeOnDrain && fds[1].revents != 0 && fds[0].revents == 0 { return .draining }
+            }
+        }
+    }
+
+    /// Closes gracefully: stop sending, then drain what the client still sends for a moment, so the
+    /// kernel does not answer unread bytes with a reset that could destroy our response in flight.
+    private func lingeringClose() {
+        Syscall.shutdownWrite(fd)
+        let deadline = Syscall.nowMilliseconds() + 2_000
+        var discarded = 0
+        while discarded < 1 << 20 {
+            guard let outcome = try? readBuffer.withUnsafeMutableBytes({ raw in try Syscall.read(fd, raw) })
+            else { return }
+            switch outcome {
+            case .bytes(let count): discarded += count
+            case .endOfFile: return
+            case .wouldBlock:
+                let remaining = deadline - Syscall.nowMilliseconds()
+                if remaining <= 0 { return }
+                var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+                if (try? Syscall.poll(&fds, milliseconds: Int32(remaining))) ?? 0 == 0 { return }
+            }
+        }
+    }
+}
+
+extension HTTPResponse.Body {
+    var isStream: Bool {
+        if case .stream = self { return true }
+        return false
+    }
+}

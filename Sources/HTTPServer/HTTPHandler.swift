@@ -1,0 +1,30 @@
+/// The application behind the server. Called on the connection's own thread, which may block.
+package protocol HTTPHandler: Sendable {
+    /// Looks at a request head before its body is read: an answer here (404, 405, 401, 415, …) is sent
+    /// at once, without reading (or inviting with 100-continue) a body nobody will use.
+    func preflight(_ head: HTTPRequestHead) -> HTTPResponse?
+
+    /// Answers a complete request.
+    func handle(_ request: HTTPRequest) -> HTTPResponse
+
+    /// A response the server produced itself for a protocol error (400, 408, 413, 414, 431, 503, …).
+    func protocolError(status: Int, detail: String) -> HTTPResponse
+
+    /// Called once per exchange after the response was written (or the write failed), for access logs.
+    func completed(_ exchange: CompletedExchange)
+}
+
+/// What happened in one exchange, for logging and metrics.
+package struct CompletedExchange: Sendable {
+    /// The request head, nil when the request could not be parsed.
+    package var head: HTTPRequestHead?
+    package var status: Int
+    /// Body bytes received and sent (after de-chunking, before framing).
+    package var requestBytes: Int
+    package var responseBytes: Int
+    /// From the first byte of the request head to the last byte of the response.
+    package var durationSeconds: Double
+    package var remoteAddress: String
+    /// False when the client went away or timed out while the response was written.
+    package var delivered: Bool
+}

@@ -1,0 +1,161 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The HTTP/1.1 server: a listener thread that accepts, and one thread per connection (bounded by
+/// `maxConnections`) that parses, calls the handler and writes. Blocking in a handler (a group commit
+/// wait, a streamed query) only ever holds that connection's own thread.
+///
+/// Lifecycle: `start()` → running → `drain()` (listener closed, idle connections closed, in-flight
+/// requests finish, bounded in time) → stopped.
+package final class HTTPServer: Sendable {
+    private let configuration: ServerConfiguration
+    private let handler: any HTTPHandler
+    private let state = Mutex(State())
+    /// Read end of the drain event: readable once draining began (every idle connection polls it).
+    private let drainEvent: Int32
+    private let drainSignal: Int32
+    private let acceptorFinished = DispatchSemaphore(value: 0)
+
+    private struct State {
+        var listener: Int32 = -1
+        var port: UInt16 = 0
+        var draining = false
+        /// Sockets of open connections, so a drain that runs out of time can cut them off.
+        var connections: Set<Int32> = []
+        var accepted = 0
+        var rejected = 0
+    }
+
+    package init(configuration: ServerConfiguration, handler: any HTTPHandler) throws(SocketError) {
+        self.configuration = configuration
+        self.handler = handler
+        (self.drainEvent, self.drainSignal) = try Syscall.makeEvent()
+        Syscall.ignoreSIGPIPE()
+    }
+
+    /// Binds and starts accepting; returns the port (useful with port 0).
+    @discardableResult
+    package func start() throws(SocketError) -> UInt16 {
+        let (fd, port) = try Syscall.listen(host: configuration.host, port: configuration.port, backlog: 1_024)
+        state.withLock {
+            $0.listener = fd
+            $0.port = port
+        }
+        let thread = Thread { [self] in
+            acceptLoop(listener: fd)
+            acceptorFinished.signal()
+        }
+        thread.name = "ordersync-accept"
+        thread.start()
+        return port
+    }
+
+    /// The bound port.
+    package var port: UInt16 { state.withLock { $0.port } }
+
+    /// Open connections right now.
+    package var openConnections: Int { state.withLock { $0.connections.count } }
+
+    /// True once `drain()` began.
+    package var isDraining: Bool { state.withLock { $0.draining } }
+
+    /// Stops accepting, lets in-flight requests finish within the drain timeout, then cuts off what is left.
+    /// Returns true when every connection ended on its own.
+    @discardableResult
+    package func drain() -> Bool {
+        let alreadyDraining = state.withLock { state in
+            defer { state.draining = true }
+            return state.draining
+        }
+        if !alreadyDraining { Syscall.signal(event: drainSignal) }
+        acceptorFinished.wait()
+        acceptorFinished.signal()  // let a second caller through too
+        let deadline = Syscall.nowMilliseconds() + Int64(configuration.drainTimeoutMilliseconds)
+        while Syscall.nowMilliseconds() < deadline {
+            if openConnections == 0 { return true }
+            usleep(5_000)
+        }
+        state.withLock { state in
+            for fd in state.connections { Syscall.shutdownBoth(fd) }
+        }
+        return false
+    }
+
+    // MARK: - Accepting
+
+    private func acceptLoop(listener: Int32) {
+        defer { Syscall.close(listener) }
+        while true {
+            var fds = [
+                pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: drainEvent, events: Int16(POLLIN), revents: 0),
+            ]
+            guard (try? Syscall.poll(&fds, milliseconds: -1)) != nil else {
+                usleep(10_000)
+                continue
+            }
+            if fds[1].revents != 0 { return }
+            while let (fd, peer) = acceptOne(listener) {
+                admit(fd: fd, peer: peer)
+            }
+        }
+    }
+
+    private func acceptOne(_ listener: Int32) -> (Int32, String)? {
+        do {
+            return try Syscall.accept(listener)
+        } catch {
+            // EMFILE/ENFILE/ENOBUFS: out of descriptors or memory. Back off instead of spinning.
+            usleep(10_000)
+            return nil
+        }
+    }
+
+    private func admit(fd: Int32, peer: String) {
+        let configuration = configuration
+        let admitted = state.withLock { state in
+            guard state.connections.count < configuration.maxConnections else {
+                state.rejected += 1
+                return false
+            }
+            state.connections.insert(fd)
+            state.accepted += 1
+            return true
+        }
+        guard admitted else {
+            refuse(fd: fd)
+            return
+        }
+        Syscall.setNoDelay(fd)
+        let handler = handler
+        let drainEvent = drainEvent
+        let thread = Thread { [self] in
+            let connection = HTTPConnection(
+                fd: fd, peer: peer, configuration: configuration, handler: handler, drainEvent: drainEvent,
+                isDraining: { [self] in isDraining })
+            // Forget the fd before the connection closes it, so a drain can never shut down a reused number.
+            connection.run { state.withLock { _ = $0.connections.remove(fd) } }
+        }
+        thread.stackSize = configuration.threadStackBytes
+        thread.name = "ordersync-conn"
+        thread.start()
+    }
+
+    /// Over the connection cap: a clean 503 problem document, never a reset (SPEC §3).
+    private func refuse(fd: Int32) {
+        let response = handler.protocolError(status: 503, detail: "too many open connections; retry shortly")
+        let writer = ResponseWriter(fd: fd, writeTimeoutMilliseconds: 1_000)
+        // Read what the client already sent, so closing does not reset the connection under our answer.
+        var scratch = [UInt8](repeating: 0, count: 16 * 1024)
+        _ = try? scratch.withUnsafeMutableBytes { raw in try Syscall.read(fd, raw) }
+        try? writer.write(response, version: .http11, keepAlive: false, headOnly: false)
+        Syscall.shutdownWrite(fd)
+        usleep(1_000)
+        _ = try? scratch.withUnsafeMutableBytes { raw in try Syscall.read(fd, raw) }
+        Syscall.close(fd)
+    }
+}

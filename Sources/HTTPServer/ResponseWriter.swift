@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes responses to one socket: the head, then the body framed by Content-Length, chunked coding,
+/// or (for HTTP/1.0 streams) the connection's close. Blocks with a timeout when the socket is full.
+final class ResponseWriter: BodySink {
+    private let fd: Int32
+    private let writeTimeoutMilliseconds: Int
+    private var pending: [UInt8] = []
+    private var chunked = false
+    /// Body bytes written (before framing).
+    private(set) var bodyBytes = 0
+    /// Buffered bytes beyond this are sent as one chunk.
+    private static let flushThreshold = 64 * 1024
+
+    init(fd: Int32, writeTimeoutMilliseconds: Int) {
+        self.fd = fd
+        self.writeTimeoutMilliseconds = writeTimeoutMilliseconds
+        pending.reserveCapacity(4 * 1024)
+    }
+
+    /// Sends `100 Continue` (RFC 9110 §10.1.1).
+    func writeContinue() throws {
+        pending.append(contentsOf: Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+        try flush()
+    }
+
+    /// Writes a whole response. `headOnly` for HEAD requests: headers as for GET, no body.
+    func write(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) throws {
+        bodyBytes = 0
+        var headers = response.headers
+        headers.remove("content-length")
+        headers.remove("transfer-encoding")
+        headers.remove("connection")
+        headers.set("Date", HTTPDate.now())
+        if !keepAlive {
+            headers.set("Connection", "close")
+        } else if version == .http10 {
+            headers.set("Connection", "keep-alive")
+        }
+        let noBody = response.status == 204 || response.status == 304 || response.status < 200
+        switch response.body {
+        case .bytes(let bytes):
+            if !noBody { headers.set("Content-Length", String(bytes.count)) }
+            writeHead(response.status, headers)
+            if !headOnly && !noBody {
+                try appendBody(bytes)
+            }
+            try flush()
+        case .stream(let produce):
+            // HTTP/1.0 has no chunked coding: the body then ends when the connection closes.
+            chunked = version == .http11
+            if chunked { headers.set("Transfer-Encoding", "chunked") }
+            writeHead(response.status, headers)
+            if headOnly || noBody {
+                chunked = false
+                try flush()
+                return
+            }
+            try produce(self)
+            if chunked {
+                try flushChunk()
+                pending.append(contentsOf: [0x30, 0x0D, 0x0A, 0x0D, 0x0A])  // last-chunk CRLF
+                chunked = false
+            }
+            try flush()
+        }
+    }
+
+    // BodySink, used by streamed bodies.
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !bytes.isEmpty else { return }
+        bodyBytes += bytes.count
+        if chunked {
+            chunkBuffer.append(contentsOf: bytes)
+            if chunkBuffer.count >= Self.flushThreshold { try flushChunk() }
+        } else {
+            pending.append(contentsOf: bytes)
+            if pending.count >= Self.flushThreshold { try flush() }
+        }
+    }
+
+    private var chunkBuffer: [UInt8] = []
+
+    private func flushChunk() throws {
+        guard !chunkBuffer.isEmpty else { return }
+        pending.append(contentsOf: Array(String(chunkBuffer.count, radix: 16).utf8))
+        pending.append(contentsOf: [0x0D, 0x0A])
+        pending.append(contentsOf: chunkBuffer)
+        pending.append(contentsOf: [0x0D, 0x0A])
+        chunkBuffer.removeAll(keepingCapacity: true)
+        try flush()
+    }
+
+    private func appendBody(_ bytes: [UInt8]) throws {
+        bodyBytes += bytes.count
+        if pending.count + bytes.count <= Self.flushThreshold {
+            pending.append(contentsOf: bytes)
+            return
+        }
+        // Large bodies are written from their own storage instead of being copied behind the head.
+        try flush()
+        try bytes.withUnsafeBytes { raw in try send(raw) }
+    }
+
+    private func writeHead(_ status: Int, _ headers: HTTPHeaders) {
+        pending.append(contentsOf: Array("HTTP/1.1 \(status) \(HTTPStatus.reason(status))\r\n".utf8))
+        for (name, value) in headers {
+            pending.append(contentsOf: Array(HTTPDate.canonicalName(name).utf8))
+            pending.append(contentsOf: [0x3A, 0x20])
+            // Header values come from our own code, but a CR or LF must never split a response.
+            pending.append(contentsOf: value.utf8.filter { $0 != 0x0D && $0 != 0x0A })
+            pending.append(contentsOf: [0x0D, 0x0A])
+        }
+        pending.append(contentsOf: [0x0D, 0x0A])
+    }
+
+    /// Sends everything buffered.
+    func flush() throws {
+        guard !pending.isEmpty else { return }
+        try pending.withUnsafeBytes { raw in try send(raw) }
+        pending.removeAll(keepingCapacity: pending.capacity <= 256 * 1024)
+    }
+
+    private func send(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            switch try Syscall.write(fd, UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
+            case .bytes(let n): offset += n
+            case .endOfFile: throw SocketError(call: "send", code: EPIPE)
+            case .wouldBlock:
+                var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)]
+                if try Syscall.poll(&fds, milliseconds: Int32(writeTimeoutMilliseconds)) == 0 {
+                    throw SocketError(call: "send (client took nothing for \(writeTimeoutMilliseconds) ms)", code: ETIMEDOUT)
+                }
+            }
+        }
+    }
+}

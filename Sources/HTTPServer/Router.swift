@@ -1,0 +1,103 @@
+/// Maps method and path to a route's value (typically an endpoint enum). Patterns are literal segments
+/// and `{name}` parameters, e.g. `/orders/{order_id}`; parameters are percent-decoded. HEAD is served
+/// by the GET route.
+package struct Router<Handler: Sendable>: Sendable {
+    /// The outcome of matching a request.
+    package enum Match {
+        /// A route: its handler, its pattern (a bounded label for metrics) and the path parameters.
+        case found(Handler, pattern: String, parameters: [String: String])
+        /// The path exists but not for this method: the methods that do (for `Allow`).
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    private enum Segment: Equatable, Sendable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    private struct Route: Sendable {
+        let method: String
+        let pattern: String
+        let segments: [Segment]
+        let handler: Handler
+    }
+
+    private var routes: [Route] = []
+
+    package init() {}
+
+    /// Adds a route; `pattern` must start with `/`.
+    package mutating func add(_ method: String, _ pattern: String, _ handler: Handler) {
+        let segments = Router.split(pattern).map { part -> Segment in
+            part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
+        }
+        routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler))
+    }
+
+    /// Finds the route for `method` and `path` (the path without query).
+    package func match(method: String, path: Substring) -> Match {
+        let parts = Router.split(path)
+        var allowed: [String] = []
+        for route in routes {
+            guard let parameters = Router.bind(route.segments, to: parts) else { continue }
+            if route.method == method || (method == "HEAD" && route.method == "GET") {
+                return .found(route.handler, pattern: route.pattern, parameters: parameters)
+            }
+            allowed.append(route.method)
+            if route.method == "GET" { allowed.append("HEAD") }
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+    }
+
+    private static func bind(_ segments: [Segment], to parts: [Substring]) -> [String: String]? {
+        guard segments.count == parts.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (segment, part) in zip(segments, parts) {
+            switch segment {
+            case .literal(let text):
+                guard part == text else { return nil }
+            case .parameter(let name):
+                guard let value = PercentDecoding.decode(part), !value.isEmpty else { return nil }
+                parameters[name] = value
+            }
+        }
+        return parameters
+    }
+
+    /// `/a/b` → ["a", "b"]; `/` → [].
+    private static func split<S: StringProtocol>(_ path: S) -> [Substring] {
+        let text = Substring(path)
+        if text == "/" { return [] }
+        return Array(text.split(separator: "/", omittingEmptySubsequences: false).dropFirst())
+    }
+}
+
+/// Percent-decoding of URL parts (RFC 3986 §2.1); nil for malformed escapes or invalid UTF-8.
+package enum PercentDecoding {
+    package static func decode<S: StringProtocol>(_ text: S, plusIsSpace: Bool = false) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let high = iterator.next().flatMap(hex), let low = iterator.next().flatMap(hex) else { return nil }
+                bytes.append(high << 4 | low)
+            } else if plusIsSpace && byte == UInt8(ascii: "+") {
+                bytes.append(0x20)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+}

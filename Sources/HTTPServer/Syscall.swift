@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Every system call of the server goes through here: EINTR is retried, EAGAIN becomes `.wouldBlock`,
+/// and errno is captured at once (before anything else can overwrite it).
+package enum Syscall {
+    /// The outcome of a read or write that may not block.
+    enum IOResult: Equatable {
+        case bytes(Int)
+        case wouldBlock
+        case endOfFile
+    }
+
+    /// Reads into `buffer`; `.endOfFile` when the peer closed its side.
+    static func read(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> IOResult {
+        while true {
+            let n = recv(fd, buffer.baseAddress, buffer.count, 0)
+            if n > 0 { return .bytes(n) }
+            if n == 0 { return .endOfFile }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK { return .wouldBlock }
+            throw SocketError(call: "recv", code: code)
+        }
+    }
+
+    /// Writes what the socket takes now; `MSG_NOSIGNAL` turns a closed peer into EPIPE instead of SIGPIPE.
+    static func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) throws(SocketError) -> IOResult {
+        while true {
+            let n = send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
+            if n >= 0 { return .bytes(n) }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK { return .wouldBlock }
+            throw SocketError(call: "send", code: code)
+        }
+    }
+
+    /// Waits until one of `fds` is ready or `milliseconds` pass (-1: forever); returns the revents.
+    static func poll(_ fds: inout [pollfd], milliseconds: Int32) throws(SocketError) -> Int32 {
+        while true {
+            let n = fds.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), milliseconds) }
+            if n >= 0 { return n }
+            let code = errno
+            if code == EINTR { continue }
+            throw SocketError(call: "poll", code: code)
+        }
+    }
+
+    /// Accepts one connection as a non-blocking, close-on-exec socket; nil when none is pending.
+    static func accept(_ listener: Int32) throws(SocketError) -> (fd: Int32, peer: String)? {
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        while true {
+            let fd = withUnsafeMutablePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.accept(listener, $0, &length) }
+            }
+            if fd >= 0 {
+                // accept4 does not import into Swift: set non-blocking and close-on-exec by hand.
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+                return (fd, describe(address))
+            }
+            let code = errno
+            switch code {
+            case EINTR: continue
+            // ECONNABORTED and friends: that client is gone; the listener is fine.
+            case EAGAIN, EWOULDBLOCK, ECONNABORTED, EPROTO, EPERM: return nil
+            default: throw SocketError(call: "accept4", code: code)
+            }
+        }
+    }
+
+    /// Creates a listening TCP socket bound to `host:port` (port 0 picks a free port).
+    static func listen(host: String, port: UInt16, backlog: Int32) throws(SocketError) -> (fd: Int32, port: UInt16) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SocketError(call: "socket", code: errno) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+            close(fd)
+            throw SocketError(call: "inet_pton(\(host))", code: EINVAL)
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            let code = errno
+            close(fd)
+            throw SocketError(call: "bind", code: code)
+        }
+        guard Glibc.listen(fd, backlog) == 0 else {
+            let code = errno
+            close(fd)
+            throw SocketError(call: "listen", code: code)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return (fd, UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Small writes go out at once: responses are written whole, so Nagle's delay only adds latency.
+    static func setNoDelay(_ fd: Int32) {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// A pipe whose read end becomes (and stays) readable once signalled: wakes every poller at once.
+    /// Returns (read end, write end).
+    static func makeEvent() throws(SocketError) -> (Int32, Int32) {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw SocketError(call: "pipe", code: errno) }
+        for fd in ends {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        return (ends[0], ends[1])
+    }
+
+    /// Makes the event's read end readable; nobody ever reads it, so it stays that way.
+    static func signal(event writeEnd: Int32) {
+        var one: UInt8 = 1
+        _ = Glibc.write(writeEnd, &one, 1)
+    }
+
+    static func shutdownBoth(_ fd: Int32) { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+    static func shutdownWrite(_ fd: Int32) { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
+    static func close(_ fd: Int32) { _ = Glibc.close(fd) }
+
+    /// Ignores SIGPIPE process-wide: a peer that vanishes must never kill the server.
+    package static func ignoreSIGPIPE() { _ = Glibc.signal(SIGPIPE, SIG_IGN) }
+
+    static func describe(errno code: Int32) -> String { String(cString: strerror(code)) }
+
+    /// Monotonic milliseconds, for deadlines.
+    static func nowMilliseconds() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Int64(time.tv_sec) * 1_000 + Int64(time.tv_nsec) / 1_000_000
+    }
+
+    private static func cString(_ text: [CChar]) -> String {
+        String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private static func describe(_ address: sockaddr_storage) -> String {
+        var address = address
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        switch Int32(address.ss_family) {
+        case AF_INET:
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
+                    var addr = pointer.pointee.sin_addr
+                    inet_ntop(AF_INET, &addr, &text, socklen_t(text.count))
+                    return cString(text)
+                }
+            }
+        case AF_INET6:
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                    var addr = pointer.pointee.sin6_addr
+                    inet_ntop(AF_INET6, &addr, &text, socklen_t(text.count))
+                    return cString(text)
+                }
+            }
+        default:
+            return "unknown"
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/// Settings of the API layer (SPEC §3), each with its default.
+package struct APIConfiguration: Sendable {
+    /// When set, every endpoint but the health probes requires `Authorization: Bearer <token>`.
+    package var authToken: String?
+    /// Largest request body after gzip decompression: beyond it, 413.
+    package var maxBodyBytes = 32 * 1024 * 1024
+    /// Largest page of `GET /?limit=`: a page is assembled in memory to know whether a next one exists.
+    package var maxPageSize = 10_000
+    /// Rows read per read transaction while streaming `GET /`: bounds memory and how long a reader
+    /// holds a snapshot (long snapshots keep the WAL from being checkpointed).
+    package var streamChunkRows = 1_000
+    /// Responses smaller than this are not worth compressing.
+    package var gzipMinimumBytes = 1_024
+
+    package init() {}
+}

@@ -1,0 +1,45 @@
+import Gzip
+import HTTPServer
+
+/// Compresses response bodies with gzip when the client accepts it (RFC 9110 §8.4).
+enum GzipResponse {
+    static func compress(_ response: HTTPResponse, for head: HTTPRequestHead, minimumBytes: Int) -> HTTPResponse {
+        guard ContentNegotiation.acceptsGzip(head), response.headers["content-encoding"] == nil,
+            ContentNegotiation.isCompressible(response.headers["content-type"])
+        else { return response }
+        var compressed = response
+        switch response.body {
+        case .bytes(let bytes):
+            guard bytes.count >= minimumBytes, let gzipped = try? Deflater.gzip(bytes) else { return response }
+            compressed.body = .bytes(gzipped)
+        case .stream(let produce):
+            compressed.body = .stream { sink in
+                let gzip = try GzipSink(wrapping: sink)
+                try produce(gzip)
+                try gzip.finish()
+            }
+        }
+        compressed.headers.set("Content-Encoding", "gzip")
+        compressed.headers.set("Vary", "Accept-Encoding")
+        return compressed
+    }
+}
+
+/// A body sink that gzips what it is given into another sink.
+final class GzipSink: BodySink {
+    private let target: BodySink
+    private let deflater: Deflater
+
+    init(wrapping target: BodySink) throws {
+        self.target = target
+        self.deflater = try Deflater()
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try deflater.compress(bytes) { try target.write($0) }
+    }
+
+    func finish() throws {
+        try deflater.finish { try target.write($0) }
+    }
+}

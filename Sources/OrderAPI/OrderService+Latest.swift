@@ -1,0 +1,126 @@
+import HTTPServer
+import OrderCore
+import OrderStore
+import SQLite
+
+/// `GET /`: the latest version of every order, streamed in order_id order (SPEC §3).
+extension OrderService {
+    static let latestParameters: Set<String> = ["status", "since", "limit", "after"]
+
+    func latest(_ request: HTTPRequest) -> HTTPResponse {
+        guard let query = QueryParameters(request.head.query) else {
+            return Problem(status: 400, detail: "the query string is not valid percent-encoded UTF-8").response
+        }
+        if let unknown = query.names.first(where: { !OrderService.latestParameters.contains($0) }) {
+            return Problem(status: 400, detail: "unknown query parameter \"\(unknown.prefix(64))\"; use status, since, limit or after").response
+        }
+        if let repeated = query.duplicates.first {
+            return Problem(status: 400, detail: "query parameter \"\(repeated)\" is given more than once").response
+        }
+        var filter = OrderQueries.LatestFilter()
+        filter.after = query["after"]
+        filter.status = query["status"]
+        if let since = query["since"] {
+            guard let time = Timestamp(rfc3339: since) else {
+                return Problem(status: 400, detail: "since must be an RFC 3339 date-time with offset or a YYYY-MM-DD date").response
+            }
+            filter.ingestedSince = time.millisecondsText
+        }
+        guard let limitText = query["limit"] else { return streamAll(filter) }
+        guard let limit = Int(limitText), (1...configuration.maxPageSize).contains(limit) else {
+            return Problem(status: 400, detail: "limit must be an integer from 1 to \(configuration.maxPageSize)").response
+        }
+        return page(filter, limit: limit, query: query)
+    }
+
+    /// One page, assembled in memory (bounded by `maxPageSize`) so the `Link` header can say whether
+    /// another page follows: one row more than asked for is read to find out.
+    private func page(_ filter: OrderQueries.LatestFilter, limit: Int, query: QueryParameters) -> HTTPResponse {
+        var writer = JSONWriter(capacity: 64 * 1024)
+        var lastID: String?
+        var count = 0
+        do {
+            writer.raw("[")
+            try store.readers.withReader { connection in
+                _ = try OrderQueries.latest(connection, filter: filter, limit: limit + 1) { statement in
+                    count += 1
+                    guard count <= limit else { return }
+                    if count > 1 { writer.raw(",") }
+                    writer.raw("\n")
+                    OrderService.writeLatestRow(statement, into: &writer)
+                    if count == limit { lastID = statement.string(0) }
+                }
+            }
+            writer.raw(count > 0 ? "\n]\n" : "]\n")
+        } catch {
+            return storeFailure(StoreError.from(error))
+        }
+        var response = HTTPResponse(status: 200, contentType: "application/json", body: writer.bytes)
+        if count > limit, let lastID {
+            var parts = ["limit=\(limit)", "after=\(PercentEncoding.encode(lastID))"]
+            if let status = query["status"] { parts.append("status=\(PercentEncoding.encode(status))") }
+            if let since = query["since"] { parts.append("since=\(PercentEncoding.encode(since))") }
+            response.headers.add("Link", "</?\(parts.joined(separator: "&"))>; rel=\"next\"")
+        }
+        return response
+    }
+
+    /// Every matching order, streamed: each chunk of rows is read in its own short read transaction and
+    /// then written, so memory stays constant and no snapshot is held while the client reads slowly.
+    private func streamAll(_ filter: OrderQueries.LatestFilter) -> HTTPResponse {
+        let readers = store.readers
+        let chunkRows = configuration.streamChunkRows
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/json")
+        return HTTPResponse(
+            status: 200, headers: headers,
+            body: .stream { sink in
+                var filter = filter
+                var first = true
+                var writer = JSONWriter(capacity: 512 * 1024)
+                writer.raw("[")
+                while true {
+                    var rows = 0
+                    try readers.withReader { connection in
+                        rows = try OrderQueries.latest(connection, filter: filter, limit: chunkRows) { statement in
+                            if !first { writer.raw(",") }
+                            first = false
+                            writer.raw("\n")
+                            OrderService.writeLatestRow(statement, into: &writer)
+                            filter.after = statement.string(0)
+                        }
+                    }
+                    if rows < chunkRows { break }
+                    try sink.write(writer.bytes)
+                    writer.bytes.removeAll(keepingCapacity: true)
+                }
+                writer.raw(first ? "]\n" : "\n]\n")
+                try sink.write(writer.bytes)
+            })
+    }
+
+    /// One `latest_order_v` row as JSON, straight from SQLite's text (no intermediate strings).
+    static func writeLatestRow(_ statement: Statement, into writer: inout JSONWriter) {
+        writer.raw("{\"order_id\":")
+        field(statement, 0, &writer)
+        writer.raw(",\"order_date\":")
+        field(statement, 1, &writer)
+        writer.raw(",\"order_status\":")
+        field(statement, 2, &writer)
+        writer.raw(",\"order_details\":")
+        field(statement, 3, &writer)
+        writer.raw(",\"updated_at\":")
+        field(statement, 4, &writer)
+        writer.raw(",\"ingested_at\":")
+        field(statement, 5, &writer)
+        writer.raw(",\"versions\":")
+        writer.integer(statement.int64(6))
+        writer.raw("}")
+    }
+
+    private static func field(_ statement: Statement, _ column: Int32, _ writer: inout JSONWriter) {
+        statement.withText(column) { text in
+            if let text { writer.string(text) } else { writer.raw("null") }
+        }
+    }
+}

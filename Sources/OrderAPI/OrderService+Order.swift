@@ -1,0 +1,56 @@
+import HTTPServer
+import OrderCore
+import OrderStore
+
+/// `GET /orders/{order_id}`: one order's latest version and its whole history.
+extension OrderService {
+    func order(_ request: HTTPRequest) -> HTTPResponse {
+        guard let orderID = request.parameters["order_id"] else {
+            return Problem(status: 404, detail: "no such order").response
+        }
+        let found: (versions: [OrderQueries.Version], latestSeq: Int64?)
+        do {
+            found = try store.readers.withReader { try OrderQueries.history($0, orderID: orderID) }
+        } catch {
+            return storeFailure(StoreError.from(error))
+        }
+        guard let latestSeq = found.latestSeq, let latest = found.versions.first(where: { $0.seq == latestSeq }) else {
+            return Problem(status: 404, detail: "no order with this order_id").response
+        }
+        var writer = JSONWriter(capacity: 1_024)
+        writer.raw("{\"order_id\":")
+        writer.string(orderID)
+        writer.raw(",\"versions\":")
+        writer.integer(Int64(found.versions.count))
+        writer.raw(",\"latest\":")
+        write(latest, into: &writer)
+        writer.raw(",\"history\":[")
+        for (position, version) in found.versions.enumerated() {
+            if position > 0 { writer.raw(",") }
+            write(version, into: &writer)
+        }
+        writer.raw("]}")
+        return HTTPResponse(status: 200, contentType: "application/json", body: writer.bytes)
+    }
+
+    private func write(_ version: OrderQueries.Version, into writer: inout JSONWriter) {
+        writer.raw("{\"seq\":")
+        writer.integer(version.seq)
+        writer.raw(",\"order_date\":")
+        writer.string(version.orderDate)
+        writer.raw(",\"order_status\":")
+        writer.string(version.status)
+        writer.raw(",\"order_details\":")
+        writer.optionalString(version.details)
+        writer.raw(",\"updated_at\":")
+        writer.optionalString(version.updatedAt)
+        writer.raw(",\"ingested_at\":")
+        writer.string(version.ingestedAt)
+        writer.raw(",\"source\":")
+        writer.string(version.source)
+        // The payload is canonical JSON we wrote ourselves; it is embedded as a value, not a string.
+        writer.raw(",\"payload\":")
+        writer.raw(version.payload)
+        writer.raw("}")
+    }
+}

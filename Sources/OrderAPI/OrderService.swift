@@ -1,0 +1,148 @@
+package import HTTPServer
+package import Logging
+package import OrderStore
+import Synchronization
+
+/// The ordersync API behind our HTTP server: routing, auth, content rules, gzip and access logs.
+/// Handlers of each resource live in their own files (`OrderService+Ingest`, `+Latest`, …).
+package final class OrderService: HTTPHandler {
+    let store: OrderStore
+    let configuration: APIConfiguration
+    let logger: Logger
+    let counters = RequestCounters()
+    private let authorization: Authorization?
+    private let draining = Atomic<Bool>(false)
+    /// Set once the server exists, for the open-connection gauge.
+    private let server = Mutex<HTTPServer?>(nil)
+    private let router: Router<Endpoint>
+
+    /// Every resource of the API.
+    enum Endpoint: Sendable {
+        case ingest, latest, order, health, readiness, metrics
+    }
+
+    /// Endpoints that never require the bearer token (probes must work for the platform).
+    private static let openPaths: Set<String> = ["/healthz", "/readyz"]
+
+    package init(store: OrderStore, configuration: APIConfiguration, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.authorization = configuration.authToken.map(Authorization.init(token:))
+        var router = Router<Endpoint>()
+        router.add("POST", "/", .ingest)
+        router.add("GET", "/", .latest)
+        router.add("GET", "/orders/{order_id}", .order)
+        router.add("GET", "/healthz", .health)
+        router.add("GET", "/readyz", .readiness)
+        router.add("GET", "/metrics", .metrics)
+        self.router = router
+    }
+
+    /// Tells the service which server carries it (for connection counts in /metrics).
+    package func attach(_ server: HTTPServer) {
+        self.server.withLock { $0 = server }
+    }
+
+    /// From now on `/readyz` answers 503, so the platform stops routing new traffic here.
+    package func beginDraining() {
+        draining.store(true, ordering: .relaxed)
+    }
+
+    package var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+    var openConnections: Int { server.withLock { $0?.openConnections ?? 0 } }
+
+    // MARK: - HTTPHandler
+
+    package func preflight(_ head: HTTPRequestHead) -> HTTPResponse? {
+        switch router.match(method: head.method, path: head.path) {
+        case .notFound:
+            return Problem(status: 404, detail: "no resource at this path").response
+        case .methodNotAllowed(let allowed):
+            var problem = Problem(status: 405, detail: "\(head.method) is not allowed here")
+            problem.headers = [("Allow", allowed.joined(separator: ", "))]
+            return problem.response
+        case .found(_, let pattern, _):
+            if let authorization, !OrderService.openPaths.contains(pattern),
+                !authorization.allows(head.headers["authorization"])
+            {
+                var problem = Problem(status: 401, detail: "a valid bearer token is required")
+                problem.headers = [("WWW-Authenticate", "Bearer")]
+                return problem.response
+            }
+            if head.method == "POST" && pattern == "/" { return ingestPreflight(head) }
+            return nil
+        }
+    }
+
+    package func handle(_ request: HTTPRequest) -> HTTPResponse {
+        guard case .found(let endpoint, _, let parameters) = router.match(method: request.method, path: request.head.path) else {
+            return preflight(request.head) ?? Problem(status: 404, detail: "no resource at this path").response
+        }
+        var request = request
+        request.parameters = parameters
+        let response: HTTPResponse
+        switch endpoint {
+        case .ingest: response = ingest(request)
+        case .latest: response = latest(request)
+        case .order: response = order(request)
+        case .health: response = OrderService.json(200, "{\"status\":\"ok\"}")
+        case .readiness: response = readiness()
+        case .metrics: response = metrics()
+        }
+        return GzipResponse.compress(response, for: request.head, minimumBytes: configuration.gzipMinimumBytes)
+    }
+
+    package func protocolError(status: Int, detail: String) -> HTTPResponse {
+        var problem = Problem(status: status, detail: detail)
+        if status == 503 { problem.headers = [("Retry-After", "1")] }
+        return problem.response
+    }
+
+    package func completed(_ exchange: CompletedExchange) {
+        let route = exchange.head.flatMap { head -> String? in
+            if case .found(_, let pattern, _) = router.match(method: head.method, path: head.path) { return pattern }
+            return nil
+        }
+        counters.record(status: exchange.status)
+        guard logger.logLevel <= .info else { return }
+        // The path without its query: query values may carry customer data. Never the body.
+        logger.info(
+            "request",
+            metadata: [
+                "method": .string(exchange.head?.method ?? "-"),
+                "path": .string(String((exchange.head?.path ?? "-").prefix(256))),
+                "route": .string(route ?? "-"),
+                "status": .stringConvertible(exchange.status),
+                "request_bytes": .stringConvertible(exchange.requestBytes),
+                "response_bytes": .stringConvertible(exchange.responseBytes),
+                "duration_ms": .string(String(format3(exchange.durationSeconds * 1_000))),
+                "remote": .string(exchange.remoteAddress),
+                "delivered": .stringConvertible(exchange.delivered),
+            ])
+    }
+
+    // MARK: - Helpers
+
+    static func json(_ status: Int, _ text: String) -> HTTPResponse {
+        HTTPResponse(status: status, contentType: "application/json", body: Array(text.utf8))
+    }
+
+    private func format3(_ value: Double) -> String {
+        let thousandths = Int((value * 1_000).rounded())
+        let fraction = String(thousandths % 1_000)
+        return "\(thousandths / 1_000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+    }
+}
+
+/// Responses by status class since start, for `/metrics`.
+final class RequestCounters: Sendable {
+    private let counts = Mutex<[Int: Int]>([:])
+
+    func record(status: Int) {
+        counts.withLock { $0[status, default: 0] += 1 }
+    }
+
+    var snapshot: [Int: Int] { counts.withLock { $0 } }
+}

@@ -1,0 +1,41 @@
+/// One validated version of an order, ready to store: the normalised columns of `orders_raw`
+/// and the canonical JSON of the whole object as received.
+package struct Order: Sendable, Equatable {
+    /// The client's id; integers become their decimal text.
+    package let orderID: String
+    /// UTC, `YYYY-MM-DDTHH:MM:SSZ` (milliseconds only when not zero).
+    package let orderDate: String
+    /// As sent, trimmed of white space.
+    package let status: String
+    /// A string as sent, or the canonical JSON text of any other value; nil when absent or null.
+    package let details: String?
+    /// UTC with milliseconds (`YYYY-MM-DDTHH:MM:SS.sssZ`), so text order is time order; nil when absent.
+    package let updatedAt: String?
+    /// Canonical JSON of the whole object: unknown fields are kept, and equal content gives equal bytes.
+    package let payload: [UInt8]
+
+    package init(orderID: String, orderDate: String, status: String, details: String?, updatedAt: String?, payload: [UInt8]) {
+        self.orderID = orderID
+        self.orderDate = orderDate
+        self.status = status
+        self.details = details
+        self.updatedAt = updatedAt
+        self.payload = payload
+    }
+}
+
+/// One reason an item of a batch was refused (RFC 9457 `errors` member).
+package struct ItemProblem: Sendable, Equatable {
+    /// Position of the item in the batch; nil when the body as a whole has the wrong shape.
+    package let index: Int?
+    /// The field at fault, or nil for the item itself.
+    package let field: String?
+    /// What is wrong, in words a client can act on.
+    package let problem: String
+
+    package init(index: Int?, field: String?, problem: String) {
+        self.index = index
+        self.field = field
+        self.problem = problem
+    }
+}

@@ -1,0 +1,104 @@
+package import SQLite
+
+/// The read side of the order API: latest versions in pages, and one order's history.
+/// Every function runs on a reader connection and holds its read transaction only while stepping.
+package enum OrderQueries {
+    /// Filters of `GET /`.
+    package struct LatestFilter: Sendable {
+        /// Only orders whose order_id sorts after this (the paging cursor).
+        package var after: String?
+        /// Only orders whose latest status is exactly this.
+        package var status: String?
+        /// Only orders whose latest version was ingested at or after this (UTC ms text).
+        package var ingestedSince: String?
+
+        package init(after: String? = nil, status: String? = nil, ingestedSince: String? = nil) {
+            self.after = after
+            self.status = status
+            self.ingestedSince = ingestedSince
+        }
+    }
+
+    /// One row of `latest_order_v` as `GET /` shows it.
+    package struct LatestRow: Sendable, Equatable {
+        package var orderID: String
+        package var orderDate: String
+        package var status: String
+        package var details: String?
+        package var updatedAt: String?
+        package var ingestedAt: String
+        package var versions: Int64
+    }
+
+    /// Reads up to `limit` rows of the latest view that match `filter`, in order_id order, calling `row`
+    /// for each while the statement is open. Returns the number of rows read.
+    package static func latest(
+        _ connection: Connection, filter: LatestFilter, limit: Int, row: (Statement) throws -> Void
+    ) throws -> Int {
+        var sql = """
+            SELECT order_id, order_date, order_status, order_details, updated_at, ingested_at, versions
+            FROM latest_order_v WHERE order_id > ?1
+            """
+        if filter.status != nil { sql += " AND order_status = ?2" }
+        if filter.ingestedSince != nil { sql += " AND ingested_at >= ?3" }
+        sql += " ORDER BY order_id LIMIT ?4"
+        let statement = try connection.cached(sql)
+        defer { statement.reset() }
+        // Every order_id sorts after the empty string... except the empty string, which validation refuses.
+        try statement.bind(1, filter.after ?? "")
+        if let status = filter.status { try statement.bind(2, status) }
+        if let since = filter.ingestedSince { try statement.bind(3, since) }
+        try statement.bind(4, Int64(limit))
+        var count = 0
+        while try statement.step() {
+            try row(statement)
+            count += 1
+        }
+        return count
+    }
+
+    /// Decodes the current row of `latest`'s statement.
+    package static func latestRow(_ statement: Statement) -> LatestRow {
+        LatestRow(
+            orderID: statement.string(0) ?? "", orderDate: statement.string(1) ?? "", status: statement.string(2) ?? "",
+            details: statement.string(3), updatedAt: statement.string(4), ingestedAt: statement.string(5) ?? "",
+            versions: statement.int64(6))
+    }
+
+    /// One stored version of an order, in arrival order.
+    package struct Version: Sendable, Equatable {
+        package var seq: Int64
+        package var orderDate: String
+        package var status: String
+        package var details: String?
+        package var updatedAt: String?
+        package var ingestedAt: String
+        package var source: String
+        /// Canonical JSON text.
+        package var payload: String
+    }
+
+    /// Every version of one order in arrival order (empty when the order is unknown), and the seq of the latest.
+    package static func history(_ connection: Connection, orderID: String) throws -> (versions: [Version], latestSeq: Int64?) {
+        let statement = try connection.cached("""
+            SELECT seq, order_date, order_status, order_details, updated_at, ingested_at, source, payload
+            FROM orders_raw WHERE order_id = ? ORDER BY seq
+            """)
+        defer { statement.reset() }
+        try statement.bind(1, orderID)
+        var versions: [Version] = []
+        while try statement.step() {
+            versions.append(
+                Version(
+                    seq: statement.int64(0), orderDate: statement.string(1) ?? "", status: statement.string(2) ?? "",
+                    details: statement.string(3), updatedAt: statement.string(4), ingestedAt: statement.string(5) ?? "",
+                    source: statement.string(6) ?? "", payload: statement.string(7) ?? "null"))
+        }
+        // SPEC §2: greatest updated_at among versions that carry one, else greatest seq; ties to greater seq.
+        let withTime = versions.filter { $0.updatedAt != nil }
+        let latest = (withTime.isEmpty ? versions : withTime).max { a, b in
+            (a.updatedAt ?? "", a.seq) < (b.updatedAt ?? "", b.seq)
+        }
+        return (versions, latest?.seq)
+    }
+}

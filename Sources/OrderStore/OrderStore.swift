@@ -1,0 +1,69 @@
+import Foundation
+package import SQLite
+
+/// The database of ordersync: one writer with group commit, a pool of readers, and the SQL of `sql/`
+/// applied at open.
+package final class OrderStore: Sendable {
+    /// The writer (all inserts go through it).
+    package let writer: OrderWriter
+    /// Read-only connections for queries.
+    package let readers: ReaderPool
+    /// The views the SQL directory created, in file order.
+    package let views: [String]
+    /// The database file.
+    package let path: String
+
+    /// Why the store could not open.
+    package enum OpenError: Error, CustomStringConvertible {
+        case directory(String, String)
+        case database(String, SQLiteError)
+        case schema(SchemaError)
+
+        package var description: String {
+            switch self {
+            case .directory(let path, let reason): "cannot create database directory \(path): \(reason)"
+            case .database(let path, let error): "cannot open database \(path): \(error.message)"
+            case .schema(let error): "cannot apply SQL file \(error.description)"
+            }
+        }
+    }
+
+    /// Opens (creating the file and its folder when missing), applies `sqlDirectory`, starts the writer.
+    package init(path: String, sqlDirectory: String, readerCapacity: Int = 8) throws(OpenError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw .directory(folder, (error as NSError).localizedDescription)
+            }
+        }
+        let writer: OrderWriter
+        do {
+            writer = try OrderWriter(path: path)
+        } catch {
+            throw .database(path, error)
+        }
+        let applied: SchemaLoader.Applied
+        do {
+            applied = try writer.withConnectionBeforeStart { connection throws(SchemaError) in
+                try SchemaLoader.apply(directory: sqlDirectory, to: connection)
+            }
+        } catch let error as SchemaError {
+            throw .schema(error)
+        } catch {
+            throw .schema(SchemaError(file: sqlDirectory, message: "\(error)"))
+        }
+        writer.start()
+        self.writer = writer
+        self.readers = ReaderPool(path: path, capacity: readerCapacity)
+        self.views = applied.views
+        self.path = path
+    }
+
+    /// Stops the writer after it committed what was queued, checkpoints the WAL and closes readers.
+    package func close() {
+        readers.close()
+        writer.close()
+    }
+}

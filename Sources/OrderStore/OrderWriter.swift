@@ -1,0 +1,256 @@
+import Foundation
+package import OrderCore
+package import SQLite
+
+/// The single writer of the database, with group commit.
+///
+/// Callers hand in whole batches and block until theirs is durable. One thread owns the connection:
+/// it takes every batch queued while the previous commit was running, applies each inside its own
+/// SAVEPOINT (so a batch stays atomic and a failing one cannot spoil the others) and commits them
+/// together: one transaction and one fsync for many requests. Nobody waits on a timer: the batching
+/// comes from requests that arrive while the disk is busy.
+package final class OrderWriter: @unchecked Sendable {
+    // @unchecked Sendable: `connection` is touched only by the writer thread (and by `init` and
+    // `close` before it starts and after it ended); every other field is guarded by `condition`.
+
+    /// Upper bound of orders per commit, so one transaction (and its WAL growth) stays bounded.
+    package static let maxOrdersPerCommit = 50_000
+
+    private let connection: Connection
+    private let condition = NSCondition()
+    private var queue: [PendingBatch] = []
+    private var state: State = .running
+    private var statistics = WriterStatistics()
+    private var thread: Thread?
+    private let finished = DispatchSemaphore(value: 0)
+
+    private enum State { case running, stopping, stopped }
+
+    /// Opens the writer connection (WAL, `synchronous=FULL`) and starts its thread.
+    package init(path: String, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLiteError) {
+        connection = try Connection(path: path, mode: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        try connection.configureAsWriter()
+    }
+
+    /// Runs `body` on the writer's connection before the thread starts (schema, migrations).
+    package func withConnectionBeforeStart<R>(_ body: (Connection) throws -> R) rethrows -> R {
+        precondition(thread == nil, "the writer thread owns the connection once started")
+        return try body(connection)
+    }
+
+    /// Starts the writer thread.
+    package func start() {
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "ordersync-writer"
+        thread.stackSize = 1 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Stores one batch atomically; returns once it is durable on disk, or throws and stores nothing.
+    package func ingest(_ orders: [Order], source: String = "api") throws(StoreError) -> IngestResult {
+        let batch = PendingBatch(orders: orders, source: source)
+        condition.lock()
+        guard state == .running else {
+            condition.unlock()
+            throw .closed
+        }
+        queue.append(batch)
+        condition.signal()
+        condition.unlock()
+        batch.done.wait()
+        return try batch.result.get()
+    }
+
+    /// True while batches are accepted.
+    package var isRunning: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return state == .running && thread != nil
+    }
+
+    /// A snapshot of the counters.
+    package var stats: WriterStatistics {
+        condition.lock()
+        defer { condition.unlock() }
+        return statistics
+    }
+
+    /// Refuses new batches, commits what is queued, checkpoints the WAL into the database and stops.
+    package func close() {
+        condition.lock()
+        let wasRunning = state == .running
+        if wasRunning { state = .stopping }
+        condition.broadcast()
+        condition.unlock()
+        if wasRunning && thread != nil { finished.wait() }
+        // The thread is gone: the connection is ours again. TRUNCATE leaves an empty WAL behind.
+        _ = try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    // MARK: - Writer thread
+
+    private func run() {
+        while let group = nextGroup() {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let committed = commit(group)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            condition.lock()
+            if committed { statistics.commits += 1 }
+            statistics.commitSeconds += seconds
+            for batch in group {
+                switch batch.result {
+                case .success(let result):
+                    statistics.batches += 1
+                    statistics.inserted += result.inserted
+                    statistics.unchanged += result.unchanged
+                case .failure:
+                    statistics.failedBatches += 1
+                }
+            }
+            condition.unlock()
+            for batch in group { batch.done.signal() }
+        }
+        condition.lock()
+        state = .stopped
+        condition.unlock()
+    }
+
+    /// Waits for work and takes every queued batch (up to the per-commit bound); nil once stopped and drained.
+    private func nextGroup() -> [PendingBatch]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty && state == .running { condition.wait() }
+        if queue.isEmpty { return nil }
+        var taken = 0
+        var count = 0
+        for batch in queue {
+            if count > 0 && count + batch.orders.count > OrderWriter.maxOrdersPerCommit { break }
+            count += batch.orders.count
+            taken += 1
+        }
+        let group = Array(queue.prefix(taken))
+        queue.removeFirst(taken)
+        return group
+    }
+
+    /// Applies and commits one group; sets every batch's result. True when a COMMIT happened.
+    private func commit(_ group: [PendingBatch]) -> Bool {
+        let ingestedAt = Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000)).millisecondsText
+        do {
+            try connection.execute("BEGIN IMMEDIATE")
+        } catch {
+            for batch in group { batch.result = .failure(StoreError(error)) }
+            return false
+        }
+        var anyApplied = false
+        for batch in group {
+            do {
+                try connection.cached("SAVEPOINT batch").run()
+                let result = try apply(batch, ingestedAt: ingestedAt)
+                try connection.cached("RELEASE batch").run()
+                batch.result = .success(result)
+                anyApplied = true
+            } catch {
+                _ = try? connection.cached("ROLLBACK TO batch").run()
+                _ = try? connection.cached("RELEASE batch").run()
+                batch.result = .failure(StoreError(error))
+            }
+        }
+        if !anyApplied {
+            connection.rollbackQuietly()
+            return false
+        }
+        do {
+            try connection.cached("COMMIT").run()
+            return true
+        } catch {
+            connection.rollbackQuietly()
+            for batch in group where batch.succeeded { batch.result = .failure(StoreError(error)) }
+            return false
+        }
+    }
+
+    private func apply(_ batch: PendingBatch, ingestedAt: String) throws(SQLiteError) -> IngestResult {
+        var result = IngestResult()
+        for order in batch.orders {
+            if try isUnchanged(order) {
+                result.unchanged += 1
+                continue
+            }
+            let insert = try connection.cached(Self.insertSQL)
+            try insert.bind(1, order.orderID)
+            try insert.bind(2, order.orderDate)
+            try insert.bind(3, order.status)
+            try insert.bind(4, order.details)
+            try insert.bind(5, order.updatedAt)
+            try insert.bind(6, ingestedAt)
+            try insert.bind(7, batch.source)
+            try order.payload.withUnsafeBufferPointer { bytes throws(SQLiteError) in try insert.bind(8, utf8: bytes) }
+            try insert.run()
+            result.inserted += 1
+        }
+        return result
+    }
+
+    /// SPEC §2: a version identical to the order's latest is not stored again, nor one whose
+    /// `updated_at` is already stored for that order.
+    private func isUnchanged(_ order: Order) throws(SQLiteError) -> Bool {
+        if let updatedAt = order.updatedAt {
+            let sameTime = try connection.cached(Self.sameUpdatedAtSQL)
+            defer { sameTime.reset() }
+            try sameTime.bind(1, order.orderID)
+            try sameTime.bind(2, updatedAt)
+            if try sameTime.step() { return true }
+        }
+        for sql in [Self.latestWithUpdatedAtSQL, Self.latestWithoutUpdatedAtSQL] {
+            let latest = try connection.cached(sql)
+            defer { latest.reset() }
+            try latest.bind(1, order.orderID)
+            if try latest.step() {
+                return latest.withText(0) { stored in
+                    guard let stored else { return false }
+                    return order.payload.elementsEqual(stored)
+                }
+            }
+        }
+        return false
+    }
+
+    static let insertSQL = """
+        INSERT INTO orders_raw (order_id, order_date, order_status, order_details, updated_at, ingested_at, source, payload)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    static let sameUpdatedAtSQL = "SELECT 1 FROM orders_raw WHERE order_id = ? AND updated_at = ? LIMIT 1"
+    // Versions with an updated_at outrank those without; both lookups are seeks on (order_id, updated_at).
+    static let latestWithUpdatedAtSQL = """
+        SELECT payload FROM orders_raw WHERE order_id = ? AND updated_at IS NOT NULL
+        ORDER BY updated_at DESC, seq DESC LIMIT 1
+        """
+    static let latestWithoutUpdatedAtSQL = """
+        SELECT payload FROM orders_raw WHERE order_id = ? AND updated_at IS NULL ORDER BY seq DESC LIMIT 1
+        """
+}
+
+/// One caller's batch on its way through the writer.
+final class PendingBatch: @unchecked Sendable {
+    // @unchecked Sendable: `result` is written by the writer thread before `done` is signalled and read
+    // by the caller only after `done.wait()`; the semaphore orders the two.
+    let orders: [Order]
+    let source: String
+    var result: Result<IngestResult, StoreError> = .failure(.closed)
+    let done = DispatchSemaphore(value: 0)
+
+    init(orders: [Order], source: String) {
+        self.orders = orders
+        self.source = source
+    }
+
+    var succeeded: Bool {
+        if case .success = result { return true }
+        return false
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+package import SQLite
+
+/// Read-only connections for queries, so reads never wait on the writer (WAL readers see the last
+/// commit). Each connection is lent to one caller at a time; at most `capacity` exist.
+package final class ReaderPool: @unchecked Sendable {
+    // @unchecked Sendable: `idle`, `created` and `closed` are guarded by `condition`; a lent
+    // connection is used by exactly one thread until it is given back.
+
+    private let path: String
+    private let capacity: Int
+    private let waitLimit: Double
+    private let condition = NSCondition()
+    private var idle: [Connection] = []
+    private var created = 0
+    private var closed = false
+
+    /// `capacity` readers at most; a caller waits up to `waitLimit` seconds for one to come free.
+    package init(path: String, capacity: Int = 8, waitLimit: Double = 5) {
+        self.path = path
+        self.capacity = max(1, capacity)
+        self.waitLimit = waitLimit
+    }
+
+    /// Lends a reader to `body`; throws `.busy` when none came free in time.
+    package func withReader<R>(_ body: (Connection) throws -> R) throws -> R {
+        let connection = try acquire()
+        defer { release(connection) }
+        return try body(connection)
+    }
+
+    private func acquire() throws(StoreError) -> Connection {
+        condition.lock()
+        let deadline = Date(timeIntervalSinceNow: waitLimit)
+        while true {
+            if closed {
+                condition.unlock()
+                throw .closed
+            }
+            if let connection = idle.popLast() {
+                condition.unlock()
+                return connection
+            }
+            if created < capacity {
+                created += 1
+                condition.unlock()
+                do {
+                    let connection = try Connection(path: path, mode: .readOnly)
+                    try connection.configureAsReader()
+                    return connection
+                } catch {
+                    condition.lock()
+                    created -= 1
+                    condition.signal()
+                    condition.unlock()
+                    throw StoreError(error)
+                }
+            }
+            if !condition.wait(until: deadline) {
+                condition.unlock()
+                throw .busy
+            }
+        }
+    }
+
+    private func release(_ connection: Connection) {
+        condition.lock()
+        if closed {
+            created -= 1
+        } else {
+            idle.append(connection)
+        }
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Closes idle readers and refuses new loans; lent readers close when given back.
+    package func close() {
+        condition.lock()
+        closed = true
+        created -= idle.count
+        idle.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+package import SQLite
+
+/// Applies `sql/tables/*.sql` then `sql/views/*.sql` in name order (SPEC §2), in one transaction.
+///
+/// Idempotent and recorded in `ordersync_sql_files`: a table file runs again only when its text
+/// changed (so it must use `IF NOT EXISTS`); every view is dropped and created again from its file, so
+/// edited or removed view files take effect at the next start. Each view is compiled once after
+/// creation, so a view over a missing table or column fails at startup, not at the first query.
+package enum SchemaLoader {
+    /// What was applied: the views each file created, for `GET /views`.
+    package struct Applied: Sendable {
+        /// View names in file order.
+        package let views: [String]
+        /// Files executed this time (new or changed table files, and every view file).
+        package let executedFiles: [String]
+    }
+
+    static let bookkeeping = """
+        CREATE TABLE IF NOT EXISTS ordersync_sql_files (
+            file       TEXT PRIMARY KEY,
+            kind       TEXT NOT NULL,
+            sql        TEXT NOT NULL,
+            objects    TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )
+        """
+
+    /// Applies the SQL directory; throws `SchemaError` naming the first file that failed (nothing is kept).
+    package static func apply(directory: String, to connection: Connection) throws(SchemaError) -> Applied {
+        let tables = try files(in: directory, kind: "tables")
+        let views = try files(in: directory, kind: "views")
+        do {
+            try connection.execute("BEGIN IMMEDIATE")
+            try connection.execute(bookkeeping)
+        } catch {
+            connection.rollbackQuietly()
+            throw SchemaError(file: directory, message: error.message)
+        }
+        do throws(SchemaError) {
+            let applied = try applyAll(tables: tables, views: views, connection: connection)
+            do { try connection.execute("COMMIT") } catch { throw SchemaError(file: directory, message: error.message) }
+            return applied
+        } catch {
+            connection.rollbackQuietly()
+            throw error
+        }
+    }
+
+    private static func applyAll(tables: [SQLFile], views: [SQLFile], connection: Connection) throws(SchemaError) -> Applied {
+        let now = ISO8601DateFormatter().string(from: Date())
+        var executed: [String] = []
+        let recorded = try recordedFiles(connection)
+
+        // Views first go away, so that table files may change what they read.
+        for (file, entry) in recorded where entry.kind == "views" {
+            for name in entry.objects where !name.isEmpty {
+                try run("DROP VIEW IF EXISTS \(quoteIdentifier(name))", file: file, connection)
+            }
+        }
+        for table in tables where recorded[table.name]?.sql != table.sql {
+            try run(table.sql, file: table.name, connection)
+            try record(table, objects: [], at: now, connection)
+            executed.append(table.name)
+        }
+        var viewNames: [String] = []
+        for view in views {
+            let before = try viewSet(connection, file: view.name)
+            try run(view.sql, file: view.name, connection)
+            let created = try viewSet(connection, file: view.name).subtracting(before).sorted()
+            for name in created {
+                // Compiling the view resolves every table and column it names.
+                do { _ = try connection.prepare("SELECT * FROM \(quoteIdentifier(name)) LIMIT 0") } catch {
+                    throw SchemaError(file: view.name, message: "view \(name): \(error.message)")
+                }
+            }
+            try record(view, objects: created, at: now, connection)
+            viewNames.append(contentsOf: created)
+            executed.append(view.name)
+        }
+        let present = Set((tables + views).map(\.name))
+        for file in recorded.keys where !present.contains(file) {
+            do {
+                let statement = try connection.prepare("DELETE FROM ordersync_sql_files WHERE file = ?")
+                try statement.bind([file])
+                try statement.run()
+            } catch {
+                throw SchemaError(file: file, message: error.message)
+            }
+        }
+        return Applied(views: viewNames, executedFiles: executed)
+    }
+
+    struct SQLFile {
+        let name: String
+        let kind: String
+        let sql: String
+    }
+
+    /// The `.sql` files of one subdirectory, sorted by name; a missing subdirectory has none.
+    static func files(in directory: String, kind: String) throws(SchemaError) -> [SQLFile] {
+        let folder = (directory as NSString).appendingPathComponent(kind)
+        let label = "\((directory as NSString).lastPathComponent)/\(kind)"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else { return [] }
+        guard isDirectory.boolValue else { throw SchemaError(file: label, message: "is not a directory") }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        } catch {
+            throw SchemaError(file: label, message: "cannot be read")
+        }
+        var result: [SQLFile] = []
+        for name in names.filter({ $0.hasSuffix(".sql") }).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let display = "\(label)/\(name)"
+            guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(name)) else {
+                throw SchemaError(file: display, message: "cannot be read")
+            }
+            guard let sql = String(bytes: data, encoding: .utf8) else {
+                throw SchemaError(file: display, message: "is not valid UTF-8")
+            }
+            guard !sql.contains("\0") else { throw SchemaError(file: display, message: "contains a NUL byte") }
+            result.append(SQLFile(name: display, kind: kind, sql: sql))
+        }
+        return result
+    }
+
+    private static func recordedFiles(_ connection: Connection) throws(SchemaError) -> [String: (kind: String, sql: String, objects: [String])] {
+        var result: [String: (kind: String, sql: String, objects: [String])] = [:]
+        do {
+            let statement = try connection.prepare("SELECT file, kind, sql, objects FROM ordersync_sql_files")
+            while try statement.step() {
+                let objects = (statement.string(3) ?? "").split(separator: "\n").map(String.init)
+                result[statement.string(0) ?? ""] = (statement.string(1) ?? "", statement.string(2) ?? "", objects)
+            }
+        } catch {
+            throw SchemaError(file: "ordersync_sql_files", message: error.message)
+        }
+        return result
+    }
+
+    private static func record(_ file: SQLFile, objects: [String], at time: String, _ connection: Connection) throws(SchemaError) {
+        do {
+            let statement = try connection.prepare(
+                "INSERT OR REPLACE INTO ordersync_sql_files (file, kind, sql, objects, applied_at) VALUES (?, ?, ?, ?, ?)")
+            try statement.bind([file.name, file.kind, file.sql, objects.joined(separator: "\n"), time])
+            try statement.run()
+        } catch {
+            throw SchemaError(file: file.name, message: error.message)
+        }
+    }
+
+    private static func viewSet(_ connection: Connection, file: String) throws(SchemaError) -> Set<String> {
+        do {
+            let statement = try connection.prepare("SELECT name FROM sqlite_schema WHERE type = 'view'")
+            var names: Set<String> = []
+            while try statement.step() { names.insert(statement.string(0) ?? "") }
+            return names
+        } catch {
+            throw SchemaError(file: file, message: error.message)
+        }
+    }
+
+    private static func run(_ sql: String, file: String, _ connection: Connection) throws(SchemaError) {
+        do { try connection.execute(sql) } catch { throw SchemaError(file: file, message: error.message) }
+    }
+
+    /// Quotes an SQL identifier (names come from sqlite_schema, but are still quoted, never trusted).
+    package static func quoteIdentifier(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

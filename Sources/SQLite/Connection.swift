@@ -1,0 +1,118 @@
+internal import CSQLite
+
+/// One SQLite connection. Not thread-safe by design: its owner confines it to one thread or serial queue
+/// (we open with `SQLITE_OPEN_NOMUTEX`).
+package final class Connection {
+    /// How a connection opens the file.
+    package enum Mode: Sendable {
+        /// Read and write, creating the file when missing.
+        case readWrite
+        /// Read only: queries can never change the database.
+        case readOnly
+    }
+
+    let handle: OpaquePointer
+    /// The database file's path.
+    package let path: String
+    private var cache: [String: Statement] = [:]
+
+    package init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLiteError) {
+        var db: OpaquePointer?
+        let access = mode == .readWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY
+        let flags = access | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(code: rc, message: message)
+        }
+        self.handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements that return no rows (DDL, pragmas, transaction control).
+    package func execute(_ sql: String) throws(SQLiteError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        if rc != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(message)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        }
+    }
+
+    /// Prepares a statement once and keeps it for reuse (`SQLITE_PREPARE_PERSISTENT`).
+    /// The caller must `reset()` it (or use `run()`) before the next use.
+    package func cached(_ sql: String) throws(SQLiteError) -> Statement {
+        if let statement = cache[sql] { return statement }
+        let statement = try prepare(sql, persistent: true)
+        cache[sql] = statement
+        return statement
+    }
+
+    /// Drops a cached statement, e.g. after it failed, so a schema change cannot keep it stale.
+    package func evict(_ sql: String) {
+        cache[sql] = nil
+    }
+
+    /// Prepares a single statement; trailing text other than white space and comments is an error.
+    package func prepare(_ sql: String, persistent: Bool = false) throws(SQLiteError) -> Statement {
+        var statement: OpaquePointer?
+        let flags = persistent ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
+        let rc = sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil)
+        guard rc == SQLITE_OK, let statement else {
+            throw error(rc == SQLITE_OK ? SQLITE_MISUSE : rc, sql: sql)
+        }
+        return Statement(handle: statement, sql: sql, connection: self)
+    }
+
+    /// A single text value from a one-row query, e.g. a pragma's answer.
+    package func scalarString(_ sql: String) throws(SQLiteError) -> String? {
+        let statement = try prepare(sql)
+        return try statement.step() ? statement.string(0) : nil
+    }
+
+    /// A single integer from a one-row query.
+    package func scalarInt(_ sql: String) throws(SQLiteError) -> Int64? {
+        let statement = try prepare(sql)
+        return try statement.step() ? statement.int64(0) : nil
+    }
+
+    /// True while a transaction is open; rollback only then (sqlite3_get_autocommit).
+    package var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Rolls back the open transaction, if any; never throws (used on error paths).
+    package func rollbackQuietly() {
+        if inTransaction { _ = sqlite3_exec(handle, "ROLLBACK", nil, nil, nil) }
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    package var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// The rowid of the last inserted row.
+    package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Interrupts a running query from another thread (sqlite3_interrupt is safe to call so).
+    package func interrupt() { sqlite3_interrupt(handle) }
+
+    /// Sets a progress handler that can abort long queries: `shouldAbort` is called every `instructions`.
+    package func setProgressHandler(every instructions: Int32, _ shouldAbort: (@convention(c) (UnsafeMutableRawPointer?) -> Int32)?,
+                                    context: UnsafeMutableRawPointer?) {
+        sqlite3_progress_handler(handle, instructions, shouldAbort, context)
+    }
+
+    func error(_ rc: Int32, sql: String?) -> SQLiteError {
+        let extended = sqlite3_extended_errcode(handle)
+        return SQLiteError(code: extended != 0 ? extended : rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    /// The SQLite library version, e.g. "3.40.1".
+    package static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+
+/// Builds the process logger: text lines for a terminal, JSON lines (Cloud Logging's field names) otherwise.
+enum Logging {
+    static func make(_ settings: Settings) -> Logger {
+        var logger = Logger(label: "ordersync") { label in
+            settings.jsonLogs ? JSONLogHandler() as any LogHandler : StreamLogHandler.standardError(label: label)
+        }
+        logger.logLevel = settings.logLevel
+        return logger
+    }
+}
+
+/// One JSON object per line on stderr, with `severity`, `message` and `time` as Cloud Logging reads them.
+struct JSONLogHandler: LogHandler {
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var fields: [String: String] = [:]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+            fields[key] = "\(value)"
+        }
+        var line = "{\"severity\":\"\(JSONLogHandler.severity(event.level))\",\"time\":\"\(JSONLogHandler.now())\",\"message\":"
+        line += JSONLogHandler.quote(event.message.description)
+        for key in fields.keys.sorted() {
+            line += ",\(JSONLogHandler.quote(key)):\(JSONLogHandler.quote(fields[key] ?? ""))"
+        }
+        line += "}\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    static func severity(_ level: Logger.Level) -> String {
+        switch level {
+        case .trace, .debug: "DEBUG"
+        case .info: "INFO"
+        case .notice: "NOTICE"
+        case .warning: "WARNING"
+        case .error: "ERROR"
+        case .critical: "CRITICAL"
+        }
+    }
+
+    static func now() -> String {
+        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

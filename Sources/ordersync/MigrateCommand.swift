@@ -1,0 +1,20 @@
+import ArgumentParser
+import OrderStore
+
+/// `ordersync migrate`: apply `sql/` to the database and exit.
+struct MigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply the SQL files to the database and exit.")
+
+    @OptionGroup var options: CommonOptions
+
+    func run() throws {
+        let settings = try Settings(options: options, port: nil, maxBodyBytes: nil)
+        do {
+            let store = try OrderStore(path: settings.dbPath, sqlDirectory: settings.sqlDirectory)
+            print("applied \(settings.sqlDirectory) to \(settings.dbPath); views: \(store.views.joined(separator: ", "))")
+            store.close()
+        } catch {
+            throw Failure(error.description)
+        }
+    }
+}

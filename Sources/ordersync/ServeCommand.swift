@@ -1,0 +1,76 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import HTTPServer
+import Logging
+import OrderAPI
+import OrderStore
+
+/// `ordersync serve`: run the HTTP service until SIGTERM or SIGINT.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP service (the default).")
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "TCP port (env PORT, default 8080; 0 picks a free port).")
+    var port: Int?
+
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body after decompression (env MAX_BODY_BYTES, default 32 MiB).")
+    var maxBodyBytes: Int?
+
+    func run() throws {
+        let settings: Settings
+        do {
+            settings = try Settings(options: options, port: port, maxBodyBytes: maxBodyBytes)
+        } catch {
+            throw Failure("configuration: \(error)")
+        }
+        let logger = Logging.make(settings)
+        let store: OrderStore
+        do {
+            store = try OrderStore(path: settings.dbPath, sqlDirectory: settings.sqlDirectory)
+        } catch {
+            logger.critical("startup failed", metadata: ["error": .string(error.description)])
+            throw Failure(error.description)
+        }
+        var apiConfiguration = APIConfiguration()
+        apiConfiguration.authToken = settings.authToken
+        apiConfiguration.maxBodyBytes = settings.maxBodyBytes
+        let service = OrderService(store: store, configuration: apiConfiguration, logger: logger)
+        var serverConfiguration = ServerConfiguration()
+        serverConfiguration.port = settings.port
+        serverConfiguration.maxBodyBytes = settings.maxBodyBytes
+        let server: HTTPServer
+        let boundPort: UInt16
+        do {
+            server = try HTTPServer(configuration: serverConfiguration, handler: service)
+            boundPort = try server.start()
+        } catch {
+            store.close()
+            throw Failure("cannot listen on port \(settings.port): \(error)")
+        }
+        service.attach(server)
+        logger.info(
+            "listening",
+            metadata: ["port": .stringConvertible(boundPort), "db": .string(settings.dbPath), "views": .string(store.views.joined(separator: ","))])
+
+        let signal = SignalWaiter.waitForTermination()
+        logger.info("draining", metadata: ["signal": .string(signal)])
+        service.beginDraining()
+        let clean = server.drain()
+        store.close()
+        let stats = store.writer.stats
+        logger.info(
+            "stopped",
+            metadata: [
+                "clean": .stringConvertible(clean), "commits": .stringConvertible(stats.commits),
+                "inserted": .stringConvertible(stats.inserted),
+            ])
+    }
+}
+
+/// A startup failure: printed as one line, exit status 1.
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+import OrderAPI
+
+/// The resolved configuration: flags, then environment, then defaults. Invalid values stop startup
+/// with a message naming the variable.
+struct Settings {
+    var port: UInt16 = 8080
+    var dbPath = "data/ordersync.db"
+    var sqlDirectory = "sql"
+    var logLevel: Logger.Level = .info
+    var jsonLogs = false
+    var maxBodyBytes = 32 * 1024 * 1024
+    var authToken: String?
+
+    struct Invalid: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    init(options: CommonOptions, port: Int?, maxBodyBytes: Int?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        func value(_ flag: String?, _ variable: String) -> String? {
+            if let flag { return flag }
+            if let text = environment[variable], !text.isEmpty { return text }
+            return nil
+        }
+        if let text = port.map(String.init) ?? value(nil, "PORT") {
+            guard let number = UInt16(text) else { throw Invalid(description: "PORT must be a port number from 0 to 65535, not \"\(text)\"") }
+            self.port = number
+        }
+        dbPath = value(options.dbPath, "DB_PATH") ?? dbPath
+        sqlDirectory = value(options.sqlDirectory, "SQL_DIR") ?? sqlDirectory
+        if let text = value(options.logLevel, "LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw Invalid(description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            logLevel = level
+        }
+        switch value(options.logFormat, "LOG_FORMAT")?.lowercased() {
+        case nil: jsonLogs = isatty(STDERR_FILENO) == 0
+        case "json": jsonLogs = true
+        case "text": jsonLogs = false
+        case let other?: throw Invalid(description: "LOG_FORMAT must be text or json, not \"\(other)\"")
+        }
+        if let text = maxBodyBytes.map(String.init) ?? value(nil, "MAX_BODY_BYTES") {
+            guard let number = Int(text), number > 0 else { throw Invalid(description: "MAX_BODY_BYTES must be a positive integer") }
+            self.maxBodyBytes = number
+        }
+        authToken = try Settings.secret("AUTH_TOKEN", environment)
+    }
+
+    /// A secret from `NAME`, or from the file named by `NAME_FILE` (how Cloud Run mounts Secret Manager).
+    static func secret(_ name: String, _ environment: [String: String]) throws -> String? {
+        if let file = environment["\(name)_FILE"], !file.isEmpty {
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                throw Invalid(description: "\(name)_FILE names a file that cannot be read")
+            }
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw Invalid(description: "\(name)_FILE names an empty file") }
+            return trimmed
+        }
+        if let value = environment[name], !value.isEmpty { return value }
+        return nil
+    }
+}
