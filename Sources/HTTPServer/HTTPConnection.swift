@@ -51,6 +51,9 @@ final class HTTPConnection {
                     case .head(let parsed):
                         head = parsed
                         if let early = try afterHead(parsed) {
+                            // Without a body the request is complete: take its (empty) body event so
+                            // the connection can go on with the next request.
+                            if !parser.expectsBody { _ = try parser.next() }
                             return respond(early, head: parsed, started: started, requestBytes: 0)
                         }
                     case .body(let bytes):

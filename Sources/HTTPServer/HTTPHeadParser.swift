@@ -47,9 +47,15 @@ enum HTTPHeadParser {
         }
         var target = parsedTarget
         // An absolute-form target (RFC 9112 §3.2.2) is reduced to its path and query.
-        if target.hasPrefix("http://") || target.hasPrefix("https://") {
-            let afterScheme = target.drop(while: { $0 != "/" }).dropFirst(2)
-            target = String(afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? "/")
+        let lowered = target.prefix(8).lowercased()
+        if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
+            let authorityAndRest = target.drop(while: { $0 != "/" }).dropFirst(2)
+            if let pathStart = authorityAndRest.firstIndex(where: { $0 == "/" || $0 == "?" }) {
+                let rest = authorityAndRest[pathStart...]
+                target = rest.hasPrefix("?") ? "/" + rest : String(rest)
+            } else {
+                target = "/"
+            }
         }
         guard target.hasPrefix("/") || (method == "OPTIONS" && target == "*") else {
             throw HTTPParseError(400, "the request target must be a path")

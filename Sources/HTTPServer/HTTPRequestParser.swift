@@ -120,7 +120,8 @@ package struct HTTPRequestParser {
     private func checkIncompleteHeadLimits() throws(HTTPParseError) {
         let pending = buffer.count - start
         let lineEnd = buffer[start...].firstIndex(of: 0x0A)
-        if lineEnd == nil && pending > limits.maxRequestLineBytes {
+        // + 1: the line's CR may already be here while its LF is not.
+        if lineEnd == nil && pending > limits.maxRequestLineBytes + 1 {
             throw HTTPParseError(414, "the request line is longer than \(limits.maxRequestLineBytes) bytes")
         }
         if let lineEnd, lineEnd - start > limits.maxRequestLineBytes + 1 {
@@ -156,7 +157,8 @@ package struct HTTPRequestParser {
             guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 throw HTTPParseError(400, "invalid Content-Length")
             }
-            guard text.utf8.count <= 18, let value = Int(text) else {
+            let significant = text.drop { $0 == "0" }
+            guard significant.utf8.count <= 18, let value = Int(significant.isEmpty ? "0" : String(significant)) else {
                 throw HTTPParseError(413, "the body is larger than \(limits.maxBodyBytes) bytes")
             }
             if let length, length != value { throw HTTPParseError(400, "conflicting Content-Length values") }
@@ -267,16 +269,16 @@ package struct HTTPRequestParser {
 
     private func parseChunkSize(_ range: Range<Int>) throws(HTTPParseError) -> Int {
         var size = 0
-        var digits = 0
+        var significantDigits = 0
         var index = range.lowerBound
         while index < range.upperBound, let digit = hexValue(buffer[index]) {
-            digits += 1
+            if size > 0 || digit > 0 { significantDigits += 1 }  // leading zeros carry no value
             // 8 hex digits already pass any body limit we allow; more is an overflow attempt.
-            guard digits <= 8 else { throw HTTPParseError(413, "the body is larger than \(limits.maxBodyBytes) bytes") }
+            guard significantDigits <= 8 else { throw HTTPParseError(413, "the body is larger than \(limits.maxBodyBytes) bytes") }
             size = size * 16 + digit
             index += 1
         }
-        guard digits > 0 else { throw HTTPParseError(400, "invalid chunk size") }
+        guard index > range.lowerBound else { throw HTTPParseError(400, "invalid chunk size") }
         // Chunk extensions: `;name[=value]`, optionally after white space; we skip them (RFC 9112 §7.1.1).
         while index < range.upperBound && (buffer[index] == 0x20 || buffer[index] == 0x09) { index += 1 }
         if index < range.upperBound {

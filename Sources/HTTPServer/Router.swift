@@ -44,8 +44,9 @@ package struct Router<Handler: Sendable>: Sendable {
             if route.method == method || (method == "HEAD" && route.method == "GET") {
                 return .found(route.handler, pattern: route.pattern, parameters: parameters)
             }
-            allowed.append(route.method)
-            if route.method == "GET" { allowed.append("HEAD") }
+            for allowedMethod in route.method == "GET" ? ["GET", "HEAD"] : [route.method] where !allowed.contains(allowedMethod) {
+                allowed.append(allowedMethod)
+            }
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }

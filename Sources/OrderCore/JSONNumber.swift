@@ -54,8 +54,15 @@ package enum JSONNumber {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// True when canonical text `text` is an integer written without exponent or fraction.
-    package static func isPlainInteger(_ text: String) -> Bool {
-        !text.utf8.contains(UInt8(ascii: ".")) && !text.utf8.contains(UInt8(ascii: "e"))
+    /// The plain decimal digits of canonical text `text` when it is an integer (`1.5e+22` →
+    /// `15000000000000000000000`); nil for fractions. Integers longer than 400 digits also give nil.
+    package static func integerText(_ text: String) -> String? {
+        let parts = text.split(separator: "e", maxSplits: 1)
+        guard parts.count == 2 else { return text.contains(".") ? nil : text }
+        guard parts[1].hasPrefix("+"), let exponent = Int(parts[1].dropFirst()), exponent <= 400 else { return nil }
+        let mantissa = parts[0].split(separator: ".", maxSplits: 1)
+        let fraction = mantissa.count == 2 ? mantissa[1] : ""
+        guard fraction.count <= exponent else { return nil }
+        return String(mantissa[0]) + fraction + String(repeating: "0", count: exponent - fraction.count)
     }
 }

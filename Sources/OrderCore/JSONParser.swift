@@ -59,7 +59,7 @@ package struct JSONParser {
     private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         if depth > maxDepth { throw error("nesting deeper than \(maxDepth) levels") }
         index += 1
-        var members: [String: JSONValue] = [:]
+        var members: [JSONKey: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -76,7 +76,7 @@ package struct JSONParser {
             try expect(UInt8(ascii: ":"), "expected ':' after an object key")
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            if members.updateValue(value, forKey: key) != nil {
+            if members.updateValue(value, forKey: JSONKey(key)) != nil {
                 index = keyOffset
                 throw error("duplicate key \"\(key.prefix(64))\"")
             }

@@ -31,10 +31,10 @@ package struct JSONWriter {
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
             // Sorting by UTF-8 bytes equals sorting by Unicode code point.
-            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let keys = members.keys.sorted { $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) }
             for (position, key) in keys.enumerated() {
                 if position > 0 { bytes.append(UInt8(ascii: ",")) }
-                string(key)
+                string(key.text)
                 bytes.append(UInt8(ascii: ":"))
                 write(members[key] ?? .null)
             }

@@ -16,19 +16,27 @@ package enum OrderValidator {
         }
 
         var orderID: String?
-        switch fields["order_id"] {
+        switch fields[JSONKey("order_id")] {
         case nil, .null?:
             fail("order_id", "is required")
         case .string(let text)?:
             if let problem = checkText(text, length: orderIDLength) { fail("order_id", problem) } else { orderID = text }
         case .number(let text)?:
-            if JSONNumber.isPlainInteger(text) { orderID = text } else { fail("order_id", "must be an integer or a string, not a fraction") }
+            if let integer = JSONNumber.integerText(text) {
+                if integer.utf8.count > orderIDLength.upperBound {
+                    fail("order_id", "must be at most \(orderIDLength.upperBound) characters")
+                } else {
+                    orderID = integer
+                }
+            } else {
+                fail("order_id", "must be a string or an integer, not a fraction")
+            }
         case let other?:
             fail("order_id", "must be a string or an integer, not \(other.typeName)")
         }
 
         var orderDate: String?
-        switch fields["order_date"] {
+        switch fields[JSONKey("order_date")] {
         case nil, .null?:
             fail("order_date", "is required")
         case .string(let text)?:
@@ -42,7 +50,7 @@ package enum OrderValidator {
         }
 
         var status: String?
-        switch fields["order_status"] {
+        switch fields[JSONKey("order_status")] {
         case nil, .null?:
             fail("order_status", "is required")
         case .string(let text)?:
@@ -53,7 +61,7 @@ package enum OrderValidator {
         }
 
         var updatedAt: String?
-        switch fields["updated_at"] {
+        switch fields[JSONKey("updated_at")] {
         case nil, .null?:
             break
         case .string(let text)?:
@@ -67,7 +75,7 @@ package enum OrderValidator {
         }
 
         let details: String?
-        switch fields["order_details"] {
+        switch fields[JSONKey("order_details")] {
         case nil, .null?: details = nil
         case .string(let text)?: details = text
         case let other?: details = String(decoding: JSONWriter.canonical(other), as: UTF8.self)

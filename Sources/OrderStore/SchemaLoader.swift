@@ -28,6 +28,10 @@ package enum SchemaLoader {
 
     /// Applies the SQL directory; throws `SchemaError` naming the first file that failed (nothing is kept).
     package static func apply(directory: String, to connection: Connection) throws(SchemaError) -> Applied {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SchemaError(file: directory, message: "SQL directory not found (set SQL_DIR)")
+        }
         let tables = try files(in: directory, kind: "tables")
         let views = try files(in: directory, kind: "views")
         do {
@@ -39,6 +43,7 @@ package enum SchemaLoader {
         }
         do throws(SchemaError) {
             let applied = try applyAll(tables: tables, views: views, connection: connection)
+            try requireCoreSchema(connection, directory: directory)
             do { try connection.execute("COMMIT") } catch { throw SchemaError(file: directory, message: error.message) }
             return applied
         } catch {
@@ -89,6 +94,22 @@ package enum SchemaLoader {
             }
         }
         return Applied(views: viewNames, executedFiles: executed)
+    }
+
+    /// The service cannot work without `orders_raw` and `latest_order_v`: a SQL directory that does not
+    /// create them is a configuration error, found at startup rather than at the first request.
+    private static func requireCoreSchema(_ connection: Connection, directory: String) throws(SchemaError) {
+        for (type, name) in [("table", "orders_raw"), ("view", "latest_order_v")] {
+            let found: Int64?
+            do {
+                let statement = try connection.prepare("SELECT count(*) FROM sqlite_schema WHERE type = ? AND name = ?")
+                try statement.bind([type, name])
+                found = try statement.step() ? statement.int64(0) : nil
+            } catch {
+                throw SchemaError(file: directory, message: error.message)
+            }
+            guard found == 1 else { throw SchemaError(file: directory, message: "no SQL file creates the \(type) \(name)") }
+        }
     }
 
     struct SQLFile {

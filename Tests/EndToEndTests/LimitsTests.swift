@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Limits and timeouts: each produces its status code as a problem document, and the server keeps serving.
+@Suite struct LimitsTests {
+    @Test func oversizedPartsGetTheirStatusCodes() throws {
+        let server = try TestServer(configure: { $0.maxBodyBytes = 1_000 })
+        let cases: [(String, Int)] = [
+            ("GET /\(String(repeating: "a", count: 9_000)) HTTP/1.1\r\nHost: t\r\n\r\n", 414),
+            ("GET / HTTP/1.1\r\nHost: t\r\nX-Big: \(String(repeating: "b", count: 70_000))\r\n\r\n", 431),
+            ("GET / HTTP/1.1\r\nHost: t\r\n" + (0..<101).map { "X-\($0): v\r\n" }.joined() + "\r\n", 431),
+            ("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n", 413),
+            ("GET / HTTP/2.0\r\nHost: t\r\n\r\n", 505),
+            ("GET / HTTP/1.1\r\n\r\n", 400),
+            ("GET / HTTP/1.1\r\nHost: t\r\n folded\r\n\r\n", 400),
+            ("GET / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
+        ]
+        for (request, status) in cases {
+            let client = try RawClient(port: server.port)
+            try client.send(request)
+            let response = try client.readResponse()
+            #expect(response.status == status, "expected \(status) for \(request.prefix(40))")
+            #expect(response.headers["content-type"] == "application/problem+json")
+            #expect((response.json as? [String: Any])?["status"] as? Int == status)
+        }
+        let healthy = try RawClient(port: server.port)
+        try healthy.send(Request.get("/healthz"))
+        #expect(try healthy.readResponse().status == 200)
+    }
+
+    @Test func chunkedBodyOverTheLimitIs413() throws {
+        let server = try TestServer(configure: { $0.maxBodyBytes = 100 })
+        let client = try RawClient(port: server.port)
+        try client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n\(String(repeating: " ", count: 100))\r\n1\r\n \r\n0\r\n\r\n")
+        #expect(try client.readResponse().status == 413)
+    }
+
+    @Test func slowHeadersGet408() throws {
+        let server = try TestServer(configure: { $0.headTimeoutMilliseconds = 300 })
+        let client = try RawClient(port: server.port)
+        try client.send("GET / HTTP/1.1\r\nHost: t\r\n")  // never finished
+        let response = try client.readResponse()
+        #expect(response.status == 408)
+        #expect(client.isClosedByPeer())
+    }
+
+    @Test func slowBodyGets408() throws {
+        let server = try TestServer(configure: { $0.bodyTimeoutMilliseconds = 300 })
+        let client = try RawClient(port: server.port)
+        try client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n[")
+        #expect(try client.readResponse().status == 408)
+        #expect(try server.rowCount() == 0)
+    }
+
+    @Test func idleKeepAliveConnectionsAreClosed() throws {
+        let server = try TestServer(configure: { $0.idleTimeoutMilliseconds = 200 })
+        let client = try RawClient(port: server.port)
+        try client.send(Request.get("/healthz"))
+        #expect(try client.readResponse().status == 200)
+        #expect(client.isClosedByPeer())
+        #expect(client.peek(waitMilliseconds: 0).isEmpty, "an idle close sends no 408")
+    }
+
+    @Test func connectionsBeyondTheCapGetA503() throws {
+        let server = try TestServer(configure: { $0.maxConnections = 2 })
+        let first = try RawClient(port: server.port)
+        let second = try RawClient(port: server.port)
+        try first.send(Request.get("/healthz"))
+        try second.send(Request.get("/healthz"))
+        _ = try first.readResponse()
+        _ = try second.readResponse()
+        let third = try RawClient(port: server.port)
+        try third.send(Request.get("/healthz"))
+        let refused = try third.readResponse()
+        #expect(refused.status == 503)
+        #expect(refused.headers["content-type"] == "application/problem+json")
+        // The open ones are still served.
+        try first.send(Request.get("/healthz"))
+        #expect(try first.readResponse().status == 200)
+    }
+
+    @Test func clientsThatVanishDoNotLeakConnections() throws {
+        let server = try TestServer()
+        for index in 0..<50 {
+            let client = try RawClient(port: server.port)
+            switch index % 3 {
+            case 0: try client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[")
+            case 1: try client.send("GET / HTTP/1.1\r\nHo")
+            default: try client.send(Request.get("/"))
+            }
+        }
+        // Every client above is closed by now (deinit); the server must notice them all.
+        var open = server.server.openConnections
+        for _ in 0..<200 where open > 0 {
+            usleep(10_000)
+            open = server.server.openConnections
+        }
+        #expect(open == 0)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The `ordersync` executable in a child process, for what only a real process shows:
+/// `kill -9`, SIGTERM, exit codes, startup messages.
+final class ServerProcess {
+    let process = Process()
+    let port: UInt16
+    /// The server's stderr goes to a file: a pipe nobody drains would block the server once full.
+    private let logPath: String
+    private let logHandle: FileHandle
+
+    struct Failed: Error, CustomStringConvertible { let description: String }
+
+    var log: String { ServerProcess.read(logPath) }
+
+    private static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+    /// Starts `ordersync serve` on a free port and waits until it listens.
+    init(dbPath: String, environment extra: [String: String] = [:], arguments: [String] = ["serve"]) throws {
+        process.executableURL = URL(fileURLWithPath: Repository.executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["PORT"] = "0"
+        environment["DB_PATH"] = dbPath
+        environment["SQL_DIR"] = Repository.sqlDirectory
+        environment["LOG_FORMAT"] = "json"
+        environment["LOG_LEVEL"] = "info"
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        logPath = dbPath + ".\(UUID().uuidString).log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardError = logHandle
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // The "listening" log line says where it listens.
+        var port: UInt16?
+        let deadline = Date().addingTimeInterval(20)
+        while port == nil && Date() < deadline && process.isRunning {
+            let text = ServerProcess.read(logPath)
+            if let range = text.range(of: #""port":""#) {
+                port = UInt16(text[range.upperBound...].prefix { $0.isNumber })
+            } else {
+                usleep(5_000)
+            }
+        }
+        guard let port else {
+            process.terminate()
+            throw Failed(description: "server did not start: \(ServerProcess.read(logPath))")
+        }
+        self.port = port
+    }
+
+    /// Sends a signal (SIGKILL, SIGTERM, …).
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for exit; returns the status (or -1 on timeout) and everything logged since start.
+    func waitForExit(timeoutSeconds: Double = 15) -> (status: Int32, log: String) {
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            signal(SIGKILL)
+            process.waitUntilExit()
+            return (-1, log)
+        }
+        return (process.terminationStatus, log)
+    }
+
+    deinit {
+        if process.isRunning {
+            signal(SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// Runs the executable to completion (e.g. `migrate`, or a startup that must fail).
+func runOrdersync(_ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Repository.executable)
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["LOG_FORMAT"] = "text"
+    for (key, value) in extra { environment[key] = value }
+    process.environment = environment
+    let pipe = Pipe()
+    process.standardError = pipe
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
