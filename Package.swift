@@ -24,9 +24,10 @@ let package = Package(
 
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: strict),
-        .target(name: "HTTPServer", swiftSettings: strict),
+        .target(name: "Threads", swiftSettings: strict),
+        .target(name: "HTTPServer", dependencies: ["Threads"], swiftSettings: strict),
         .target(name: "OrderCore", swiftSettings: strict),
-        .target(name: "OrderStore", dependencies: ["SQLite", "OrderCore"], swiftSettings: strict),
+        .target(name: "OrderStore", dependencies: ["SQLite", "OrderCore", "Threads"], swiftSettings: strict),
         .target(
             name: "OrderAPI",
             dependencies: [
@@ -38,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "ordersync",
             dependencies: [
-                "OrderAPI", "OrderStore", "HTTPServer",
+                "OrderAPI", "OrderStore", "OrderCore", "HTTPServer", "Threads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

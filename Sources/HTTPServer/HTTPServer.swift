@@ -1,5 +1,6 @@
-import Foundation
+import Dispatch
 import Synchronization
+import Threads
 
 #if canImport(Glibc)
     import Glibc
@@ -45,12 +46,10 @@ package final class HTTPServer: Sendable {
             $0.listener = fd
             $0.port = port
         }
-        let thread = Thread { [self] in
+        Threads.start(stackSize: 256 * 1024) { [self] in
             acceptLoop(listener: fd)
             acceptorFinished.signal()
         }
-        thread.name = "ordersync-accept"
-        thread.start()
         return port
     }
 
@@ -133,16 +132,13 @@ package final class HTTPServer: Sendable {
         Syscall.setNoDelay(fd)
         let handler = handler
         let drainEvent = drainEvent
-        let thread = Thread { [self] in
+        Threads.start(stackSize: configuration.threadStackBytes) { [self] in
             let connection = HTTPConnection(
                 fd: fd, peer: peer, configuration: configuration, handler: handler, drainEvent: drainEvent,
                 isDraining: { [self] in isDraining })
             // Forget the fd before the connection closes it, so a drain can never shut down a reused number.
             connection.run { state.withLock { _ = $0.connections.remove(fd) } }
         }
-        thread.stackSize = configuration.threadStackBytes
-        thread.name = "ordersync-conn"
-        thread.start()
     }
 
     /// Over the connection cap: a clean 503 problem document, never a reset (SPEC §3).

@@ -59,11 +59,12 @@ package struct JSONParser {
     private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         if depth > maxDepth { throw error("nesting deeper than \(maxDepth) levels") }
         index += 1
-        var members: [JSONKey: JSONValue] = [:]
+        var members: [(name: String, value: JSONValue)] = []
+        var keyOffsets: [Int] = []
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return .object([:])
         }
         while true {
             skipWhitespace()
@@ -76,17 +77,21 @@ package struct JSONParser {
             try expect(UInt8(ascii: ":"), "expected ':' after an object key")
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            if members.updateValue(value, forKey: JSONKey(key)) != nil {
-                index = keyOffset
-                throw error("duplicate key \"\(key.prefix(64))\"")
-            }
+            members.append((key, value))
+            keyOffsets.append(keyOffset)
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an object") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(members)
+                switch JSONObject.make(members) {
+                case .success(let object):
+                    return .object(object)
+                case .failure(let duplicate):
+                    index = keyOffsets[duplicate.index]
+                    throw error("duplicate key \"\(duplicate.name.prefix(64))\"")
+                }
             } else {
                 throw error("expected ',' or '}' in an object")
             }

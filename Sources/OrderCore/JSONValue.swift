@@ -7,11 +7,11 @@ package enum JSONValue: Equatable, Sendable {
     case number(String)
     case string(String)
     case array([JSONValue])
-    case object([JSONKey: JSONValue])
+    case object(JSONObject)
 
     /// The value of `key` when this is an object.
     package subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[JSONKey(key)] }
+        if case .object(let members) = self { return members[key] }
         return nil
     }
 

@@ -31,12 +31,12 @@ package struct JSONWriter {
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
             // Sorting by UTF-8 bytes equals sorting by Unicode code point.
-            let keys = members.keys.sorted { $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) }
-            for (position, key) in keys.enumerated() {
+            // Members are kept in canonical order (by UTF-8 bytes, which is by code point).
+            for (position, member) in members.members.enumerated() {
                 if position > 0 { bytes.append(UInt8(ascii: ",")) }
-                string(key.text)
+                string(member.name)
                 bytes.append(UInt8(ascii: ":"))
-                write(members[key] ?? .null)
+                write(member.value)
             }
             bytes.append(UInt8(ascii: "}"))
         }

@@ -16,7 +16,7 @@ package enum OrderValidator {
         }
 
         var orderID: String?
-        switch fields[JSONKey("order_id")] {
+        switch fields["order_id"] {
         case nil, .null?:
             fail("order_id", "is required")
         case .string(let text)?:
@@ -36,7 +36,7 @@ package enum OrderValidator {
         }
 
         var orderDate: String?
-        switch fields[JSONKey("order_date")] {
+        switch fields["order_date"] {
         case nil, .null?:
             fail("order_date", "is required")
         case .string(let text)?:
@@ -50,7 +50,7 @@ package enum OrderValidator {
         }
 
         var status: String?
-        switch fields[JSONKey("order_status")] {
+        switch fields["order_status"] {
         case nil, .null?:
             fail("order_status", "is required")
         case .string(let text)?:
@@ -61,7 +61,7 @@ package enum OrderValidator {
         }
 
         var updatedAt: String?
-        switch fields[JSONKey("updated_at")] {
+        switch fields["updated_at"] {
         case nil, .null?:
             break
         case .string(let text)?:
@@ -75,7 +75,7 @@ package enum OrderValidator {
         }
 
         let details: String?
-        switch fields[JSONKey("order_details")] {
+        switch fields["order_details"] {
         case nil, .null?: details = nil
         case .string(let text)?: details = text
         case let other?: details = String(decoding: JSONWriter.canonical(other), as: UTF8.self)
@@ -89,6 +89,10 @@ package enum OrderValidator {
 
     /// Trims white space (including Unicode spaces and line breaks) from both ends.
     static func trim(_ text: String) -> String {
+        // Fast path: plain ASCII with no white space at either end is already trimmed.
+        if let first = text.utf8.first, let last = text.utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return text
+        }
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
@@ -99,6 +103,10 @@ package enum OrderValidator {
     /// The problem with a text field's length or content, or nil when it is fine.
     static func checkText(_ text: String, length: ClosedRange<Int>) -> String? {
         if trim(text).isEmpty { return "must not be empty" }
+        // Fast path: printable ASCII counts one character per byte.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return text.utf8.count > length.upperBound ? "must be at most \(length.upperBound) characters" : nil
+        }
         var count = 0
         for scalar in text.unicodeScalars {
             count += 1

@@ -1,4 +1,3 @@
-import Foundation
 package import SQLite
 
 /// The database of ordersync: one writer with group commit, a pool of readers, and the SQL of `sql/`
@@ -30,13 +29,9 @@ package final class OrderStore: Sendable {
 
     /// Opens (creating the file and its folder when missing), applies `sqlDirectory`, starts the writer.
     package init(path: String, sqlDirectory: String, readerCapacity: Int = 8) throws(OpenError) {
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw .directory(folder, (error as NSError).localizedDescription)
-            }
+        let folder = FileSystem.parent(path)
+        if !folder.isEmpty && !FileSystem.exists(folder), let reason = FileSystem.createDirectories(folder) {
+            throw .directory(folder, reason)
         }
         let writer: OrderWriter
         do {

@@ -1,6 +1,7 @@
-import Foundation
+import Dispatch
 package import OrderCore
 package import SQLite
+import Threads
 
 /// The single writer of the database, with group commit.
 ///
@@ -17,11 +18,13 @@ package final class OrderWriter: @unchecked Sendable {
     package static let maxOrdersPerCommit = 50_000
 
     private let connection: Connection
-    private let condition = NSCondition()
+    /// The writer's statements, prepared once (looking them up by SQL text per row costs a hash each time).
+    private var statements: WriterStatements?
+    private let condition = Condition()
     private var queue: [PendingBatch] = []
     private var state: State = .running
     private var statistics = WriterStatistics()
-    private var thread: Thread?
+    private var started = false
     private let finished = DispatchSemaphore(value: 0)
 
     private enum State { case running, stopping, stopped }
@@ -34,20 +37,17 @@ package final class OrderWriter: @unchecked Sendable {
 
     /// Runs `body` on the writer's connection before the thread starts (schema, migrations).
     package func withConnectionBeforeStart<R>(_ body: (Connection) throws -> R) rethrows -> R {
-        precondition(thread == nil, "the writer thread owns the connection once started")
+        precondition(!started, "the writer thread owns the connection once started")
         return try body(connection)
     }
 
     /// Starts the writer thread.
     package func start() {
-        let thread = Thread { [self] in
+        condition.withLock { started = true }
+        Threads.start(stackSize: 1 << 20) { [self] in
             run()
             finished.signal()
         }
-        thread.name = "ordersync-writer"
-        thread.stackSize = 1 << 20
-        self.thread = thread
-        thread.start()
     }
 
     /// Stores one batch atomically; returns once it is durable on disk, or throws and stores nothing.
@@ -69,7 +69,7 @@ package final class OrderWriter: @unchecked Sendable {
     package var isRunning: Bool {
         condition.lock()
         defer { condition.unlock() }
-        return state == .running && thread != nil
+        return state == .running && started
     }
 
     /// A snapshot of the counters.
@@ -86,7 +86,8 @@ package final class OrderWriter: @unchecked Sendable {
         if wasRunning { state = .stopping }
         condition.broadcast()
         condition.unlock()
-        if wasRunning && thread != nil { finished.wait() }
+        let wasStarted = condition.withLock { started }
+        if wasRunning && wasStarted { finished.wait() }
         // The thread is gone: the connection is ours again. TRUNCATE leaves an empty WAL behind.
         _ = try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
@@ -95,9 +96,9 @@ package final class OrderWriter: @unchecked Sendable {
 
     private func run() {
         while let group = nextGroup() {
-            let started = DispatchTime.now().uptimeNanoseconds
+            let begin = Threads.monotonicSeconds()
             let committed = commit(group)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            let seconds = Threads.monotonicSeconds() - begin
             condition.lock()
             if committed { statistics.commits += 1 }
             statistics.commitSeconds += seconds
@@ -139,7 +140,7 @@ package final class OrderWriter: @unchecked Sendable {
 
     /// Applies and commits one group; sets every batch's result. True when a COMMIT happened.
     private func commit(_ group: [PendingBatch]) -> Bool {
-        let ingestedAt = Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000)).millisecondsText
+        let ingestedAt = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
         do {
             try connection.execute("BEGIN IMMEDIATE")
         } catch {
@@ -175,13 +176,15 @@ package final class OrderWriter: @unchecked Sendable {
     }
 
     private func apply(_ batch: PendingBatch, ingestedAt: String) throws(SQLiteError) -> IngestResult {
+        if statements == nil { statements = try WriterStatements(connection) }
+        guard let statements else { return IngestResult() }
         var result = IngestResult()
         for order in batch.orders {
-            if try isUnchanged(order) {
+            if try isUnchanged(order, statements) {
                 result.unchanged += 1
                 continue
             }
-            let insert = try connection.cached(Self.insertSQL)
+            let insert = statements.insert
             try insert.bind(1, order.orderID)
             try insert.bind(2, order.orderDate)
             try insert.bind(3, order.status)
@@ -198,16 +201,20 @@ package final class OrderWriter: @unchecked Sendable {
 
     /// SPEC §2: a version identical to the order's latest is not stored again, nor one whose
     /// `updated_at` is already stored for that order.
-    private func isUnchanged(_ order: Order) throws(SQLiteError) -> Bool {
+    private func isUnchanged(_ order: Order, _ statements: WriterStatements) throws(SQLiteError) -> Bool {
+        // A new order (the common case in bulk loads) needs one seek, not three.
+        let known = statements.known
+        defer { known.reset() }
+        try known.bind(1, order.orderID)
+        guard try known.step() else { return false }
         if let updatedAt = order.updatedAt {
-            let sameTime = try connection.cached(Self.sameUpdatedAtSQL)
+            let sameTime = statements.sameUpdatedAt
             defer { sameTime.reset() }
             try sameTime.bind(1, order.orderID)
             try sameTime.bind(2, updatedAt)
             if try sameTime.step() { return true }
         }
-        for sql in [Self.latestWithUpdatedAtSQL, Self.latestWithoutUpdatedAtSQL] {
-            let latest = try connection.cached(sql)
+        for latest in [statements.latestWithUpdatedAt, statements.latestWithoutUpdatedAt] {
             defer { latest.reset() }
             try latest.bind(1, order.orderID)
             if try latest.step() {
@@ -220,6 +227,25 @@ package final class OrderWriter: @unchecked Sendable {
         return false
     }
 
+}
+
+/// The statements of the write path, prepared once on the writer's connection.
+final class WriterStatements {
+    let insert: Statement
+    let known: Statement
+    let sameUpdatedAt: Statement
+    let latestWithUpdatedAt: Statement
+    let latestWithoutUpdatedAt: Statement
+
+    init(_ connection: Connection) throws(SQLiteError) {
+        insert = try connection.prepare(Self.insertSQL, persistent: true)
+        known = try connection.prepare(Self.knownSQL, persistent: true)
+        sameUpdatedAt = try connection.prepare(Self.sameUpdatedAtSQL, persistent: true)
+        latestWithUpdatedAt = try connection.prepare(Self.latestWithUpdatedAtSQL, persistent: true)
+        latestWithoutUpdatedAt = try connection.prepare(Self.latestWithoutUpdatedAtSQL, persistent: true)
+    }
+
+    static let knownSQL = "SELECT 1 FROM orders_raw WHERE order_id = ? LIMIT 1"
     static let insertSQL = """
         INSERT INTO orders_raw (order_id, order_date, order_status, order_details, updated_at, ingested_at, source, payload)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -1,5 +1,5 @@
-import Foundation
 package import SQLite
+import Threads
 
 /// Read-only connections for queries, so reads never wait on the writer (WAL readers see the last
 /// commit). Each connection is lent to one caller at a time; at most `capacity` exist.
@@ -10,7 +10,7 @@ package final class ReaderPool: @unchecked Sendable {
     private let path: String
     private let capacity: Int
     private let waitLimit: Double
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var idle: [Connection] = []
     private var created = 0
     private var closed = false
@@ -31,7 +31,7 @@ package final class ReaderPool: @unchecked Sendable {
 
     private func acquire() throws(StoreError) -> Connection {
         condition.lock()
-        let deadline = Date(timeIntervalSinceNow: waitLimit)
+        let deadline = Threads.monotonicSeconds() + waitLimit
         while true {
             if closed {
                 condition.unlock()
@@ -56,7 +56,7 @@ package final class ReaderPool: @unchecked Sendable {
                     throw StoreError(error)
                 }
             }
-            if !condition.wait(until: deadline) {
+            if !condition.wait(untilMonotonic: deadline) {
                 condition.unlock()
                 throw .busy
             }

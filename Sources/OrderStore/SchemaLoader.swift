@@ -1,5 +1,6 @@
-import Foundation
+import OrderCore
 package import SQLite
+import Threads
 
 /// Applies `sql/tables/*.sql` then `sql/views/*.sql` in name order (SPEC §2), in one transaction.
 ///
@@ -28,8 +29,7 @@ package enum SchemaLoader {
 
     /// Applies the SQL directory; throws `SchemaError` naming the first file that failed (nothing is kept).
     package static func apply(directory: String, to connection: Connection) throws(SchemaError) -> Applied {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileSystem.isDirectory(directory) else {
             throw SchemaError(file: directory, message: "SQL directory not found (set SQL_DIR)")
         }
         let tables = try files(in: directory, kind: "tables")
@@ -53,12 +53,19 @@ package enum SchemaLoader {
     }
 
     private static func applyAll(tables: [SQLFile], views: [SQLFile], connection: Connection) throws(SchemaError) -> Applied {
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
         var executed: [String] = []
         let recorded = try recordedFiles(connection)
 
+        // Nothing changed since the last start: keep the views as they are (no write, no fsync).
+        let recordedViews = recorded.filter { $0.value.kind == "views" }
+        let unchanged = tables.allSatisfy { recorded[$0.name]?.sql == $0.sql }
+            && views.count == recordedViews.count && views.allSatisfy { recorded[$0.name]?.sql == $0.sql }
+        if unchanged {
+            return Applied(views: views.flatMap { recorded[$0.name]?.objects ?? [] }, executedFiles: [])
+        }
         // Views first go away, so that table files may change what they read.
-        for (file, entry) in recorded where entry.kind == "views" {
+        for (file, entry) in recordedViews {
             for name in entry.objects where !name.isEmpty {
                 try run("DROP VIEW IF EXISTS \(quoteIdentifier(name))", file: file, connection)
             }
@@ -120,24 +127,18 @@ package enum SchemaLoader {
 
     /// The `.sql` files of one subdirectory, sorted by name; a missing subdirectory has none.
     static func files(in directory: String, kind: String) throws(SchemaError) -> [SQLFile] {
-        let folder = (directory as NSString).appendingPathComponent(kind)
-        let label = "\((directory as NSString).lastPathComponent)/\(kind)"
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else { return [] }
-        guard isDirectory.boolValue else { throw SchemaError(file: label, message: "is not a directory") }
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder)
-        } catch {
-            throw SchemaError(file: label, message: "cannot be read")
-        }
+        let folder = FileSystem.join(directory, kind)
+        let label = "\(FileSystem.lastComponent(directory))/\(kind)"
+        guard FileSystem.exists(folder) else { return [] }
+        guard FileSystem.isDirectory(folder) else { throw SchemaError(file: label, message: "is not a directory") }
+        guard let names = FileSystem.list(folder) else { throw SchemaError(file: label, message: "cannot be read") }
         var result: [SQLFile] = []
         for name in names.filter({ $0.hasSuffix(".sql") }).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let display = "\(label)/\(name)"
-            guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(name)) else {
+            guard let data = FileSystem.read(FileSystem.join(folder, name)) else {
                 throw SchemaError(file: display, message: "cannot be read")
             }
-            guard let sql = String(bytes: data, encoding: .utf8) else {
+            guard let sql = String(validating: data, as: UTF8.self) else {
                 throw SchemaError(file: display, message: "is not valid UTF-8")
             }
             guard !sql.contains("\0") else { throw SchemaError(file: display, message: "contains a NUL byte") }
@@ -188,6 +189,6 @@ package enum SchemaLoader {
 
     /// Quotes an SQL identifier (names come from sqlite_schema, but are still quoted, never trusted).
     package static func quoteIdentifier(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 }

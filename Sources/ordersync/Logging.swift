@@ -1,5 +1,10 @@
-import Foundation
 import Logging
+import OrderCore
+import Threads
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Builds the process logger: text lines for a terminal, JSON lines (Cloud Logging's field names) otherwise.
 enum Logging {
@@ -33,7 +38,9 @@ struct JSONLogHandler: LogHandler {
             line += ",\(JSONLogHandler.quote(key)):\(JSONLogHandler.quote(fields[key] ?? ""))"
         }
         line += "}\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        var bytes = Array(line.utf8)
+        // One write(2) per line: lines from different threads never interleave (writes ≤ PIPE_BUF are atomic).
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
     static func severity(_ level: Logger.Level) -> String {
@@ -48,7 +55,7 @@ struct JSONLogHandler: LogHandler {
     }
 
     static func now() -> String {
-        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
     }
 
     static func quote(_ text: String) -> String {
@@ -60,7 +67,9 @@ struct JSONLogHandler: LogHandler {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -1,6 +1,9 @@
-import Foundation
+import FoundationEssentials
 import Logging
-import OrderAPI
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The resolved configuration: flags, then environment, then defaults. Invalid values stop startup
 /// with a message naming the variable.
@@ -51,10 +54,13 @@ struct Settings {
     /// A secret from `NAME`, or from the file named by `NAME_FILE` (how Cloud Run mounts Secret Manager).
     static func secret(_ name: String, _ environment: [String: String]) throws -> String? {
         if let file = environment["\(name)_FILE"], !file.isEmpty {
-            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: file), let text = String(validating: data, as: UTF8.self) else {
                 throw Invalid(description: "\(name)_FILE names a file that cannot be read")
             }
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            // Secret files often end with a newline; the secret itself never has surrounding white space.
+            var scalars = String.UnicodeScalarView(text.unicodeScalars.drop { $0.properties.isWhitespace })
+            while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+            let trimmed = String(scalars)
             guard !trimmed.isEmpty else { throw Invalid(description: "\(name)_FILE names an empty file") }
             return trimmed
         }

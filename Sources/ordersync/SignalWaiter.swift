@@ -1,5 +1,8 @@
 import Dispatch
-import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Waits for SIGTERM or SIGINT. The first starts a graceful drain; a second one exits at once.
 enum SignalWaiter {

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""report.py RESULTS_FILE: turn bench/run's key=value lines into RESULTS.md
+(header + one markdown table). Exit 1 if a bar failed or a figure is missing."""
+import sys
+
+r = {}
+for line in open(sys.argv[1]):
+    if "=" in line:
+        k, v = line.rstrip("\n").split("=", 1)
+        r[k] = v
+
+
+def num(k):
+    try:
+        return float(r[k])
+    except (KeyError, ValueError):
+        return None
+
+
+def f_int(x):
+    return f"{x:,.0f}"
+
+
+def f_ms(x):
+    return f"{x:.1f} ms"
+
+
+def f_s(x):
+    return f"{x:.3f} s"
+
+
+def f_mb(kb):
+    return f"{kb / 1024:.1f} MB"
+
+
+def f_bytes(x):
+    return f"{x / 1e6:.1f} MB"
+
+
+rows, failed = [], False
+
+
+def row(what, srv, ref=None, ref_name="", fmt=f_int, ratio=True, bar=None, note=""):
+    """bar: (text, predicate(server, ratio)) or None for information only."""
+    global failed
+    s, q = num(srv), num(ref) if ref else None
+    cell_s = fmt(s) if s is not None else "n/a"
+    cell_r = f"{fmt(q)} ({ref_name})" if q is not None else (ref_name or "—")
+    rat = s / q if ratio and s is not None and q else None
+    verdict = "info"
+    if bar:
+        ok = s is not None and (rat is not None or not ratio) and bar[1](s, rat)
+        verdict = "PASS" if ok else "**FAIL**"
+        failed |= not ok
+    rows.append(f"| {what} | {cell_s} | {cell_r} | {f'{rat:.3g}×' if rat is not None else ''} "
+                f"| {bar[0] if bar else ''} | {verdict}{(' ' + note) if note else ''} |")
+
+
+def lost(prefix):
+    acked, stored = num(prefix + "_acked"), num(prefix + "_stored")
+    return None if acked is None or stored is None else max(0, acked - stored)
+
+
+for p in ("a", "b"):
+    x = lost(p)
+    if x is not None:
+        r[p + "_lost"] = x
+
+c = "C, same pragmas"
+row("(a) bulk ingest, 1,000 orders/POST, 4 conns: orders/s", "a_srv_rows_per_s", "a_ref_rows_per_s",
+    c + ", 1,000 rows/txn", bar=("≥ 0.7× C", lambda s, q: q >= 0.7))
+row("(a) stored bytes per row (text columns, sample of 1,000)", "a_srv_row_bytes", "a_ref_row_bytes",
+    "C reference rows", fmt=lambda x: f"{x:.0f} B")
+row("(a) CPU time per 1,000 rows (server: user+sys during the run)", "a_srv_cpu_ms_per_krow",
+    "a_ref_cpu_ms_per_krow", "C reference", fmt=lambda x: f"{x:.2f} ms")
+row("(a) lost: acked rows missing from orders_raw", "a_lost", ratio=False, bar=("0", lambda s, q: s == 0),
+    note=f"(acked {r.get('a_acked', '?')}, stored {r.get('a_stored', '?')})")
+row("(b) small ingest, 1 order/POST, 64 conns: req/s", "b_srv_rps", "b_ref_commits_per_s",
+    c + ", 1 row/txn: commits/s", bar=("≥ 3× C", lambda s, q: q >= 3))
+row("(b) … same load on nginx `return 200`: req/s", "b_srv_rps", "b_nginx_rps", "nginx", bar=None)
+row("(b) p99 latency", "b_srv_p99_ms", "b_nginx_p99_ms", "nginx", fmt=f_ms,
+    bar=("≤ 10 ms", lambda s, q: s <= 10))
+row("(b) non-2xx + socket errors", "b_srv_errors", "b_nginx_errors", "nginx", ratio=False,
+    bar=("0", lambda s, q: s == 0))
+row("(b) SQLite commits during the run (/metrics delta)", "b_commits", ratio=False)
+row("(b) rows per commit (group commit)", "b_rows_per_commit", ratio=False, fmt=lambda x: f"{x:.1f}")
+row("(b) lost: acked rows missing from orders_raw", "b_lost", ratio=False, bar=("0", lambda s, q: s == 0),
+    note=f"(acked {r.get('b_acked', '?')}, stored {r.get('b_stored', '?')})")
+n = r.get("c_orders", "?")
+row(f"(c) GET / over {n} orders × {r.get('c_versions', '?')} versions: time (median of 3)",
+    "c_get_s", "c_sqlite_s", "`sqlite3 -json` on latest_order_v", fmt=f_s,
+    bar=("≤ 1.5× sqlite3", lambda s, q: q <= 1.5))
+row("(c) GET / body size", "c_get_bytes", "c_sqlite_bytes", "sqlite3 -json output", fmt=f_bytes)
+row("(c) GET / with `Accept-Encoding: gzip`: time", "c_gzip_s", "c_get_s", "plain GET", fmt=f_s)
+row("(c) GET / gzip body size", "c_gzip_bytes", "c_get_bytes", "plain GET", fmt=f_bytes)
+row("(c) server peak RSS after restart + GETs (VmHWM)", "c_hwm_kb", "c_sqlite_maxrss_kb",
+    "sqlite3 shell peak", fmt=f_mb, bar=("≤ 64 MB", lambda s, q: s <= 64 * 1024),
+    note=f"(GET / content: {r.get('c_check', '?')})")
+row("(d) cold start to first 200, fresh DB each run (median of 5)", "d_srv_ms", "d_nginx_ms",
+    "nginx", fmt=f_ms, bar=("≤ 20 ms", lambda s, q: s <= 20),
+    note=f"(runs: {r.get('d_srv_all', '?')})")
+row("(d) cold start on the (c) DB (median of 5)", "d_srv_big_ms", "d_srv_ms", "fresh DB", fmt=f_ms)
+row("(e) idle RSS after start (VmRSS)", "e_idle_kb", "e_nginx_kb", "nginx, all processes",
+    fmt=f_mb, bar=("≤ 20 MB", lambda s, q: s <= 20 * 1024),
+    note=f"(anonymous {f_mb(num('e_idle_anon_kb') or 0)}, file-backed {f_mb(num('e_idle_file_kb') or 0)})")
+row("(e) peak RSS after (a)+(b) load (VmHWM)", "e_peak_kb", "e_ref_maxrss_kb", "C reference peak",
+    fmt=f_mb)
+
+m = lambda k: r.get(k, "?")
+print(f"# ordersync benchmark\n\n"
+      f"{m('date')} · {m('nproc')} cores ({m('cpu')}) · Linux {m('kernel')} · SQLite {m('sqlite')} · "
+      f"wrk {m('wrk')} · nginx {m('nginx')} · server `{m('bin')}` ({m('rev')}) · "
+      f"load runs {m('duration')} s each · CPUs busy before start {m('busy')}%\n")
+print("| measurement | ordersync | reference (same run) | ratio | bar | result |")
+print("|---|---|---|---|---|---|")
+print("\n".join(rows))
+notes = [v for k, v in sorted(r.items()) if k.startswith("note")]
+if notes:
+    print("\nNotes:\n" + "\n".join(f"- {x}" for x in notes))
+sys.exit(1 if failed else 0)
