@@ -1,0 +1,95 @@
+import Foundation
+import OrderStore
+import SQLite
+import Testing
+
+/// `sql/` applied at startup: ordered, idempotent, recorded, and a broken file stops startup by name.
+@Suite struct SchemaLoaderTests {
+    @Test func appliesTablesAndViewsAndRecordsThem() throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        #expect(store.views == ["latest_order_v"])
+        store.close()
+        let db = try fixture.connection()
+        #expect(try db.scalarString("PRAGMA journal_mode") == "wal")
+        #expect(try db.scalarInt("SELECT count(*) FROM ordersync_sql_files") == 2)
+        #expect(try db.scalarString("SELECT objects FROM ordersync_sql_files WHERE kind = 'views'") == "latest_order_v")
+    }
+
+    @Test func reopeningChangesNothing() throws {
+        let fixture = try StoreFixture()
+        try fixture.open().close()
+        let before = try fixture.connection().scalarString("SELECT group_concat(applied_at) FROM ordersync_sql_files")
+        let store = try fixture.open()
+        #expect(store.views == ["latest_order_v"])
+        store.close()
+        let after = try fixture.connection().scalarString("SELECT group_concat(applied_at) FROM ordersync_sql_files")
+        #expect(before == after)
+    }
+
+    @Test func aChangedViewIsReplacedAndARemovedOneDropped() throws {
+        let fixture = try StoreFixture()
+        try fixture.write("views/zz_count_v.sql", "CREATE VIEW zz_count_v AS SELECT count(*) AS n FROM orders_raw;")
+        #expect(try fixture.open().views == ["latest_order_v", "zz_count_v"])
+        try fixture.write("views/zz_count_v.sql", "CREATE VIEW zz_count_v AS SELECT count(*) AS total FROM orders_raw;")
+        let reopened = try fixture.open()
+        reopened.close()
+        let column = try fixture.connection().prepare("SELECT * FROM zz_count_v").columnName(0)
+        #expect(column == "total")
+        try fixture.remove("views/zz_count_v.sql")
+        #expect(try fixture.open().views == ["latest_order_v"])
+        #expect(try fixture.connection().scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'zz_count_v'") == 0)
+    }
+
+    @Test func viewsAreAppliedInNameOrderSoTheyMayBuildOnEachOther() throws {
+        let fixture = try StoreFixture()
+        try fixture.write("views/a_base_v.sql", "CREATE VIEW a_base_v AS SELECT order_id FROM orders_raw;")
+        try fixture.write("views/b_on_base_v.sql", "CREATE VIEW b_on_base_v AS SELECT count(*) AS n FROM a_base_v;")
+        #expect(try fixture.open().views == ["a_base_v", "b_on_base_v", "latest_order_v"])
+    }
+
+    @Test(arguments: [
+        ("views/broken_v.sql", "CREATE VIEW broken_v AS SELEC 1;", "syntax error"),
+        ("views/missing_v.sql", "CREATE VIEW missing_v AS SELECT nope FROM orders_raw;", "no such column"),
+        ("views/missing_table_v.sql", "CREATE VIEW missing_table_v AS SELECT * FROM no_table;", "no such table"),
+        ("tables/zz_broken.sql", "CREATE TABLE (;", "syntax error"),
+    ])
+    func aBrokenFileStopsStartupNamingTheFile(file: String, sql: String, message: String) throws {
+        let fixture = try StoreFixture()
+        try fixture.write(file, sql)
+        do {
+            let store = try fixture.open()
+            store.close()
+            Issue.record("opened despite \(file)")
+        } catch {
+            #expect("\(error)".contains("sql/\(file)"), "\(error)")
+            #expect("\(error)".contains(message), "\(error)")
+        }
+    }
+
+    @Test func aBrokenFileLeavesTheDatabaseAsItWas() throws {
+        let fixture = try StoreFixture()
+        try fixture.open().close()
+        try fixture.write("views/bad_v.sql", "CREATE VIEW good_v AS SELECT 1; CREATE VIEW bad_v AS SELECT * FROM nothing;")
+        #expect(throws: OrderStore.OpenError.self) { try fixture.open() }
+        let db = try fixture.connection()
+        #expect(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('good_v', 'bad_v')") == 0)
+        #expect(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'latest_order_v'") == 1)
+    }
+
+    @Test func invalidUTF8AndMissingDirectoriesAreClearErrors() throws {
+        let fixture = try StoreFixture()
+        try Data([0x43, 0xFF, 0xFE]).write(to: URL(fileURLWithPath: fixture.sqlDirectory + "/views/bytes_v.sql"))
+        #expect { try fixture.open() } throws: { "\($0)".contains("bytes_v.sql") && "\($0)".contains("UTF-8") }
+        #expect { try OrderStore(path: fixture.dbPath, sqlDirectory: fixture.root + "/nowhere") } throws: {
+            "\($0)".contains("not found")
+        }
+    }
+
+    @Test func aSQLDirectoryWithoutTheOrdersTableIsRefused() throws {
+        let fixture = try StoreFixture()
+        try fixture.remove("tables/orders_raw.sql")
+        try fixture.remove("views/latest_order_v.sql")
+        #expect { try fixture.open() } throws: { "\($0)".contains("orders_raw") }
+    }
+}
