@@ -16,8 +16,10 @@ final class HTTPConnection {
     private let writer: ResponseWriter
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
 
-    init(fd: Int32, peer: String, configuration: ServerConfiguration, handler: any HTTPHandler, drainEvent: Int32,
-         isDraining: @escaping () -> Bool) {
+    init(
+        fd: Int32, peer: String, configuration: ServerConfiguration, handler: any HTTPHandler, drainEvent: Int32,
+        isDraining: @escaping () -> Bool
+    ) {
         self.fd = fd
         self.peer = peer
         self.configuration = configuration
@@ -81,14 +83,16 @@ final class HTTPConnection {
                     return false
                 case .timedOut:
                     if phase == .idle { return false }
-                    _ = respond(handler.protocolError(status: 408, detail: "the request did not arrive in time"),
-                                head: head, started: started, requestBytes: 0, forceClose: true)
+                    _ = respond(
+                        handler.protocolError(status: 408, detail: "the request did not arrive in time"),
+                        head: head, started: started, requestBytes: 0, forceClose: true)
                     return false
                 }
             }
         } catch let error as HTTPParseError {
-            _ = respond(handler.protocolError(status: error.status, detail: error.detail), head: head, started: started,
-                        requestBytes: 0, forceClose: true)
+            _ = respond(
+                handler.protocolError(status: error.status, detail: error.detail), head: head, started: started,
+                requestBytes: 0, forceClose: true)
             return false
         } catch {
             return false  // socket error: the client is gone
@@ -119,14 +123,18 @@ final class HTTPConnection {
     }
 
     /// Writes a response; true when the connection stays open.
-    private func respond(_ response: HTTPResponse, head: HTTPRequestHead?, started: Int64, requestBytes: Int,
-                         forceClose: Bool = false) -> Bool {
-        let keepAlive = !forceClose && !response.closeConnection && !isDraining() && (head?.wantsKeepAlive ?? false)
+    private func respond(
+        _ response: HTTPResponse, head: HTTPRequestHead?, started: Int64, requestBytes: Int,
+        forceClose: Bool = false
+    ) -> Bool {
+        let keepAlive =
+            !forceClose && !response.closeConnection && !isDraining() && (head?.wantsKeepAlive ?? false)
             && !(response.body.isStream && head?.version == .http10)
         var delivered = true
         do {
-            try writer.write(response, version: head?.version ?? .http11, keepAlive: keepAlive,
-                             headOnly: head?.method == "HEAD")
+            try writer.write(
+                response, version: head?.version ?? .http11, keepAlive: keepAlive,
+                headOnly: head?.method == "HEAD")
         } catch {
             delivered = false
         }

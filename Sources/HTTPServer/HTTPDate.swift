@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Synchronization
 
 /// The `Date` header (IMF-fixdate, RFC 9110 §5.6.7), formatted at most once a second.
 enum HTTPDate {

@@ -1,14 +1,18 @@
 /// Parses a complete request head (request line and header fields, without the final empty line).
 /// Strict where leniency lets two parsers disagree (RFC 9112 §2.2, §3, §5).
 enum HTTPHeadParser {
-    static func parse(_ head: UnsafeBufferPointer<UInt8>, limits: ServerConfiguration) throws(HTTPParseError) -> HTTPRequestHead {
+    static func parse(_ head: UnsafeBufferPointer<UInt8>, limits: ServerConfiguration) throws(HTTPParseError)
+        -> HTTPRequestHead
+    {
         var lines: [Range<Int>] = []
         var lineStart = 0
         var index = 0
         while index < head.count {
             switch head[index] {
             case 0x0D:
-                guard index + 1 < head.count, head[index + 1] == 0x0A else { throw HTTPParseError(400, "bare CR in the request head") }
+                guard index + 1 < head.count, head[index + 1] == 0x0A else {
+                    throw HTTPParseError(400, "bare CR in the request head")
+                }
                 lines.append(lineStart..<index)
                 index += 2
                 lineStart = index
@@ -63,7 +67,9 @@ enum HTTPHeadParser {
         return HTTPRequestHead(method: method, target: target, version: version, headers: headers)
     }
 
-    private static func parseRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (String, String, HTTPVersion) {
+    private static func parseRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (
+        String, String, HTTPVersion
+    ) {
         let parts = line.split(separator: 0x20, omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw HTTPParseError(400, "malformed request line")
@@ -81,9 +87,12 @@ enum HTTPHeadParser {
         case "HTTP/1.0": version = .http10
         default:
             let bytes = Array(versionText.utf8)
-            let wellFormed = bytes.count == 8 && versionText.hasPrefix("HTTP/") && bytes[6] == UInt8(ascii: ".")
+            let wellFormed =
+                bytes.count == 8 && versionText.hasPrefix("HTTP/") && bytes[6] == UInt8(ascii: ".")
                 && isDigit(bytes[5]) && isDigit(bytes[7])
-            throw wellFormed ? HTTPParseError(505, "only HTTP/1.1 and HTTP/1.0 are supported") : HTTPParseError(400, "malformed HTTP version")
+            throw wellFormed
+                ? HTTPParseError(505, "only HTTP/1.1 and HTTP/1.0 are supported")
+                : HTTPParseError(400, "malformed HTTP version")
         }
         return (String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self), version)
     }
@@ -107,7 +116,8 @@ enum HTTPHeadParser {
         let name = String(decoding: UnsafeBufferPointer(rebasing: line[0..<colon]), as: UTF8.self)
         // Values are bytes; obs-text (0x80-0xFF) is kept as Latin-1 rather than guessed to be UTF-8.
         let valueBytes = UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd])
-        let value = valueBytes.allSatisfy({ $0 < 0x80 })
+        let value =
+            valueBytes.allSatisfy({ $0 < 0x80 })
             ? String(decoding: valueBytes, as: UTF8.self)
             : String(String.UnicodeScalarView(valueBytes.map { Unicode.Scalar($0) }))
         return (name, value)

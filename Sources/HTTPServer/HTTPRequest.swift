@@ -15,7 +15,9 @@ package struct HTTPRequestHead: Sendable {
     package var headers: HTTPHeaders
 
     /// The path part of the target, without the query.
-    package var path: Substring { target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "" }
+    package var path: Substring {
+        target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+    }
 
     /// The raw query string after `?`, or nil.
     package var query: Substring? {

@@ -274,7 +274,9 @@ package struct HTTPRequestParser {
         while index < range.upperBound, let digit = hexValue(buffer[index]) {
             if size > 0 || digit > 0 { significantDigits += 1 }  // leading zeros carry no value
             // 8 hex digits already pass any body limit we allow; more is an overflow attempt.
-            guard significantDigits <= 8 else { throw HTTPParseError(413, "the body is larger than \(limits.maxBodyBytes) bytes") }
+            guard significantDigits <= 8 else {
+                throw HTTPParseError(413, "the body is larger than \(limits.maxBodyBytes) bytes")
+            }
             size = size * 16 + digit
             index += 1
         }

@@ -132,7 +132,8 @@ final class ResponseWriter: BodySink {
             case .wouldBlock:
                 var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)]
                 if try Syscall.poll(&fds, milliseconds: Int32(writeTimeoutMilliseconds)) == 0 {
-                    throw SocketError(call: "send (client took nothing for \(writeTimeoutMilliseconds) ms)", code: ETIMEDOUT)
+                    throw SocketError(
+                        call: "send (client took nothing for \(writeTimeoutMilliseconds) ms)", code: ETIMEDOUT)
                 }
             }
         }

@@ -30,7 +30,8 @@ package struct Router<Handler: Sendable>: Sendable {
     /// Adds a route; `pattern` must start with `/`.
     package mutating func add(_ method: String, _ pattern: String, _ handler: Handler) {
         let segments = Router.split(pattern).map { part -> Segment in
-            part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
+            part.hasPrefix("{") && part.hasSuffix("}")
+                ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
         routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler))
     }
@@ -44,7 +45,8 @@ package struct Router<Handler: Sendable>: Sendable {
             if route.method == method || (method == "HEAD" && route.method == "GET") {
                 return .found(route.handler, pattern: route.pattern, parameters: parameters)
             }
-            for allowedMethod in route.method == "GET" ? ["GET", "HEAD"] : [route.method] where !allowed.contains(allowedMethod) {
+            for allowedMethod in route.method == "GET" ? ["GET", "HEAD"] : [route.method]
+            where !allowed.contains(allowedMethod) {
                 allowed.append(allowedMethod)
             }
         }
@@ -82,7 +84,9 @@ package enum PercentDecoding {
         var iterator = text.utf8.makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hex), let low = iterator.next().flatMap(hex) else { return nil }
+                guard let high = iterator.next().flatMap(hex), let low = iterator.next().flatMap(hex) else {
+                    return nil
+                }
                 bytes.append(high << 4 | low)
             } else if plusIsSpace && byte == UInt8(ascii: "+") {
                 bytes.append(0x20)

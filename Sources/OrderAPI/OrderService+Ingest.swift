@@ -39,7 +39,8 @@ extension OrderService {
             return problem.response
         case .failure(.invalid(let problems)):
             var problem = Problem(
-                status: 422, detail: "the batch was not stored: some orders are invalid", type: Problem.invalidOrdersType)
+                status: 422, detail: "the batch was not stored: some orders are invalid",
+                type: Problem.invalidOrdersType)
             problem.errors = problems
             return problem.response
         }
@@ -64,7 +65,11 @@ extension OrderService {
         case .timedOut:
             return Problem(status: 503, detail: "the query took too long and was stopped").response
         case .sqlite(let sqliteError):
-            logger.error("database error", metadata: ["code": .stringConvertible(sqliteError.extendedCode), "message": .string(sqliteError.message)])
+            logger.error(
+                "database error",
+                metadata: [
+                    "code": .stringConvertible(sqliteError.extendedCode), "message": .string(sqliteError.message),
+                ])
             return Problem(status: 500, detail: "internal error; nothing was stored").response
         }
     }

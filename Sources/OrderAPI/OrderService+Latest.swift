@@ -12,7 +12,10 @@ extension OrderService {
             return Problem(status: 400, detail: "the query string is not valid percent-encoded UTF-8").response
         }
         if let unknown = query.names.first(where: { !OrderService.latestParameters.contains($0) }) {
-            return Problem(status: 400, detail: "unknown query parameter \"\(unknown.prefix(64))\"; use status, since, limit or after").response
+            return Problem(
+                status: 400,
+                detail: "unknown query parameter \"\(unknown.prefix(64))\"; use status, since, limit or after"
+            ).response
         }
         if let repeated = query.duplicates.first {
             return Problem(status: 400, detail: "query parameter \"\(repeated)\" is given more than once").response
@@ -22,13 +25,16 @@ extension OrderService {
         filter.status = query["status"]
         if let since = query["since"] {
             guard let time = Timestamp(rfc3339: since) else {
-                return Problem(status: 400, detail: "since must be an RFC 3339 date-time with offset or a YYYY-MM-DD date").response
+                return Problem(
+                    status: 400, detail: "since must be an RFC 3339 date-time with offset or a YYYY-MM-DD date"
+                ).response
             }
             filter.ingestedSince = time.millisecondsText
         }
         guard let limitText = query["limit"] else { return streamAll(filter) }
         guard let limit = Int(limitText), (1...configuration.maxPageSize).contains(limit) else {
-            return Problem(status: 400, detail: "limit must be an integer from 1 to \(configuration.maxPageSize)").response
+            return Problem(status: 400, detail: "limit must be an integer from 1 to \(configuration.maxPageSize)")
+                .response
         }
         return page(filter, limit: limit, query: query)
     }

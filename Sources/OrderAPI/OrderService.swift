@@ -77,7 +77,9 @@ package final class OrderService: HTTPHandler {
     }
 
     package func handle(_ request: HTTPRequest) -> HTTPResponse {
-        guard case .found(let endpoint, _, let parameters) = router.match(method: request.method, path: request.head.path) else {
+        guard
+            case .found(let endpoint, _, let parameters) = router.match(method: request.method, path: request.head.path)
+        else {
             return preflight(request.head) ?? Problem(status: 404, detail: "no resource at this path").response
         }
         var request = request

@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// The parameters of a query string (`a=1&b=2`), percent-decoded, `+` read as a space
 /// (the form encoding browsers and curl's `--data-urlencode -G` use).
 struct QueryParameters {
@@ -31,18 +33,19 @@ struct QueryParameters {
     var names: [String] { pairs.map(\.0) }
 }
 
-import HTTPServer
-
 /// Encodes a query parameter value for a URL we hand out (the `Link` header).
 enum PercentEncoding {
     static func encode(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             switch byte {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
-                out += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0x0F, radix: 16, uppercase: true)
+                out +=
+                    "%" + String(byte >> 4, radix: 16, uppercase: true)
+                    + String(byte & 0x0F, radix: 16, uppercase: true)
             }
         }
         return out

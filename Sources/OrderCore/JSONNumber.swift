@@ -8,7 +8,9 @@ package enum JSONNumber {
     static let maxExponentDigits = 9
 
     /// Canonical text of the number whose parts are given; `nil` when the exponent is out of range.
-    static func canonical(negative: Bool, integer: ArraySlice<UInt8>, fraction: ArraySlice<UInt8>, exponent: Int) -> String {
+    static func canonical(negative: Bool, integer: ArraySlice<UInt8>, fraction: ArraySlice<UInt8>, exponent: Int)
+        -> String
+    {
         var digits = [UInt8]()
         digits.reserveCapacity(integer.count + fraction.count)
         digits.append(contentsOf: integer)

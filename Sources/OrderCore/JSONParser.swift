@@ -18,7 +18,9 @@ package struct JSONParser {
     }
 
     /// Parses one JSON text; a leading UTF-8 byte order mark is ignored (RFC 8259 §8.1).
-    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth)
+        throws(JSONSyntaxError) -> JSONValue
+    {
         var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { parser.index = 3 }
         parser.skipWhitespace()
@@ -177,7 +179,8 @@ package struct JSONParser {
         case UInt8(ascii: "u"):
             var scalar = try hex4()
             if (0xD800...0xDBFF).contains(scalar) {
-                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                else {
                     throw error("lone UTF-16 surrogate in a \\u escape")
                 }
                 index += 2
@@ -188,7 +191,7 @@ package struct JSONParser {
                 throw error("lone UTF-16 surrogate in a \\u escape")
             }
             guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
-            scratch.append(contentsOf: UTF8.encode(unicode)!)
+            scratch.append(contentsOf: String(unicode).utf8)
         default:
             index -= 1
             throw error("invalid escape \\\(describe(escaped))")

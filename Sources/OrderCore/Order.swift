@@ -14,7 +14,9 @@ package struct Order: Sendable, Equatable {
     /// Canonical JSON of the whole object: unknown fields are kept, and equal content gives equal bytes.
     package let payload: [UInt8]
 
-    package init(orderID: String, orderDate: String, status: String, details: String?, updatedAt: String?, payload: [UInt8]) {
+    package init(
+        orderID: String, orderDate: String, status: String, details: String?, updatedAt: String?, payload: [UInt8]
+    ) {
         self.orderID = orderID
         self.orderDate = orderDate
         self.status = status

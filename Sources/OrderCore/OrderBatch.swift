@@ -24,7 +24,9 @@ package enum OrderBatch {
         case .array(let elements): items = elements
         case .object: items = [value]
         default:
-            let problem = ItemProblem(index: nil, field: nil, problem: "body must be an array of orders or one order object, not \(value.typeName)")
+            let problem = ItemProblem(
+                index: nil, field: nil,
+                problem: "body must be an array of orders or one order object, not \(value.typeName)")
             return .failure(.invalid([problem]))
         }
         var orders: [Order] = []

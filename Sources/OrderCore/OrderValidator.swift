@@ -20,7 +20,11 @@ package enum OrderValidator {
         case nil, .null?:
             fail("order_id", "is required")
         case .string(let text)?:
-            if let problem = checkText(text, length: orderIDLength) { fail("order_id", problem) } else { orderID = text }
+            if let problem = checkText(text, length: orderIDLength) {
+                fail("order_id", problem)
+            } else {
+                orderID = text
+            }
         case .number(let text)?:
             if let integer = JSONNumber.integerText(text) {
                 if integer.utf8.count > orderIDLength.upperBound {
@@ -55,7 +59,11 @@ package enum OrderValidator {
             fail("order_status", "is required")
         case .string(let text)?:
             let trimmed = trim(text)
-            if let problem = checkText(trimmed, length: statusLength) { fail("order_status", problem) } else { status = trimmed }
+            if let problem = checkText(trimmed, length: statusLength) {
+                fail("order_status", problem)
+            } else {
+                status = trimmed
+            }
         case let other?:
             fail("order_status", "must be a string, not \(other.typeName)")
         }
@@ -90,7 +98,8 @@ package enum OrderValidator {
     /// Trims white space (including Unicode spaces and line breaks) from both ends.
     static func trim(_ text: String) -> String {
         // Fast path: plain ASCII with no white space at either end is already trimmed.
-        if let first = text.utf8.first, let last = text.utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+        if let first = text.utf8.first, let last = text.utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80
+        {
             return text
         }
         let scalars = text.unicodeScalars

@@ -21,7 +21,9 @@ enum FileSystem {
         for component in path.split(separator: "/") {
             prefix += component
             if !isDirectory(prefix) && mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                return String(decoding: Array(UnsafeBufferPointer(start: strerror(errno), count: Int(strlen(strerror(errno))))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                return String(
+                    decoding: Array(UnsafeBufferPointer(start: strerror(errno), count: Int(strlen(strerror(errno)))))
+                        .map { UInt8(bitPattern: $0) }, as: UTF8.self)
             }
             prefix += "/"
         }

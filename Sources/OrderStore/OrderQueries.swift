@@ -79,8 +79,11 @@ package enum OrderQueries {
     }
 
     /// Every version of one order in arrival order (empty when the order is unknown), and the seq of the latest.
-    package static func history(_ connection: Connection, orderID: String) throws -> (versions: [Version], latestSeq: Int64?) {
-        let statement = try connection.cached("""
+    package static func history(_ connection: Connection, orderID: String) throws -> (
+        versions: [Version], latestSeq: Int64?
+    ) {
+        let statement = try connection.cached(
+            """
             SELECT seq, order_date, order_status, order_details, updated_at, ingested_at, source, payload
             FROM orders_raw WHERE order_id = ? ORDER BY seq
             """)

@@ -52,14 +52,17 @@ package enum SchemaLoader {
         }
     }
 
-    private static func applyAll(tables: [SQLFile], views: [SQLFile], connection: Connection) throws(SchemaError) -> Applied {
+    private static func applyAll(tables: [SQLFile], views: [SQLFile], connection: Connection) throws(SchemaError)
+        -> Applied
+    {
         let now = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
         var executed: [String] = []
         let recorded = try recordedFiles(connection)
 
         // Nothing changed since the last start: keep the views as they are (no write, no fsync).
         let recordedViews = recorded.filter { $0.value.kind == "views" }
-        let unchanged = tables.allSatisfy { recorded[$0.name]?.sql == $0.sql }
+        let unchanged =
+            tables.allSatisfy { recorded[$0.name]?.sql == $0.sql }
             && views.count == recordedViews.count && views.allSatisfy { recorded[$0.name]?.sql == $0.sql }
         if unchanged {
             return Applied(views: views.flatMap { recorded[$0.name]?.objects ?? [] }, executedFiles: [])
@@ -115,7 +118,9 @@ package enum SchemaLoader {
             } catch {
                 throw SchemaError(file: directory, message: error.message)
             }
-            guard found == 1 else { throw SchemaError(file: directory, message: "no SQL file creates the \(type) \(name)") }
+            guard found == 1 else {
+                throw SchemaError(file: directory, message: "no SQL file creates the \(type) \(name)")
+            }
         }
     }
 
@@ -147,7 +152,9 @@ package enum SchemaLoader {
         return result
     }
 
-    private static func recordedFiles(_ connection: Connection) throws(SchemaError) -> [String: (kind: String, sql: String, objects: [String])] {
+    private static func recordedFiles(_ connection: Connection) throws(SchemaError) -> [String: (
+        kind: String, sql: String, objects: [String]
+    )] {
         var result: [String: (kind: String, sql: String, objects: [String])] = [:]
         do {
             let statement = try connection.prepare("SELECT file, kind, sql, objects FROM ordersync_sql_files")
@@ -161,10 +168,13 @@ package enum SchemaLoader {
         return result
     }
 
-    private static func record(_ file: SQLFile, objects: [String], at time: String, _ connection: Connection) throws(SchemaError) {
+    private static func record(_ file: SQLFile, objects: [String], at time: String, _ connection: Connection)
+        throws(SchemaError)
+    {
         do {
             let statement = try connection.prepare(
-                "INSERT OR REPLACE INTO ordersync_sql_files (file, kind, sql, objects, applied_at) VALUES (?, ?, ?, ?, ?)")
+                "INSERT OR REPLACE INTO ordersync_sql_files (file, kind, sql, objects, applied_at) VALUES (?, ?, ?, ?, ?)"
+            )
             try statement.bind([file.name, file.kind, file.sql, objects.joined(separator: "\n"), time])
             try statement.run()
         } catch {

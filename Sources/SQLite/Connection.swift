@@ -103,14 +103,17 @@ package final class Connection {
     package func interrupt() { sqlite3_interrupt(handle) }
 
     /// Sets a progress handler that can abort long queries: `shouldAbort` is called every `instructions`.
-    package func setProgressHandler(every instructions: Int32, _ shouldAbort: (@convention(c) (UnsafeMutableRawPointer?) -> Int32)?,
-                                    context: UnsafeMutableRawPointer?) {
+    package func setProgressHandler(
+        every instructions: Int32, _ shouldAbort: (@convention(c) (UnsafeMutableRawPointer?) -> Int32)?,
+        context: UnsafeMutableRawPointer?
+    ) {
         sqlite3_progress_handler(handle, instructions, shouldAbort, context)
     }
 
     func error(_ rc: Int32, sql: String?) -> SQLiteError {
         let extended = sqlite3_extended_errcode(handle)
-        return SQLiteError(code: extended != 0 ? extended : rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        return SQLiteError(
+            code: extended != 0 ? extended : rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
 
     /// The SQLite library version, e.g. "3.40.1".

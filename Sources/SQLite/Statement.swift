@@ -27,9 +27,10 @@ package final class Statement {
     package func bind(_ index: Int32, _ value: String?) throws(SQLiteError) {
         let rc: Int32
         if let value {
-            rc = value.utf8.withContiguousStorageIfAvailable { bytes in
-                sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
-            } ?? sqlite3_bind_text(handle, index, value, -1, sqliteTransient)
+            rc =
+                value.utf8.withContiguousStorageIfAvailable { bytes in
+                    sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
+                } ?? sqlite3_bind_text(handle, index, value, -1, sqliteTransient)
         } else {
             rc = sqlite3_bind_null(handle, index)
         }
@@ -46,7 +47,8 @@ package final class Statement {
         let empty: [CChar] = [0]
         let rc = empty.withUnsafeBufferPointer { emptyPointer in
             let pointer = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
-            return sqlite3_bind_text(handle, index, pointer ?? emptyPointer.baseAddress, Int32(bytes.count), sqliteTransient)
+            return sqlite3_bind_text(
+                handle, index, pointer ?? emptyPointer.baseAddress, Int32(bytes.count), sqliteTransient)
         }
         try check(rc)
     }

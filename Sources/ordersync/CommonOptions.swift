@@ -9,9 +9,13 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("sql-dir"), help: "Directory of tables/*.sql and views/*.sql (env SQL_DIR, default sql).")
     var sqlDirectory: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL, default info).")
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL, default info).")
     var logLevel: String?
 
-    @Option(name: .customLong("log-format"), help: "text or json (env LOG_FORMAT; default text on a terminal, json otherwise).")
+    @Option(
+        name: .customLong("log-format"),
+        help: "text or json (env LOG_FORMAT; default text on a terminal, json otherwise).")
     var logFormat: String?
 }

@@ -32,7 +32,8 @@ struct JSONLogHandler: LogHandler {
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             fields[key] = "\(value)"
         }
-        var line = "{\"severity\":\"\(JSONLogHandler.severity(event.level))\",\"time\":\"\(JSONLogHandler.now())\",\"message\":"
+        var line =
+            "{\"severity\":\"\(JSONLogHandler.severity(event.level))\",\"time\":\"\(JSONLogHandler.now())\",\"message\":"
         line += JSONLogHandler.quote(event.message.description)
         for key in fields.keys.sorted() {
             line += ",\(JSONLogHandler.quote(key)):\(JSONLogHandler.quote(fields[key] ?? ""))"

@@ -3,7 +3,8 @@ import OrderStore
 
 /// `ordersync migrate`: apply `sql/` to the database and exit.
 struct MigrateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply the SQL files to the database and exit.")
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Apply the SQL files to the database and exit.")
 
     @OptionGroup var options: CommonOptions
 
@@ -11,7 +12,8 @@ struct MigrateCommand: ParsableCommand {
         let settings = try Settings(options: options, port: nil, maxBodyBytes: nil)
         do {
             let store = try OrderStore(path: settings.dbPath, sqlDirectory: settings.sqlDirectory)
-            print("applied \(settings.sqlDirectory) to \(settings.dbPath); views: \(store.views.joined(separator: ", "))")
+            print(
+                "applied \(settings.sqlDirectory) to \(settings.dbPath); views: \(store.views.joined(separator: ", "))")
             store.close()
         } catch {
             throw Failure(error.description)

@@ -6,14 +6,17 @@ import OrderStore
 
 /// `ordersync serve`: run the HTTP service until SIGTERM or SIGINT.
 struct ServeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP service (the default).")
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the HTTP service (the default).")
 
     @OptionGroup var options: CommonOptions
 
     @Option(help: "TCP port (env PORT, default 8080; 0 picks a free port).")
     var port: Int?
 
-    @Option(name: .customLong("max-body-bytes"), help: "Largest request body after decompression (env MAX_BODY_BYTES, default 32 MiB).")
+    @Option(
+        name: .customLong("max-body-bytes"),
+        help: "Largest request body after decompression (env MAX_BODY_BYTES, default 32 MiB).")
     var maxBodyBytes: Int?
 
     func run() throws {
@@ -50,7 +53,10 @@ struct ServeCommand: ParsableCommand {
         service.attach(server)
         logger.info(
             "listening",
-            metadata: ["port": .stringConvertible(boundPort), "db": .string(settings.dbPath), "views": .string(store.views.joined(separator: ","))])
+            metadata: [
+                "port": .stringConvertible(boundPort), "db": .string(settings.dbPath),
+                "views": .string(store.views.joined(separator: ",")),
+            ])
 
         let signal = SignalWaiter.waitForTermination()
         logger.info("draining", metadata: ["signal": .string(signal)])

@@ -20,21 +20,27 @@ struct Settings {
         let description: String
     }
 
-    init(options: CommonOptions, port: Int?, maxBodyBytes: Int?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    init(
+        options: CommonOptions, port: Int?, maxBodyBytes: Int?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         func value(_ flag: String?, _ variable: String) -> String? {
             if let flag { return flag }
             if let text = environment[variable], !text.isEmpty { return text }
             return nil
         }
         if let text = port.map(String.init) ?? value(nil, "PORT") {
-            guard let number = UInt16(text) else { throw Invalid(description: "PORT must be a port number from 0 to 65535, not \"\(text)\"") }
+            guard let number = UInt16(text) else {
+                throw Invalid(description: "PORT must be a port number from 0 to 65535, not \"\(text)\"")
+            }
             self.port = number
         }
         dbPath = value(options.dbPath, "DB_PATH") ?? dbPath
         sqlDirectory = value(options.sqlDirectory, "SQL_DIR") ?? sqlDirectory
         if let text = value(options.logLevel, "LOG_LEVEL") {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
-                throw Invalid(description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+                throw Invalid(
+                    description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
             }
             logLevel = level
         }
@@ -45,7 +51,9 @@ struct Settings {
         case let other?: throw Invalid(description: "LOG_FORMAT must be text or json, not \"\(other)\"")
         }
         if let text = maxBodyBytes.map(String.init) ?? value(nil, "MAX_BODY_BYTES") {
-            guard let number = Int(text), number > 0 else { throw Invalid(description: "MAX_BODY_BYTES must be a positive integer") }
+            guard let number = Int(text), number > 0 else {
+                throw Invalid(description: "MAX_BODY_BYTES must be a positive integer")
+            }
             self.maxBodyBytes = number
         }
         authToken = try Settings.secret("AUTH_TOKEN", environment)
@@ -54,7 +62,9 @@ struct Settings {
     /// A secret from `NAME`, or from the file named by `NAME_FILE` (how Cloud Run mounts Secret Manager).
     static func secret(_ name: String, _ environment: [String: String]) throws -> String? {
         if let file = environment["\(name)_FILE"], !file.isEmpty {
-            guard let data = FileManager.default.contents(atPath: file), let text = String(validating: data, as: UTF8.self) else {
+            guard let data = FileManager.default.contents(atPath: file),
+                let text = String(validating: data, as: UTF8.self)
+            else {
                 throw Invalid(description: "\(name)_FILE names a file that cannot be read")
             }
             // Secret files often end with a newline; the secret itself never has surrounding white space.

@@ -30,12 +30,14 @@ import Testing
         // Well over 1 KiB, so curl sends Expect: 100-continue.
         try Data(Orders.batch((0..<200).map { "curl-\($0)" }).utf8).write(to: URL(fileURLWithPath: file))
         let post = try run(
-            "curl", "-sS", "-H", "Content-Type: application/json", "-H", "Expect: 100-continue", "--data-binary", "@\(file)",
+            "curl", "-sS", "-H", "Content-Type: application/json", "-H", "Expect: 100-continue", "--data-binary",
+            "@\(file)",
             "-w", "\n%{http_code}", "\(server.baseURL.absoluteString)/")
         #expect(post.hasSuffix("\n200"))
         #expect(post.hasPrefix(#"{"inserted":200,"unchanged":0}"#))
 
-        let list = try run("curl", "-sS", "--compressed", "-D", directory.file("headers"), "\(server.baseURL.absoluteString)/")
+        let list = try run(
+            "curl", "-sS", "--compressed", "-D", directory.file("headers"), "\(server.baseURL.absoluteString)/")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.utf8)) as? [Any])
         #expect(rows.count == 200)
         let headers = try String(contentsOfFile: directory.file("headers"), encoding: .utf8).lowercased()

@@ -81,8 +81,10 @@ import Testing
         let sql = directory.file("sql")
         try FileManager.default.createDirectory(atPath: sql + "/tables", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: sql + "/views", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: Repository.sqlDirectory + "/tables/orders_raw.sql", toPath: sql + "/tables/orders_raw.sql")
-        try "CREATE VIEW broken_v AS SELEC 1;".write(toFile: sql + "/views/broken_v.sql", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(
+            atPath: Repository.sqlDirectory + "/tables/orders_raw.sql", toPath: sql + "/tables/orders_raw.sql")
+        try "CREATE VIEW broken_v AS SELEC 1;".write(
+            toFile: sql + "/views/broken_v.sql", atomically: true, encoding: .utf8)
         let result = try runOrdersync(["migrate"], environment: ["DB_PATH": directory.file("x.db"), "SQL_DIR": sql])
         #expect(result.status != 0)
         #expect(result.output.contains("views/broken_v.sql"))
@@ -91,7 +93,8 @@ import Testing
 
     @Test func anUnwritableDatabaseDirectoryFailsWithAMessage() throws {
         let result = try runOrdersync(
-            ["migrate"], environment: ["DB_PATH": "/proc/ordersync-cannot-exist/x.db", "SQL_DIR": Repository.sqlDirectory])
+            ["migrate"],
+            environment: ["DB_PATH": "/proc/ordersync-cannot-exist/x.db", "SQL_DIR": Repository.sqlDirectory])
         #expect(result.status != 0)
         #expect(result.output.contains("/proc/ordersync-cannot-exist"))
     }

@@ -18,7 +18,8 @@ import Testing
 
         let db = try Connection(path: server.dbPath, mode: .readOnly)
         let statement = try db.prepare(
-            "SELECT order_id, order_date, order_status, order_details, updated_at, source, payload FROM orders_raw ORDER BY seq")
+            "SELECT order_id, order_date, order_status, order_details, updated_at, source, payload FROM orders_raw ORDER BY seq"
+        )
         #expect(try statement.step())
         #expect(statement.string(0) == "A1")
         #expect(statement.string(1) == "2025-08-08T10:00:00Z")
@@ -41,7 +42,8 @@ import Testing
         try client.send(Request.post(batch))
         #expect(try client.readResponse().text == #"{"inserted":3,"unchanged":0}"#)
         // Same content, different key order and white space: identical JSON values.
-        let reordered = #"[ {"order_status":"processing","order_id":"a","order_details":"Laptop, Mouse","order_date":"2025-08-08T10:00:00Z"} ]"#
+        let reordered =
+            #"[ {"order_status":"processing","order_id":"a","order_details":"Laptop, Mouse","order_date":"2025-08-08T10:00:00Z"} ]"#
         try client.send(Request.post(batch))
         #expect(try client.readResponse().text == #"{"inserted":0,"unchanged":3}"#)
         try client.send(Request.post(reordered))
@@ -117,7 +119,9 @@ import Testing
 
     @Test func wrongContentTypeOrEncodingIs415() throws {
         let server = try TestServer()
-        for headers in [["Content-Type: text/plain"], ["Content-Type: application/json; charset=latin1"], ["Content-Encoding: br"]] {
+        for headers in [
+            ["Content-Type: text/plain"], ["Content-Type: application/json; charset=latin1"], ["Content-Encoding: br"],
+        ] {
             let client = try RawClient(port: server.port)
             var request = "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n"
             if !headers[0].hasPrefix("Content-Type") { request += "Content-Type: application/json\r\n" }

@@ -35,7 +35,9 @@ import Testing
     @Test func chunkedBodyOverTheLimitIs413() throws {
         let server = try TestServer(configure: { $0.maxBodyBytes = 100 })
         let client = try RawClient(port: server.port)
-        try client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n\(String(repeating: " ", count: 100))\r\n1\r\n \r\n0\r\n\r\n")
+        try client.send(
+            "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n\(String(repeating: " ", count: 100))\r\n1\r\n \r\n0\r\n\r\n"
+        )
         #expect(try client.readResponse().status == 413)
     }
 
@@ -88,7 +90,9 @@ import Testing
         for index in 0..<50 {
             let client = try RawClient(port: server.port)
             switch index % 3 {
-            case 0: try client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[")
+            case 0:
+                try client.send(
+                    "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[")
             case 1: try client.send("GET / HTTP/1.1\r\nHo")
             default: try client.send(Request.get("/"))
             }

@@ -7,7 +7,9 @@ import Testing
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
         let server = try TestServer()
         let client = try RawClient(port: server.port)
-        try client.send(Request.post(Orders.batch(["p1"])) + Request.get("/orders/p1") + Request.get("/nope") + Request.get("/healthz"))
+        try client.send(
+            Request.post(Orders.batch(["p1"])) + Request.get("/orders/p1") + Request.get("/nope")
+                + Request.get("/healthz"))
         #expect(try client.readResponse().status == 200)
         let order = try client.readResponse()
         #expect(order.status == 200)
@@ -20,7 +22,9 @@ import Testing
         let server = try TestServer()
         let client = try RawClient(port: server.port)
         let body = Orders.batch(["c1"])
-        try client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+        try client.send(
+            "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+        )
         let interim = try client.readResponse()
         #expect(interim.status == 100)
         try client.send(body)
@@ -30,7 +34,9 @@ import Testing
     @Test func expectContinueWithARefusedRequestGetsTheFinalAnswerAndClose() throws {
         let server = try TestServer()
         let client = try RawClient(port: server.port)
-        try client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n")
+        try client.send(
+            "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n"
+        )
         let response = try client.readResponse()
         #expect(response.status == 415)
         #expect(response.headers["connection"] == "close")
@@ -41,11 +47,14 @@ import Testing
         let server = try TestServer()
         let client = try RawClient(port: server.port)
         let body = Array(Orders.batch(["k1", "k2"]).utf8)
-        var request = "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        var request =
+            "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         var offset = 0
         while offset < body.count {
             let size = min(13, body.count - offset)
-            request += String(size, radix: 16) + ";ext=1\r\n" + String(decoding: body[offset..<(offset + size)], as: UTF8.self) + "\r\n"
+            request +=
+                String(size, radix: 16) + ";ext=1\r\n" + String(decoding: body[offset..<(offset + size)], as: UTF8.self)
+                + "\r\n"
             offset += size
         }
         request += "0\r\nX-Trailer: yes\r\n\r\n"
@@ -56,7 +65,9 @@ import Testing
     @Test func contentLengthWithTransferEncodingIsRefused() throws {
         let server = try TestServer()
         let client = try RawClient(port: server.port)
-        try client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+        try client.send(
+            "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+        )
         let response = try client.readResponse()
         #expect(response.status == 400)
         #expect(response.headers["content-type"] == "application/problem+json")
@@ -69,7 +80,9 @@ import Testing
         let client = try RawClient(port: server.port)
         let gzipped = try Deflater.gzip(Array(Orders.batch(["z1", "z2", "z3"]).utf8))
         try client.send(
-            Array("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(gzipped.count)\r\n\r\n".utf8)
+            Array(
+                "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(gzipped.count)\r\n\r\n"
+                    .utf8)
                 + gzipped)
         #expect(try client.readResponse().text == #"{"inserted":3,"unchanged":0}"#)
     }
@@ -80,11 +93,15 @@ import Testing
         // 10 MB of spaces compress to a few KB: the inflater must stop at the 64 KiB cap.
         let bomb = try Deflater.gzip([UInt8](repeating: 0x20, count: 10_000_000))
         try client.send(
-            Array("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(bomb.count)\r\n\r\n".utf8) + bomb)
+            Array(
+                "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(bomb.count)\r\n\r\n"
+                    .utf8) + bomb)
         #expect(try client.readResponse().status == 413)
         let corrupt: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]
         try client.send(
-            Array("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(corrupt.count)\r\n\r\n".utf8) + corrupt)
+            Array(
+                "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(corrupt.count)\r\n\r\n"
+                    .utf8) + corrupt)
         #expect(try client.readResponse().status == 400)
     }
 

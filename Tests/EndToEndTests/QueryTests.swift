@@ -59,7 +59,10 @@ import Testing
     @Test func badParametersAre400() throws {
         let server = try TestServer()
         let client = try RawClient(port: server.port)
-        for path in ["/?limit=0", "/?limit=abc", "/?limit=10001", "/?since=yesterday", "/?stauts=x", "/?status=a&status=b", "/?after=%zz"] {
+        for path in [
+            "/?limit=0", "/?limit=abc", "/?limit=10001", "/?since=yesterday", "/?stauts=x", "/?status=a&status=b",
+            "/?after=%zz",
+        ] {
             try client.send(Request.get(path))
             let response = try client.readResponse()
             #expect(response.status == 400, "\(path)")

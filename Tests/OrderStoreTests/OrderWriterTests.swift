@@ -22,7 +22,9 @@ import Testing
         _ = try store.writer.ingest([order("a")])
         store.close()
         let db = try fixture.connection()
-        #expect { try db.execute("UPDATE orders_raw SET order_status = 'x'") } throws: { "\($0)".contains("append-only") }
+        #expect { try db.execute("UPDATE orders_raw SET order_status = 'x'") } throws: {
+            "\($0)".contains("append-only")
+        }
         #expect { try db.execute("DELETE FROM orders_raw") } throws: { "\($0)".contains("append-only") }
         #expect(try db.scalarInt("SELECT count(*) FROM orders_raw") == 1)
     }
@@ -36,7 +38,9 @@ import Testing
         let timed = order("a", status: "shipped", updatedAt: "2025-08-09T10:00:00Z")
         #expect(try store.writer.ingest([timed]) == IngestResult(inserted: 1, unchanged: 0))
         // Same updated_at, other content: the same event.
-        #expect(try store.writer.ingest([order("a", status: "lost", updatedAt: "2025-08-09T12:00:00+02:00")]) == IngestResult(inserted: 0, unchanged: 1))
+        #expect(
+            try store.writer.ingest([order("a", status: "lost", updatedAt: "2025-08-09T12:00:00+02:00")])
+                == IngestResult(inserted: 0, unchanged: 1))
         // Identical to the latest (the one with the greatest updated_at).
         #expect(try store.writer.ingest([timed]) == IngestResult(inserted: 0, unchanged: 1))
         // An untimed version identical to an older untimed one is new relative to the latest.
@@ -54,7 +58,8 @@ import Testing
                 defer { group.leave() }
                 for batch in 0..<20 {
                     let orders = (0..<5).map { index -> Order in
-                        let text = #"{"order_id":"t\#(thread)-b\#(batch)-\#(index)","order_date":"2025-08-08","order_status":"new"}"#
+                        let text =
+                            #"{"order_id":"t\#(thread)-b\#(batch)-\#(index)","order_date":"2025-08-08","order_status":"new"}"#
                         guard case .success(let decoded) = OrderBatch.decode(Array(text.utf8)) else { fatalError() }
                         return decoded[0]
                     }

@@ -70,7 +70,8 @@ import Testing
     @Test func aBrokenFileLeavesTheDatabaseAsItWas() throws {
         let fixture = try StoreFixture()
         try fixture.open().close()
-        try fixture.write("views/bad_v.sql", "CREATE VIEW good_v AS SELECT 1; CREATE VIEW bad_v AS SELECT * FROM nothing;")
+        try fixture.write(
+            "views/bad_v.sql", "CREATE VIEW good_v AS SELECT 1; CREATE VIEW bad_v AS SELECT * FROM nothing;")
         #expect(throws: OrderStore.OpenError.self) { try fixture.open() }
         let db = try fixture.connection()
         #expect(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('good_v', 'bad_v')") == 0)

@@ -20,7 +20,9 @@ final class RawClient {
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else {
             close(fd)
@@ -61,7 +63,8 @@ final class RawClient {
         while headEnd == nil {
             headEnd = findHeadEnd()
             if headEnd == nil && !fill(atLeast: buffer.count + 1) {
-                throw Failed(description: "connection closed or timed out before a response head (\(buffer.count) bytes)")
+                throw Failed(
+                    description: "connection closed or timed out before a response head (\(buffer.count) bytes)")
             }
         }
         let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
@@ -69,11 +72,14 @@ final class RawClient {
         var lines = head.components(separatedBy: "\r\n")
         let statusLine = lines.removeFirst()
         let parts = statusLine.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, let status = Int(parts[1]) else { throw Failed(description: "bad status line \(statusLine)") }
+        guard parts.count >= 2, let status = Int(parts[1]) else {
+            throw Failed(description: "bad status line \(statusLine)")
+        }
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         var body: [UInt8] = []
         if headOnly || status == 204 || status == 304 || status < 200 {
@@ -151,7 +157,10 @@ struct RawResponse {
 /// Builds request bytes.
 enum Request {
     static func post(_ body: String, path: String = "/", headers: [String] = []) -> String {
-        var lines = ["POST \(path) HTTP/1.1", "Host: test", "Content-Type: application/json", "Content-Length: \(body.utf8.count)"]
+        var lines = [
+            "POST \(path) HTTP/1.1", "Host: test", "Content-Type: application/json",
+            "Content-Length: \(body.utf8.count)",
+        ]
         lines += headers
         return lines.joined(separator: "\r\n") + "\r\n\r\n" + body
     }

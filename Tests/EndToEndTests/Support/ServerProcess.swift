@@ -79,7 +79,8 @@ final class ServerProcess {
 }
 
 /// Runs the executable to completion (e.g. `migrate`, or a startup that must fail).
-func runOrdersync(_ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, output: String) {
+func runOrdersync(_ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, output: String)
+{
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Repository.executable)
     process.arguments = arguments
