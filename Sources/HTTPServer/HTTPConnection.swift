@@ -15,6 +15,10 @@ final class HTTPConnection {
     private var parser: HTTPRequestParser
     private let writer: ResponseWriter
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+    /// When a connection with no request under way is closed. Fixed when the last exchange ended (or at
+    /// accept: a new connection must start its first request within the head timeout), so a client
+    /// cannot hold its slot by trickling bytes that carry no request, such as bare CRLFs.
+    private var idleDeadline: Int64
 
     init(
         fd: Int32, peer: String, configuration: ServerConfiguration, handler: any HTTPHandler, drainEvent: Int32,
@@ -28,6 +32,7 @@ final class HTTPConnection {
         self.isDraining = isDraining
         self.parser = HTTPRequestParser(limits: configuration)
         self.writer = ResponseWriter(fd: fd, writeTimeoutMilliseconds: configuration.writeTimeoutMilliseconds)
+        self.idleDeadline = Syscall.nowMilliseconds() + Int64(configuration.headTimeoutMilliseconds)
     }
 
     /// Serves requests until the client leaves, an error closes the connection, or the server drains;
@@ -69,7 +74,7 @@ final class HTTPConnection {
                 switch phase {
                 case .idle:
                     if isDraining() { return false }
-                    deadline = now + Int64(configuration.idleTimeoutMilliseconds)
+                    deadline = idleDeadline
                 case .head:
                     if started == 0 { started = now }
                     deadline = started + Int64(configuration.headTimeoutMilliseconds)
@@ -145,6 +150,7 @@ final class HTTPConnection {
                 durationSeconds: Double(Syscall.nowMilliseconds() - begin) / 1_000, remoteAddress: peer,
                 delivered: delivered))
         if !keepAlive && delivered { lingeringClose() }
+        idleDeadline = Syscall.nowMilliseconds() + Int64(configuration.idleTimeoutMilliseconds)
         return keepAlive && delivered
     }
 
@@ -169,25 +175,9 @@ final class HTTPConnection {
         }
     }
 
-    /// Closes gracefully: stop sending, then drain what the client still sends for a moment, so the
-    /// kernel does not answer unread bytes with a reset that could destroy our response in flight.
+    /// Closes gracefully (see `Lingering`), reusing this connection's buffer.
     private func lingeringClose() {
-        Syscall.shutdownWrite(fd)
-        let deadline = Syscall.nowMilliseconds() + 2_000
-        var discarded = 0
-        while discarded < 1 << 20 {
-            guard let outcome = try? readBuffer.withUnsafeMutableBytes({ raw in try Syscall.read(fd, raw) })
-            else { return }
-            switch outcome {
-            case .bytes(let count): discarded += count
-            case .endOfFile: return
-            case .wouldBlock:
-                let remaining = deadline - Syscall.nowMilliseconds()
-                if remaining <= 0 { return }
-                var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
-                if (try? Syscall.poll(&fds, milliseconds: Int32(remaining))) ?? 0 == 0 { return }
-            }
-        }
+        Lingering.drain(fd, buffer: &readBuffer, milliseconds: 2_000)
     }
 }
 

@@ -29,13 +29,20 @@ package final class HTTPServer: Sendable {
         var connections: Set<Int32> = []
         var accepted = 0
         var rejected = 0
+        /// Refusals being answered right now, each on its own short-lived thread.
+        var refusing = 0
     }
+
+    /// Refusals answered at once; beyond this a refused socket is closed without an answer, since
+    /// a flood must not turn into a flood of threads.
+    private static let maxConcurrentRefusals = 64
 
     package init(configuration: ServerConfiguration, handler: any HTTPHandler) throws(SocketError) {
         self.configuration = configuration
         self.handler = handler
         (self.drainEvent, self.drainSignal) = try Syscall.makeEvent()
         Syscall.ignoreSIGPIPE()
+        Syscall.raiseOpenFileLimit()
     }
 
     /// Binds and starts accepting; returns the port (useful with port 0).
@@ -132,26 +139,48 @@ package final class HTTPServer: Sendable {
         Syscall.setNoDelay(fd)
         let handler = handler
         let drainEvent = drainEvent
-        Threads.start(stackSize: configuration.threadStackBytes) { [self] in
+        let started = Threads.start(stackSize: configuration.threadStackBytes) { [self] in
             let connection = HTTPConnection(
                 fd: fd, peer: peer, configuration: configuration, handler: handler, drainEvent: drainEvent,
                 isDraining: { [self] in isDraining })
             // Forget the fd before the connection closes it, so a drain can never shut down a reused number.
             connection.run { state.withLock { _ = $0.connections.remove(fd) } }
         }
+        if !started {
+            // No thread for it (a process or memory limit): the client gets a 503, not a hang.
+            state.withLock { _ = $0.connections.remove(fd) }
+            refuse(fd: fd)
+        }
     }
 
-    /// Over the connection cap: a clean 503 problem document, never a reset (SPEC §3).
+    /// Over the connection cap: a clean 503 problem document, never a reset (SPEC §3). Answered on a
+    /// short-lived thread (bounded in number and time) so the accept loop never waits on a slow client.
     private func refuse(fd: Int32) {
+        let admitted = state.withLock { state in
+            guard state.refusing < HTTPServer.maxConcurrentRefusals else { return false }
+            state.refusing += 1
+            return true
+        }
         let response = handler.protocolError(status: 503, detail: "too many open connections; retry shortly")
-        let writer = ResponseWriter(fd: fd, writeTimeoutMilliseconds: 1_000)
-        // Read what the client already sent, so closing does not reset the connection under our answer.
+        guard admitted,
+            Threads.start(stackSize: 128 * 1024, { [self] in
+                HTTPServer.answer(fd: fd, with: response)
+                state.withLock { $0.refusing -= 1 }
+            })
+        else {
+            if admitted { state.withLock { $0.refusing -= 1 } }
+            Syscall.close(fd)
+            return
+        }
+    }
+
+    /// Reads the request head (bounded), answers, closes gracefully.
+    private static func answer(fd: Int32, with response: HTTPResponse) {
         var scratch = [UInt8](repeating: 0, count: 16 * 1024)
-        _ = try? scratch.withUnsafeMutableBytes { raw in try Syscall.read(fd, raw) }
+        Lingering.skipHead(fd, buffer: &scratch, milliseconds: 1_000)
+        let writer = ResponseWriter(fd: fd, writeTimeoutMilliseconds: 1_000)
         try? writer.write(response, version: .http11, keepAlive: false, headOnly: false)
-        Syscall.shutdownWrite(fd)
-        usleep(1_000)
-        _ = try? scratch.withUnsafeMutableBytes { raw in try Syscall.read(fd, raw) }
+        Lingering.drain(fd, buffer: &scratch, milliseconds: 1_000, maxBytes: 256 * 1024)
         Syscall.close(fd)
     }
 }

@@ -138,6 +138,15 @@ package enum Syscall {
     static func shutdownWrite(_ fd: Int32) { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
     static func close(_ fd: Int32) { _ = Glibc.close(fd) }
 
+    /// Raises the soft limit of open files to the hard limit: each connection takes one descriptor,
+    /// and a default soft limit of 1,024 would be reached before the connection cap is.
+    static func raiseOpenFileLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+
     /// Ignores SIGPIPE process-wide: a peer that vanishes must never kill the server.
     package static func ignoreSIGPIPE() { _ = Glibc.signal(SIGPIPE, SIG_IGN) }
 

@@ -73,34 +73,32 @@ extension OrderService {
 
     /// Every matching order, streamed: each chunk of rows is read in its own short read transaction and
     /// then written, so memory stays constant and no snapshot is held while the client reads slowly.
+    /// The first chunk is read before answering, so a database error is still a proper problem
+    /// document; a result that fits in one chunk goes out with a Content-Length.
     private func streamAll(_ filter: OrderQueries.LatestFilter) -> HTTPResponse {
-        let readers = store.readers
-        let chunkRows = configuration.streamChunkRows
+        var chunks = LatestChunks(readers: store.readers, filter: filter, rowsPerChunk: configuration.streamChunkRows)
+        var writer = JSONWriter(capacity: 512 * 1024)
+        let more: Bool
+        do {
+            more = try chunks.next(into: &writer)
+        } catch {
+            return storeFailure(StoreError.from(error))
+        }
+        guard more else { return HTTPResponse(status: 200, contentType: "application/json", body: writer.bytes) }
+        let firstChunk = writer.bytes
+        let rest = chunks
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/json")
         return HTTPResponse(
             status: 200, headers: headers,
             body: .stream { sink in
-                var filter = filter
-                var first = true
+                try sink.write(firstChunk)
+                var chunks = rest
                 var writer = JSONWriter(capacity: 512 * 1024)
-                writer.raw("[")
-                while true {
-                    var rows = 0
-                    try readers.withReader { connection in
-                        rows = try OrderQueries.latest(connection, filter: filter, limit: chunkRows) { statement in
-                            if !first { writer.raw(",") }
-                            first = false
-                            writer.raw("\n")
-                            OrderService.writeLatestRow(statement, into: &writer)
-                            filter.after = statement.string(0)
-                        }
-                    }
-                    if rows < chunkRows { break }
+                while try chunks.next(into: &writer) {
                     try sink.write(writer.bytes)
                     writer.bytes.removeAll(keepingCapacity: true)
                 }
-                writer.raw(first ? "]\n" : "\n]\n")
                 try sink.write(writer.bytes)
             })
     }
@@ -128,5 +126,52 @@ extension OrderService {
         statement.withText(column) { text in
             if let text { writer.string(text) } else { writer.raw("null") }
         }
+    }
+}
+
+/// `GET /` in chunks of rows, each read in its own short read transaction, resuming after the last
+/// order_id written. Writes the array's brackets too, so the chunks concatenate to one JSON array.
+struct LatestChunks: Sendable {
+    let readers: ReaderPool
+    var filter: OrderQueries.LatestFilter
+    let rowsPerChunk: Int
+    private var opened = false
+    private var wroteRow = false
+    private var finished = false
+
+    init(readers: ReaderPool, filter: OrderQueries.LatestFilter, rowsPerChunk: Int) {
+        self.readers = readers
+        self.filter = filter
+        self.rowsPerChunk = rowsPerChunk
+    }
+
+    /// Appends the next chunk; true while more may follow, false once the closing bracket is written.
+    mutating func next(into writer: inout JSONWriter) throws -> Bool {
+        guard !finished else { return false }
+        if !opened {
+            writer.raw("[")
+            opened = true
+        }
+        var rows = 0
+        var wrote = wroteRow
+        var after = filter.after
+        let filter = filter
+        try readers.withReader { connection in
+            rows = try OrderQueries.latest(connection, filter: filter, limit: rowsPerChunk) { statement in
+                if wrote { writer.raw(",") }
+                wrote = true
+                writer.raw("\n")
+                OrderService.writeLatestRow(statement, into: &writer)
+                after = statement.string(0)
+            }
+        }
+        wroteRow = wrote
+        self.filter.after = after
+        if rows < rowsPerChunk {
+            writer.raw(wroteRow ? "\n]\n" : "]\n")
+            finished = true
+            return false
+        }
+        return true
     }
 }

@@ -8,22 +8,25 @@ extension OrderService {
         guard let orderID = request.parameters["order_id"] else {
             return Problem(status: 404, detail: "no such order").response
         }
-        let found: (versions: [OrderQueries.Version], latestSeq: Int64?)
+        let found: OrderQueries.History
         do {
             found = try store.readers.withReader { try OrderQueries.history($0, orderID: orderID) }
         } catch {
             return storeFailure(StoreError.from(error))
         }
-        guard let latestSeq = found.latestSeq, let latest = found.versions.first(where: { $0.seq == latestSeq }) else {
+        guard let latest = found.latest else {
             return Problem(status: 404, detail: "no order with this order_id").response
         }
         var writer = JSONWriter(capacity: 1_024)
         writer.raw("{\"order_id\":")
         writer.string(orderID)
         writer.raw(",\"versions\":")
-        writer.integer(Int64(found.versions.count))
+        writer.integer(Int64(found.total))
         writer.raw(",\"latest\":")
         write(latest, into: &writer)
+        // At most the newest 1,000 versions; `versions` says how many exist in all.
+        writer.raw(",\"history_truncated\":")
+        writer.raw(found.total > found.versions.count ? "true" : "false")
         writer.raw(",\"history\":[")
         for (position, version) in found.versions.enumerated() {
             if position > 0 { writer.raw(",") }

@@ -6,15 +6,21 @@
 package struct JSONParser {
     /// Deepest nesting accepted; deeper input is refused rather than risking the stack.
     package static let defaultMaxDepth = 64
+    /// Most values one parsed tree may hold (a whole document, or one element of `forEachElement`):
+    /// the tree costs tens of bytes per value, so this bounds the memory one request can claim.
+    package static let defaultMaxValues = 100_000
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private let maxDepth: Int
+    private let maxValues: Int
+    private var valueCount = 0
     private var scratch: [UInt8] = []
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, maxValues: Int = defaultMaxValues) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.maxValues = maxValues
     }
 
     /// Parses one JSON text; a leading UTF-8 byte order mark is ignored (RFC 8259 §8.1).
@@ -42,9 +48,69 @@ package struct JSONParser {
         return try result.get()
     }
 
+    /// The shape of a document read by `forEachElement`.
+    package enum TopLevel: Equatable, Sendable {
+        /// An array: its elements were visited (all, unless the visitor stopped early).
+        case array
+        /// One object, visited as element 0.
+        case object
+        /// Anything else: its type name; nothing was visited.
+        case other(String)
+    }
+
+    /// Parses a document whose top level is an array, handing each element to `visit` as soon as it is
+    /// parsed and keeping none: memory holds one element at a time, not the whole tree. A top-level
+    /// object is visited as element 0. `visit` returns false to stop early (the rest is not checked).
+    package static func forEachElement(
+        _ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth, _ visit: (Int, JSONValue) -> Bool
+    ) throws(JSONSyntaxError) -> TopLevel {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { parser.index = 3 }
+        parser.skipWhitespace()
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "[") else {
+            let value = try parser.parseValue(depth: 0)
+            parser.skipWhitespace()
+            if parser.index != bytes.count { throw parser.error("unexpected data after the JSON value") }
+            if case .object = value {
+                _ = visit(0, value)
+                return .object
+            }
+            return .other(value.typeName)
+        }
+        parser.index += 1
+        parser.skipWhitespace()
+        var position = 0
+        if parser.index < bytes.count && bytes[parser.index] == UInt8(ascii: "]") {
+            parser.index += 1
+        } else {
+            while true {
+                parser.skipWhitespace()
+                parser.valueCount = 0  // the budget is per element: elements are not kept
+                let element = try parser.parseValue(depth: 1)
+                if !visit(position, element) { return .array }
+                position += 1
+                parser.skipWhitespace()
+                guard parser.index < bytes.count else { throw parser.error("unexpected end of input in an array") }
+                if bytes[parser.index] == UInt8(ascii: ",") {
+                    parser.index += 1
+                } else if bytes[parser.index] == UInt8(ascii: "]") {
+                    parser.index += 1
+                    break
+                } else {
+                    throw parser.error("expected ',' or ']' in an array")
+                }
+            }
+        }
+        parser.skipWhitespace()
+        if parser.index != bytes.count { throw parser.error("unexpected data after the JSON value") }
+        return .array
+    }
+
     // MARK: - Values
 
     private mutating func parseValue(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        valueCount += 1
+        if valueCount > maxValues { throw error("more than \(maxValues) values in one JSON value") }
         guard index < bytes.count else { throw error("unexpected end of input, expected a value") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)

@@ -78,17 +78,45 @@ package enum OrderQueries {
         package var payload: String
     }
 
-    /// Every version of one order in arrival order (empty when the order is unknown), and the seq of the latest.
-    package static func history(_ connection: Connection, orderID: String) throws -> (
-        versions: [Version], latestSeq: Int64?
-    ) {
+    /// One order: its latest version, how many versions exist, and the newest of them in arrival order.
+    package struct History: Sendable {
+        /// The latest version by the SPEC §2 rule; nil when the order is unknown.
+        package var latest: Version?
+        /// Every stored version, counted.
+        package var total: Int
+        /// The newest `limit` versions, oldest first.
+        package var versions: [Version]
+    }
+
+    /// The history of `orderID`, bounded to its newest `limit` versions (an order can have any number).
+    package static func history(_ connection: Connection, orderID: String, limit: Int = 1_000) throws -> History {
+        let newest = try versions(connection, where: "order_id = ? ORDER BY seq DESC LIMIT ?", orderID, limit: limit)
+        guard !newest.isEmpty else { return History(latest: nil, total: 0, versions: []) }
+        let count = try connection.cached("SELECT count(*) FROM orders_raw WHERE order_id = ?")
+        defer { count.reset() }
+        try count.bind(1, orderID)
+        let total = try count.step() ? Int(count.int64(0)) : newest.count
+        // SPEC §2: the greatest updated_at among versions that carry one, else the greatest seq.
+        let latest =
+            try versions(
+                connection, where: "order_id = ? AND updated_at IS NOT NULL ORDER BY updated_at DESC, seq DESC LIMIT ?",
+                orderID, limit: 1
+            ).first
+            ?? versions(connection, where: "order_id = ? ORDER BY seq DESC LIMIT ?", orderID, limit: 1).first
+        return History(latest: latest, total: total, versions: newest.reversed())
+    }
+
+    private static func versions(_ connection: Connection, where clause: String, _ orderID: String, limit: Int) throws
+        -> [Version]
+    {
         let statement = try connection.cached(
             """
             SELECT seq, order_date, order_status, order_details, updated_at, ingested_at, source, payload
-            FROM orders_raw WHERE order_id = ? ORDER BY seq
+            FROM orders_raw WHERE \(clause)
             """)
         defer { statement.reset() }
         try statement.bind(1, orderID)
+        try statement.bind(2, Int64(limit))
         var versions: [Version] = []
         while try statement.step() {
             versions.append(
@@ -97,11 +125,6 @@ package enum OrderQueries {
                     details: statement.string(3), updatedAt: statement.string(4), ingestedAt: statement.string(5) ?? "",
                     source: statement.string(6) ?? "", payload: statement.string(7) ?? "null"))
         }
-        // SPEC §2: greatest updated_at among versions that carry one, else greatest seq; ties to greater seq.
-        let withTime = versions.filter { $0.updatedAt != nil }
-        let latest = (withTime.isEmpty ? versions : withTime).max { a, b in
-            (a.updatedAt ?? "", a.seq) < (b.updatedAt ?? "", b.seq)
-        }
-        return (versions, latest?.seq)
+        return versions
     }
 }

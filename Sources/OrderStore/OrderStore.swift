@@ -49,7 +49,11 @@ package final class OrderStore: Sendable {
         } catch {
             throw .schema(SchemaError(file: sqlDirectory, message: "\(error)"))
         }
-        writer.start()
+        do {
+            try writer.start()
+        } catch {
+            throw .database(path, SQLiteError(code: 1, message: "cannot start the writer thread"))
+        }
         self.writer = writer
         self.readers = ReaderPool(path: path, capacity: readerCapacity)
         self.views = applied.views

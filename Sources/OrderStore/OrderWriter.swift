@@ -6,10 +6,10 @@ import Threads
 /// The single writer of the database, with group commit.
 ///
 /// Callers hand in whole batches and block until theirs is durable. One thread owns the connection:
-/// it takes every batch queued while the previous commit was running, applies each inside its own
-/// SAVEPOINT (so a batch stays atomic and a failing one cannot spoil the others) and commits them
-/// together: one transaction and one fsync for many requests. Nobody waits on a timer: the batching
-/// comes from requests that arrive while the disk is busy.
+/// it takes every batch queued while the previous commit was running and commits them together: one
+/// transaction and one fsync for many requests. Nobody waits on a timer: the batching comes from
+/// requests that arrive while the disk is busy. A group that fails is retried batch by batch, so each
+/// request stays atomic and only a batch that really cannot be stored fails.
 package final class OrderWriter: @unchecked Sendable {
     // @unchecked Sendable: `connection` is touched only by the writer thread (and by `init` and
     // `close` before it starts and after it ended); every other field is guarded by `condition`.
@@ -41,12 +41,16 @@ package final class OrderWriter: @unchecked Sendable {
         return try body(connection)
     }
 
-    /// Starts the writer thread.
-    package func start() {
+    /// Starts the writer thread; throws when the system cannot create one.
+    package func start() throws(StoreError) {
         condition.withLock { started = true }
-        Threads.start(stackSize: 1 << 20) { [self] in
+        let running = Threads.start(stackSize: 1 << 20) { [self] in
             run()
             finished.signal()
+        }
+        if !running {
+            condition.withLock { started = false }
+            throw .sqlite(SQLiteError(code: 1, message: "cannot start the writer thread"))
         }
     }
 
@@ -97,10 +101,15 @@ package final class OrderWriter: @unchecked Sendable {
     private func run() {
         while let group = nextGroup() {
             let begin = Threads.monotonicSeconds()
-            let committed = commit(group)
+            var commits = commit(group) ? 1 : 0
+            // A failed group is retried batch by batch, so one batch that cannot be stored never
+            // takes the others down with it (a full disk fails them all again, which is right).
+            if commits == 0 && group.count > 1 {
+                for batch in group { commits += commit([batch]) ? 1 : 0 }
+            }
             let seconds = Threads.monotonicSeconds() - begin
             condition.lock()
-            if committed { statistics.commits += 1 }
+            statistics.commits += commits
             statistics.commitSeconds += seconds
             for batch in group {
                 switch batch.result {
@@ -138,41 +147,25 @@ package final class OrderWriter: @unchecked Sendable {
         return group
     }
 
-    /// Applies and commits one group; sets every batch's result. True when a COMMIT happened.
+    /// Applies and commits one group in one transaction; sets every batch's result. True when it committed.
+    ///
+    /// All or nothing: any error rolls the whole transaction back and fails every batch of the group.
+    /// (Per-batch savepoints cannot be trusted here: on an I/O error or a full disk SQLite may roll
+    /// back the entire transaction by itself, and a later batch would then commit on its own.)
     private func commit(_ group: [PendingBatch]) -> Bool {
         let ingestedAt = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
+        var results: [IngestResult] = []
         do {
-            try connection.execute("BEGIN IMMEDIATE")
+            try connection.cached("BEGIN IMMEDIATE").run()
+            for batch in group { results.append(try apply(batch, ingestedAt: ingestedAt)) }
+            try connection.cached("COMMIT").run()
         } catch {
+            connection.rollbackQuietly()
             for batch in group { batch.result = .failure(StoreError(error)) }
             return false
         }
-        var anyApplied = false
-        for batch in group {
-            do {
-                try connection.cached("SAVEPOINT batch").run()
-                let result = try apply(batch, ingestedAt: ingestedAt)
-                try connection.cached("RELEASE batch").run()
-                batch.result = .success(result)
-                anyApplied = true
-            } catch {
-                _ = try? connection.cached("ROLLBACK TO batch").run()
-                _ = try? connection.cached("RELEASE batch").run()
-                batch.result = .failure(StoreError(error))
-            }
-        }
-        if !anyApplied {
-            connection.rollbackQuietly()
-            return false
-        }
-        do {
-            try connection.cached("COMMIT").run()
-            return true
-        } catch {
-            connection.rollbackQuietly()
-            for batch in group where batch.succeeded { batch.result = .failure(StoreError(error)) }
-            return false
-        }
+        for (batch, result) in zip(group, results) { batch.result = .success(result) }
+        return true
     }
 
     private func apply(_ batch: PendingBatch, ingestedAt: String) throws(SQLiteError) -> IngestResult {
@@ -273,10 +266,5 @@ final class PendingBatch: @unchecked Sendable {
     init(orders: [Order], source: String) {
         self.orders = orders
         self.source = source
-    }
-
-    var succeeded: Bool {
-        if case .success = result { return true }
-        return false
     }
 }

@@ -5,8 +5,10 @@
 /// Threads and a condition variable on pthreads directly. Foundation's `Thread` and `NSCondition`
 /// would pull in all of Foundation (and ICU): about 12 MB of resident memory for two small types.
 package enum Threads {
-    /// Starts a detached thread running `body`.
-    package static func start(stackSize: Int, _ body: @escaping @Sendable () -> Void) {
+    /// Starts a detached thread running `body`; false when the system has no thread to give
+    /// (the caller decides: refuse the work, or fail startup).
+    @discardableResult
+    package static func start(stackSize: Int, _ body: @escaping @Sendable () -> Void) -> Bool {
         let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
@@ -23,10 +25,9 @@ package enum Threads {
             }, box)
         guard rc == 0 else {
             Unmanaged<ThreadBody>.fromOpaque(box).release()
-            // Out of threads: run inline rather than lose the work (the caller's thread blocks instead).
-            body()
-            return
+            return false
         }
+        return true
     }
 
     /// Monotonic seconds, for deadlines.

@@ -27,6 +27,7 @@ struct ServeCommand: ParsableCommand {
             throw Failure("configuration: \(error)")
         }
         let logger = Logging.make(settings)
+        let signals = SignalWaiter()  // from here on, SIGTERM drains instead of killing
         let store: OrderStore
         do {
             store = try OrderStore(path: settings.dbPath, sqlDirectory: settings.sqlDirectory)
@@ -58,7 +59,7 @@ struct ServeCommand: ParsableCommand {
                 "views": .string(store.views.joined(separator: ",")),
             ])
 
-        let signal = SignalWaiter.waitForTermination()
+        let signal = signals.waitForTermination()
         logger.info("draining", metadata: ["signal": .string(signal)])
         service.beginDraining()
         let clean = server.drain()
@@ -70,6 +71,7 @@ struct ServeCommand: ParsableCommand {
                 "clean": .stringConvertible(clean), "commits": .stringConvertible(stats.commits),
                 "inserted": .stringConvertible(stats.inserted),
             ])
+        withExtendedLifetime(signals) {}
     }
 }
 

@@ -4,35 +4,37 @@ import Dispatch
     import Glibc
 #endif
 
-/// Waits for SIGTERM or SIGINT. The first starts a graceful drain; a second one exits at once.
-enum SignalWaiter {
-    /// Blocks until the first signal; returns its name.
-    static func waitForTermination() -> String {
-        let queue = DispatchQueue(label: "ordersync.signals")
-        let received = DispatchSemaphore(value: 0)
-        let first = SignalName()
-        var sources: [DispatchSourceSignal] = []
+/// Catches SIGTERM and SIGINT from the moment it is made. The first signal ends `waitForTermination`
+/// (a graceful drain follows); a second one exits at once. Keep the object alive until the process
+/// is done: its dispatch sources are what listen.
+final class SignalWaiter: @unchecked Sendable {
+    // @unchecked Sendable: `first` is written on the serial signal queue only, and read by the waiting
+    // thread after the semaphore, which orders the two.
+    private let queue = DispatchQueue(label: "ordersync.signals")
+    private let received = DispatchSemaphore(value: 0)
+    private var sources: [DispatchSourceSignal] = []
+    private var first: String?
+
+    init() {
         for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
             signal(number, SIG_IGN)  // let Dispatch see it instead of the default action
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler {
-                if first.value == nil {
-                    first.value = name
+            source.setEventHandler { [unowned self] in
+                if first == nil {
+                    first = name
                     received.signal()
                 } else {
-                    // Second signal: the operator wants out now.
-                    _exit(1)
+                    _exit(1)  // second signal: the operator wants out now
                 }
             }
             source.resume()
             sources.append(source)
         }
-        received.wait()
-        return first.value ?? "signal"
     }
 
-    /// Set and read on the signal queue only; read by the main thread after the semaphore.
-    private final class SignalName: @unchecked Sendable {
-        var value: String?
+    /// Blocks until the first signal; returns its name.
+    func waitForTermination() -> String {
+        received.wait()
+        return first ?? "signal"
     }
 }

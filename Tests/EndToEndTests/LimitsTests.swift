@@ -105,4 +105,53 @@ import Testing
         }
         #expect(open == 0)
     }
+
+    @Test func aConnectionThatTricklesBareLineBreaksIsClosed() throws {
+        let server = try TestServer(configure: { $0.headTimeoutMilliseconds = 300 })
+        let client = try RawClient(port: server.port, receiveTimeoutSeconds: 3)
+        let start = Date()
+        var closed = false
+        for _ in 0..<30 where !closed {
+            if (try? client.send("\r\n")) == nil { closed = true }
+            usleep(50_000)
+            if !client.peek(waitMilliseconds: 0).isEmpty { break }
+        }
+        #expect(client.isClosedByPeer() || closed)
+        #expect(Date().timeIntervalSince(start) < 2.5)
+    }
+
+    @Test func aRefusedClientThatSendsLateStillGetsThe503() throws {
+        let server = try TestServer(configure: { $0.maxConnections = 1 })
+        let holder = try RawClient(port: server.port)
+        try holder.send(Request.get("/healthz"))
+        _ = try holder.readResponse()
+        let late = try RawClient(port: server.port)
+        usleep(100_000)  // the request arrives well after the accept
+        try late.send(Request.post(String(repeating: " ", count: 100_000) + "[]"))
+        let refused = try late.readResponse()
+        #expect(refused.status == 503)
+        #expect(refused.headers["retry-after"] == "1")
+    }
+
+    @Test func tooManyOrdersInOneBatchIs413AndManyBadItemsListAHundred() throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        try client.send(Request.post("[" + Array(repeating: "{}", count: 100_001).joined(separator: ",") + "]"))
+        #expect(try client.readResponse().status == 413)
+        try client.send(Request.post("[" + Array(repeating: "{}", count: 5_000).joined(separator: ",") + "]"))
+        let invalid = try client.readResponse()
+        #expect(invalid.status == 422)
+        #expect(((invalid.json as? [String: Any])?["errors"] as? [Any])?.count == 100)
+        #expect(try server.rowCount() == 0)
+    }
+
+    @Test func aHugeValueInsideOneOrderIsRefused() throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        let numbers = Array(repeating: "0", count: 200_000).joined(separator: ",")
+        try client.send(Request.post(#"[{"order_id":"a","order_date":"2025-01-01","order_status":"x","items":[\#(numbers)]}]"#))
+        let response = try client.readResponse()
+        #expect(response.status == 400)
+        #expect(response.text.contains("values"))
+    }
 }

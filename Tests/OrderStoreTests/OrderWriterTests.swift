@@ -100,7 +100,12 @@ import Testing
             }
             let history = try OrderQueries.history(connection, orderID: "m")
             #expect(history.versions.count == 3)
-            #expect(history.versions.first { $0.seq == history.latestSeq }?.status == "first")
+            #expect(history.total == 3)
+            #expect(history.latest?.status == "first")
+            let bounded = try OrderQueries.history(connection, orderID: "m", limit: 2)
+            #expect(bounded.versions.map(\.status) == ["older", "untimed"])
+            #expect(bounded.total == 3)
+            #expect(bounded.latest?.status == "first")
         }
         #expect(latest == ["m": "first", "n": "two"])
     }

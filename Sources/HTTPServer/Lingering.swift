@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Graceful close: stop sending, then read and discard what the client still sends for a moment, so
+/// the kernel does not answer unread bytes with a reset that destroys our last response in flight
+/// (RFC 9112 §9.6). Bounded in time and bytes; the caller still closes the socket.
+enum Lingering {
+    static func drain(_ fd: Int32, buffer: inout [UInt8], milliseconds: Int, maxBytes: Int = 1 << 20) {
+        Syscall.shutdownWrite(fd)
+        let deadline = Syscall.nowMilliseconds() + Int64(milliseconds)
+        var discarded = 0
+        while discarded < maxBytes {
+            guard let outcome = try? buffer.withUnsafeMutableBytes({ raw in try Syscall.read(fd, raw) }) else { return }
+            switch outcome {
+            case .bytes(let count): discarded += count
+            case .endOfFile: return
+            case .wouldBlock:
+                let remaining = deadline - Syscall.nowMilliseconds()
+                if remaining <= 0 { return }
+                var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+                if (try? Syscall.poll(&fds, milliseconds: Int32(remaining))) ?? 0 == 0 { return }
+            }
+        }
+    }
+
+    /// Waits up to `milliseconds` for the end of a request head (CRLFCRLF) or `maxBytes`, discarding it:
+    /// a refused client gets its answer after it finished sending, not in the middle.
+    static func skipHead(_ fd: Int32, buffer: inout [UInt8], milliseconds: Int, maxBytes: Int = 64 * 1024) {
+        let deadline = Syscall.nowMilliseconds() + Int64(milliseconds)
+        var seen: [UInt8] = []
+        while seen.count < maxBytes {
+            guard let outcome = try? buffer.withUnsafeMutableBytes({ raw in try Syscall.read(fd, raw) }) else { return }
+            switch outcome {
+            case .bytes(let count):
+                seen.append(contentsOf: buffer[0..<count])
+                if containsHeadEnd(seen) { return }
+            case .endOfFile: return
+            case .wouldBlock:
+                let remaining = deadline - Syscall.nowMilliseconds()
+                if remaining <= 0 { return }
+                var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+                if (try? Syscall.poll(&fds, milliseconds: Int32(remaining))) ?? 0 == 0 { return }
+            }
+        }
+    }
+
+    private static func containsHeadEnd(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        for index in 0...(bytes.count - 4)
+        where bytes[index] == 0x0D && bytes[index + 1] == 0x0A && bytes[index + 2] == 0x0D && bytes[index + 3] == 0x0A {
+            return true
+        }
+        return false
+    }
+}
