@@ -8,34 +8,36 @@
 enum Lingering {
     static func drain(_ fd: Int32, buffer: inout [UInt8], milliseconds: Int, maxBytes: Int = 1 << 20) {
         Syscall.shutdownWrite(fd)
-        let deadline = Syscall.nowMilliseconds() + Int64(milliseconds)
         var discarded = 0
-        while discarded < maxBytes {
-            guard let outcome = try? buffer.withUnsafeMutableBytes({ raw in try Syscall.read(fd, raw) }) else { return }
-            switch outcome {
-            case .bytes(let count): discarded += count
-            case .endOfFile: return
-            case .wouldBlock:
-                let remaining = deadline - Syscall.nowMilliseconds()
-                if remaining <= 0 { return }
-                var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
-                if (try? Syscall.poll(&fds, milliseconds: Int32(remaining))) ?? 0 == 0 { return }
-            }
+        readUntil(fd, buffer: &buffer, milliseconds: milliseconds) { bytes in
+            discarded += bytes.count
+            return discarded < maxBytes
         }
     }
 
     /// Waits up to `milliseconds` for the end of a request head (CRLFCRLF) or `maxBytes`, discarding it:
     /// a refused client gets its answer after it finished sending, not in the middle.
     static func skipHead(_ fd: Int32, buffer: inout [UInt8], milliseconds: Int, maxBytes: Int = 64 * 1024) {
-        let deadline = Syscall.nowMilliseconds() + Int64(milliseconds)
         var seen: [UInt8] = []
-        while seen.count < maxBytes {
+        readUntil(fd, buffer: &buffer, milliseconds: milliseconds) { bytes in
+            seen.append(contentsOf: bytes)
+            return seen.count < maxBytes && !containsHeadEnd(seen)
+        }
+    }
+
+    /// Reads into `buffer` until the peer closes, the time is up, or `more` (given the bytes just read)
+    /// says stop.
+    private static func readUntil(
+        _ fd: Int32, buffer: inout [UInt8], milliseconds: Int, _ more: (ArraySlice<UInt8>) -> Bool
+    ) {
+        let deadline = Syscall.nowMilliseconds() + Int64(milliseconds)
+        while true {
             guard let outcome = try? buffer.withUnsafeMutableBytes({ raw in try Syscall.read(fd, raw) }) else { return }
             switch outcome {
             case .bytes(let count):
-                seen.append(contentsOf: buffer[0..<count])
-                if containsHeadEnd(seen) { return }
-            case .endOfFile: return
+                if !more(buffer[0..<count]) { return }
+            case .endOfFile:
+                return
             case .wouldBlock:
                 let remaining = deadline - Syscall.nowMilliseconds()
                 if remaining <= 0 { return }

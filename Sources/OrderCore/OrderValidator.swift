@@ -39,19 +39,7 @@ package enum OrderValidator {
             fail("order_id", "must be a string or an integer, not \(other.typeName)")
         }
 
-        var orderDate: String?
-        switch fields["order_date"] {
-        case nil, .null?:
-            fail("order_date", "is required")
-        case .string(let text)?:
-            if let time = Timestamp(rfc3339: text) {
-                orderDate = time.secondsText
-            } else {
-                fail("order_date", "must be an RFC 3339 date-time with offset or a YYYY-MM-DD date")
-            }
-        case let other?:
-            fail("order_date", "must be a string, not \(other.typeName)")
-        }
+        let orderDate = timestamp(fields["order_date"], "order_date", required: true, fail)?.secondsText
 
         var status: String?
         switch fields["order_status"] {
@@ -68,19 +56,7 @@ package enum OrderValidator {
             fail("order_status", "must be a string, not \(other.typeName)")
         }
 
-        var updatedAt: String?
-        switch fields["updated_at"] {
-        case nil, .null?:
-            break
-        case .string(let text)?:
-            if let time = Timestamp(rfc3339: text) {
-                updatedAt = time.millisecondsText
-            } else {
-                fail("updated_at", "must be an RFC 3339 date-time with offset or a YYYY-MM-DD date")
-            }
-        case let other?:
-            fail("updated_at", "must be a string, not \(other.typeName)")
-        }
+        let updatedAt = timestamp(fields["updated_at"], "updated_at", required: false, fail)?.millisecondsText
 
         let details: String?
         switch fields["order_details"] {
@@ -93,6 +69,22 @@ package enum OrderValidator {
         return Order(
             orderID: orderID, orderDate: orderDate, status: status, details: details, updatedAt: updatedAt,
             payload: JSONWriter.canonical(item))
+    }
+
+    /// A timestamp field: parsed, or nil with its problem reported (absence is one when `required`).
+    private static func timestamp(
+        _ value: JSONValue?, _ field: String, required: Bool, _ fail: (String, String) -> Void
+    ) -> Timestamp? {
+        switch value {
+        case nil, .null?:
+            if required { fail(field, "is required") }
+        case .string(let text)?:
+            if let time = Timestamp(rfc3339: text) { return time }
+            fail(field, "must be an RFC 3339 date-time with offset or a YYYY-MM-DD date")
+        case let other?:
+            fail(field, "must be a string, not \(other.typeName)")
+        }
+        return nil
     }
 
     /// Trims white space (including Unicode spaces and line breaks) from both ends.
