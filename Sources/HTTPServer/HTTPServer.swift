@@ -163,10 +163,12 @@ package final class HTTPServer: Sendable {
         }
         let response = handler.protocolError(status: 503, detail: "too many open connections; retry shortly")
         guard admitted,
-            Threads.start(stackSize: 128 * 1024, { [self] in
-                HTTPServer.answer(fd: fd, with: response)
-                state.withLock { $0.refusing -= 1 }
-            })
+            Threads.start(
+                stackSize: 128 * 1024,
+                { [self] in
+                    HTTPServer.answer(fd: fd, with: response)
+                    state.withLock { $0.refusing -= 1 }
+                })
         else {
             if admitted { state.withLock { $0.refusing -= 1 } }
             Syscall.close(fd)

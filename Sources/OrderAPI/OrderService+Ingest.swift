@@ -38,7 +38,8 @@ extension OrderService {
             problem.syntax = syntax
             return problem.response
         case .failure(.tooManyOrders(let limit)):
-            return Problem(status: 413, detail: "a batch holds at most \(limit) orders; split it into smaller ones").response
+            return Problem(status: 413, detail: "a batch holds at most \(limit) orders; split it into smaller ones")
+                .response
         case .failure(.invalid(let problems)):
             var problem = Problem(
                 status: 422, detail: "the batch was not stored: some orders are invalid",
@@ -60,7 +61,8 @@ extension OrderService {
         case .storageFull:
             logger.error("database write failed: disk full")
             return Problem(
-                status: 507, detail: "the server ran out of disk space; the batch may not be stored, and retrying later is safe"
+                status: 507,
+                detail: "the server ran out of disk space; the batch may not be stored, and retrying later is safe"
             ).response
         case .busy, .closed:
             var problem = Problem(status: 503, detail: "the database is busy or shutting down; retry shortly")
@@ -74,7 +76,8 @@ extension OrderService {
                 metadata: [
                     "code": .stringConvertible(sqliteError.extendedCode), "message": .string(sqliteError.message),
                 ])
-            return Problem(status: 500, detail: "internal error; the batch may not be stored, and retrying is safe").response
+            return Problem(status: 500, detail: "internal error; the batch may not be stored, and retrying is safe")
+                .response
         }
     }
 }

@@ -149,7 +149,8 @@ import Testing
         let server = try TestServer()
         let client = try RawClient(port: server.port)
         let numbers = Array(repeating: "0", count: 200_000).joined(separator: ",")
-        try client.send(Request.post(#"[{"order_id":"a","order_date":"2025-01-01","order_status":"x","items":[\#(numbers)]}]"#))
+        try client.send(
+            Request.post(#"[{"order_id":"a","order_date":"2025-01-01","order_status":"x","items":[\#(numbers)]}]"#))
         let response = try client.readResponse()
         #expect(response.status == 400)
         #expect(response.text.contains("values"))
