@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "ordersync",
             dependencies: [
-                "OrderAPI", "OrderStore", "OrderCore", "HTTPServer", "Threads",
+                "OrderAPI", "OrderStore", "OrderCore", "HTTPServer", "SQLite", "Threads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -9,6 +9,12 @@ package struct APIConfiguration: Sendable {
     /// Rows read per read transaction while streaming `GET /`: bounds memory and how long a reader
     /// holds a snapshot (long snapshots keep the WAL from being checkpointed).
     package var streamChunkRows = 1_000
+    /// Rows of `/views/{name}` when no `limit` is given.
+    package var viewDefaultLimit = 1_000
+    /// Largest `limit` of `/views/{name}` (`limit=all` means this many).
+    package var viewMaxLimit = 1_000_000
+    /// A view query (including streaming its rows) is stopped after this many seconds.
+    package var viewQueryTimeoutSeconds = 15.0
     /// Responses smaller than this are not worth compressing.
     package var gzipMinimumBytes = 1_024
 

@@ -12,13 +12,17 @@ package final class OrderService: HTTPHandler {
     let counters = RequestCounters()
     private let authorization: Authorization?
     private let draining = Atomic<Bool>(false)
+    /// Distinguishes this process in ETags, so validators from before a restart never match.
+    let instanceNonce = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+    /// The views, read once from the database (they change only at startup).
+    private let catalog = Mutex<ViewCatalog?>(nil)
     /// Set once the server exists, for the open-connection gauge.
     private let server = Mutex<HTTPServer?>(nil)
     private let router: Router<Endpoint>
 
     /// Every resource of the API.
     enum Endpoint: Sendable {
-        case ingest, latest, order, health, readiness, metrics
+        case ingest, latest, order, health, readiness, metrics, views, view, dashboard
     }
 
     /// Endpoints that never require the bearer token (probes must work for the platform).
@@ -36,6 +40,9 @@ package final class OrderService: HTTPHandler {
         router.add("GET", "/healthz", .health)
         router.add("GET", "/readyz", .readiness)
         router.add("GET", "/metrics", .metrics)
+        router.add("GET", "/views", .views)
+        router.add("GET", "/views/{name}", .view)
+        router.add("GET", "/dashboard", .dashboard)
         self.router = router
     }
 
@@ -92,6 +99,9 @@ package final class OrderService: HTTPHandler {
         case .health: response = OrderService.json(200, "{\"status\":\"ok\"}")
         case .readiness: response = readiness()
         case .metrics: response = metrics()
+        case .views: response = listViews()
+        case .view: response = viewRows(request)
+        case .dashboard: response = dashboard()
         }
         return GzipResponse.compress(response, for: request.head, minimumBytes: configuration.gzipMinimumBytes)
     }
@@ -123,6 +133,26 @@ package final class OrderService: HTTPHandler {
                 "remote": .string(exchange.remoteAddress),
                 "delivered": .stringConvertible(exchange.delivered),
             ])
+    }
+
+    /// The view catalog, loaded on first use.
+    func viewCatalog() throws -> ViewCatalog {
+        if let cached = catalog.withLock({ $0 }) { return cached }
+        let loaded = try store.readers.withReader { try ViewCatalog.load($0) }
+        catalog.withLock { $0 = loaded }
+        return loaded
+    }
+
+    func dashboard() -> HTTPResponse {
+        var response = HTTPResponse(
+            status: 200, contentType: "text/html; charset=utf-8", body: Array(DashboardPage.html.utf8))
+        response.headers.add("Cache-Control", "no-cache")
+        // The page is self-contained: nothing may load from elsewhere.
+        response.headers.add(
+            "Content-Security-Policy",
+            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:"
+        )
+        return response
     }
 
     // MARK: - Helpers

@@ -3,7 +3,7 @@ package import OrderCore
 
 /// RFC 9457 problem documents: every error the service answers with is one of these.
 /// They name no file path, SQL or stack.
-package struct Problem: Sendable {
+package struct Problem: Error, Sendable {
     package var status: Int
     package var type = "about:blank"
     package var detail: String

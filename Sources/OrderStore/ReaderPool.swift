@@ -29,6 +29,17 @@ package final class ReaderPool: @unchecked Sendable {
         return try body(connection)
     }
 
+    /// Lends a reader until the lease is released (or dropped): for a response that keeps reading
+    /// while it streams. The connection's query deadline is cleared when it comes back.
+    package func lease() throws -> ReaderLease {
+        ReaderLease(connection: try acquire(), pool: self)
+    }
+
+    fileprivate func giveBack(_ connection: Connection) {
+        connection.setDeadline(nil)
+        release(connection)
+    }
+
     private func acquire() throws(StoreError) -> Connection {
         condition.lock()
         let deadline = Threads.monotonicSeconds() + waitLimit
@@ -83,4 +94,29 @@ package final class ReaderPool: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
     }
+}
+
+/// A reader lent until released; releasing twice is harmless.
+package final class ReaderLease: @unchecked Sendable {
+    // @unchecked Sendable: a lease moves from the handler into the response stream that uses it; only
+    // one thread uses it at a time, and `release` is guarded.
+    package let connection: Connection
+    private let pool: ReaderPool
+    private let released = Condition()
+    private var done = false
+
+    fileprivate init(connection: Connection, pool: ReaderPool) {
+        self.connection = connection
+        self.pool = pool
+    }
+
+    package func release() {
+        let first = released.withLock {
+            defer { done = true }
+            return !done
+        }
+        if first { pool.giveBack(connection) }
+    }
+
+    deinit { release() }
 }

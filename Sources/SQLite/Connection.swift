@@ -1,5 +1,9 @@
 internal import CSQLite
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One SQLite connection. Not thread-safe by design: its owner confines it to one thread or serial queue
 /// (we open with `SQLITE_OPEN_NOMUTEX`).
 package final class Connection {
@@ -15,6 +19,8 @@ package final class Connection {
     /// The database file's path.
     package let path: String
     private var cache: [String: Statement] = [:]
+    /// Kept alive while SQLite's progress handler points at it.
+    private var deadlineBox: DeadlineBox?
 
     package init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLiteError) {
         var db: OpaquePointer?
@@ -102,12 +108,23 @@ package final class Connection {
     /// Interrupts a running query from another thread (sqlite3_interrupt is safe to call so).
     package func interrupt() { sqlite3_interrupt(handle) }
 
-    /// Sets a progress handler that can abort long queries: `shouldAbort` is called every `instructions`.
-    package func setProgressHandler(
-        every instructions: Int32, _ shouldAbort: (@convention(c) (UnsafeMutableRawPointer?) -> Int32)?,
-        context: UnsafeMutableRawPointer?
-    ) {
-        sqlite3_progress_handler(handle, instructions, shouldAbort, context)
+    /// Stops any statement of this connection that is still running at `deadline` (monotonic seconds):
+    /// it fails with SQLITE_INTERRUPT. A runaway query ends with a clear error instead of running on.
+    package func setDeadline(_ deadline: Double?) {
+        guard let deadline else {
+            sqlite3_progress_handler(handle, 0, nil, nil)
+            deadlineBox = nil
+            return
+        }
+        let box = DeadlineBox(deadline)
+        deadlineBox = box
+        sqlite3_progress_handler(
+            handle, 10_000,
+            { context in
+                guard let context else { return 0 }
+                let box = Unmanaged<DeadlineBox>.fromOpaque(context).takeUnretainedValue()
+                return DeadlineBox.now() > box.deadline ? 1 : 0
+            }, Unmanaged.passUnretained(box).toOpaque())
     }
 
     func error(_ rc: Int32, sql: String?) -> SQLiteError {
@@ -118,4 +135,16 @@ package final class Connection {
 
     /// The SQLite library version, e.g. "3.40.1".
     package static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+}
+
+/// The deadline a progress handler checks.
+final class DeadlineBox {
+    let deadline: Double
+    init(_ deadline: Double) { self.deadline = deadline }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
 }

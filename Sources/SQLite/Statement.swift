@@ -41,6 +41,10 @@ package final class Statement {
         try check(sqlite3_bind_int64(handle, index, value))
     }
 
+    package func bind(_ index: Int32, _ value: Double) throws(SQLiteError) {
+        try check(sqlite3_bind_double(handle, index, value))
+    }
+
     /// Binds raw UTF-8 bytes as TEXT without building a String.
     package func bind(_ index: Int32, utf8 bytes: UnsafeBufferPointer<UInt8>) throws(SQLiteError) {
         // A nil pointer would bind NULL; an empty text still needs a valid address.

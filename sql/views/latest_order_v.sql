@@ -3,6 +3,7 @@
 -- ties go to the greater seq (SPEC §2). `versions` counts every stored version of the order.
 -- Written as a filter over orders_raw (not a GROUP BY) so that `WHERE order_id > ? ORDER BY order_id`
 -- is a range seek on the index: paging through it never materialises the whole table.
+-- key: order_id
 CREATE VIEW latest_order_v AS
 SELECT
     o.order_id,

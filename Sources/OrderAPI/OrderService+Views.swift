@@ -1,0 +1,251 @@
+import HTTPServer
+import OrderCore
+import OrderStore
+import SQLite
+import Threads
+
+/// `GET /views` and `GET /views/{name}`: the views of `sql/views/` as JSON, CSV or NDJSON.
+extension OrderService {
+    func listViews() -> HTTPResponse {
+        let catalog: ViewCatalog
+        do {
+            catalog = try viewCatalog()
+        } catch {
+            return storeFailure(StoreError.from(error))
+        }
+        var writer = JSONWriter(capacity: 2_048)
+        writer.raw("{\"views\":[")
+        for (index, view) in catalog.views.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.raw("\n{\"name\":")
+            writer.string(view.name)
+            writer.raw(",\"description\":")
+            writer.string(view.description)
+            writer.raw(",\"columns\":[")
+            writer.raw(
+                view.columns.map { column -> String in
+                    var field = JSONWriter(capacity: 32)
+                    field.string(column)
+                    return String(decoding: field.bytes, as: UTF8.self)
+                }.joined(separator: ","))
+            writer.raw("],\"key\":[")
+            writer.raw(view.key.map { "\"\($0)\"" }.joined(separator: ","))
+            writer.raw("]}")
+        }
+        writer.raw("\n]}\n")
+        return HTTPResponse(status: 200, contentType: "application/json", body: writer.bytes)
+    }
+
+    func viewRows(_ request: HTTPRequest) -> HTTPResponse {
+        let catalog: ViewCatalog
+        do {
+            catalog = try viewCatalog()
+        } catch {
+            return storeFailure(StoreError.from(error))
+        }
+        guard let name = request.parameters["name"], let view = catalog.view(named: name) else {
+            return Problem(status: 404, detail: "no such view; GET /views lists them").response
+        }
+        let parsed: (query: ViewQuery, format: ViewFormat)
+        switch parseViewRequest(request, view: view) {
+        case .success(let value): parsed = value
+        case .failure(let problem): return problem.response
+        }
+        let etag = viewETag(request, format: parsed.format)
+        if request.headers.values("if-none-match").flatMap({ $0.split(separator: ",") })
+            .contains(where: { $0.trimmingCharacters(in: " \t") == etag || $0.trimmingCharacters(in: " \t") == "*" })
+        {
+            var notModified = HTTPResponse(status: 304)
+            notModified.headers.add("ETag", etag)
+            return notModified
+        }
+        var response = streamView(parsed.query, format: parsed.format, path: request.head.path)
+        if response.status == 200 {
+            response.headers.add("ETag", etag)
+            response.headers.add("Cache-Control", "no-cache")
+        }
+        return response
+    }
+
+    /// Parameters: `format`, `limit`, `cursor`; every other one is an equality filter on a column.
+    private func parseViewRequest(_ request: HTTPRequest, view: ViewCatalog.View) -> Result<
+        (ViewQuery, ViewFormat), Problem
+    > {
+        guard let parameters = QueryParameters(request.head.query) else {
+            return .failure(Problem(status: 400, detail: "the query string is not valid percent-encoded UTF-8"))
+        }
+        if let repeated = parameters.duplicates.first {
+            return .failure(
+                Problem(status: 400, detail: "query parameter \"\(repeated.prefix(64))\" is given more than once"))
+        }
+        var query = ViewQuery(view: view)
+        var format = ViewFormat.json
+        if let accept = request.headers["accept"]?.lowercased() {
+            if accept.contains("text/csv") { format = .csv } else if accept.contains("ndjson") { format = .ndjson }
+        }
+        query.limit = configuration.viewDefaultLimit
+        for name in parameters.names {
+            let value = parameters[name] ?? ""
+            switch name {
+            case "format":
+                guard let chosen = ViewFormat(rawValue: value) else {
+                    return .failure(Problem(status: 400, detail: "format must be json, csv or ndjson"))
+                }
+                format = chosen
+            case "limit":
+                if value == "all" {
+                    query.limit = configuration.viewMaxLimit
+                } else if let limit = Int(value), (1...configuration.viewMaxLimit).contains(limit) {
+                    query.limit = limit
+                } else {
+                    return .failure(
+                        Problem(
+                            status: 400,
+                            detail: "limit must be an integer from 1 to \(configuration.viewMaxLimit), or all"))
+                }
+            case "cursor":
+                guard let cursor = ViewCursor.decode(value, for: view) else {
+                    return .failure(
+                        Problem(status: 400, detail: "cursor is not a cursor of this view; use the Link header"))
+                }
+                query.cursor = cursor
+            default:
+                guard view.columns.contains(name) else {
+                    return .failure(
+                        Problem(
+                            status: 400,
+                            detail:
+                                "\"\(name.prefix(64))\" is not a column of \(view.name); filter on one of: \(view.columns.joined(separator: ", "))"
+                        ))
+                }
+                query.filters.append((name, ViewQuery.Value.parse(value)))
+            }
+        }
+        return .success((query, format))
+    }
+
+    /// Reads the first chunk before answering (so an error is still a problem document); if more rows
+    /// follow, the rest streams from the same statement, within the query's time limit.
+    private func streamView(_ query: ViewQuery, format: ViewFormat, path: Substring) -> HTTPResponse {
+        let limit = query.limit ?? configuration.viewMaxLimit
+        let stream: ViewStream
+        do {
+            let lease = try store.readers.lease()
+            lease.connection.setDeadline(Threads.monotonicSeconds() + configuration.viewQueryTimeoutSeconds)
+            stream = ViewStream(lease: lease, statement: try query.prepare(lease.connection, extraRow: true))
+        } catch {
+            return viewFailure(error)
+        }
+        var writer = JSONWriter(capacity: 64 * 1024)
+        format.begin(columns: query.view.columns, into: &writer)
+        var rows = 0
+        var next: ViewQuery.Cursor?
+        let firstChunk = min(limit, configuration.streamChunkRows)
+        do {
+            while rows < firstChunk, try stream.statement.step() {
+                format.row(stream.statement, columns: query.view.columns, index: rows, into: &writer)
+                rows += 1
+                if rows == limit { next = query.cursorAfter(stream.statement, rowsSoFar: rows) }
+            }
+        } catch {
+            return viewFailure(error)
+        }
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", format.contentType)
+        // Fewer rows than a chunk: everything is here.
+        if rows < firstChunk || rows == limit {
+            if rows == limit, let next, (try? stream.statement.step()) == true {
+                headers.add("Link", "<\(path)?\(linkQuery(query, format: format, cursor: next))>; rel=\"next\"")
+            }
+            stream.finish()
+            format.end(rows: rows, into: &writer)
+            return HTTPResponse(status: 200, headers: headers, body: .bytes(writer.bytes))
+        }
+        let first = writer.bytes
+        let columns = query.view.columns
+        let chunkRows = configuration.streamChunkRows
+        let firstCount = rows
+        return HTTPResponse(
+            status: 200, headers: headers,
+            body: .stream { sink in
+                defer { stream.finish() }
+                try sink.write(first)
+                var writer = JSONWriter(capacity: 64 * 1024)
+                var rows = firstCount
+                // Rows up to the limit only: the extra row exists to know about a next page, which a
+                // streamed (all-rows) answer does not link to.
+                while rows < limit, try stream.statement.step() {
+                    format.row(stream.statement, columns: columns, index: rows, into: &writer)
+                    rows += 1
+                    if writer.bytes.count >= 64 * 1024 || rows % chunkRows == 0 {
+                        try sink.write(writer.bytes)
+                        writer.bytes.removeAll(keepingCapacity: true)
+                    }
+                }
+                format.end(rows: rows, into: &writer)
+                try sink.write(writer.bytes)
+            })
+    }
+
+    private func linkQuery(_ query: ViewQuery, format: ViewFormat, cursor: ViewQuery.Cursor) -> String {
+        var parts: [String] = []
+        for filter in query.filters {
+            let value: String
+            switch filter.value {
+            case .integer(let number): value = String(number)
+            case .real(let number): value = ViewFormat.number(number) ?? ""
+            case .text(let text): value = text
+            }
+            parts.append("\(PercentEncoding.encode(filter.column))=\(PercentEncoding.encode(value))")
+        }
+        if format != .json { parts.append("format=\(format.rawValue)") }
+        if let limit = query.limit { parts.append("limit=\(limit)") }
+        parts.append("cursor=\(PercentEncoding.encode(ViewCursor.encode(cursor)))")
+        return parts.joined(separator: "&")
+    }
+
+    private func viewFailure(_ error: any Error) -> HTTPResponse {
+        let failure = StoreError.from(error)
+        if case .timedOut = failure {
+            return Problem(
+                status: 503,
+                detail:
+                    "the view query ran longer than \(Int(configuration.viewQueryTimeoutSeconds)) s and was stopped; filter or page it"
+            ).response
+        }
+        return storeFailure(failure)
+    }
+
+    /// Weak validator keyed on the data version (commits since start, with a per-process nonce) and on
+    /// everything that shapes the answer: a polling dashboard gets 304s while nothing changes.
+    private func viewETag(_ request: HTTPRequest, format: ViewFormat) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in request.head.target.utf8 + Array(format.rawValue.utf8) {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return "W/\"\(instanceNonce)-\(store.writer.stats.commits)-\(String(hash, radix: 16))\""
+    }
+}
+
+/// A leased reader and the statement stepping on it, moved into a streamed response. The statement is
+/// reset (ending its read transaction) before the reader goes back, whatever way the response ends.
+final class ViewStream: @unchecked Sendable {
+    // @unchecked Sendable: used by one thread at a time: the handler, then the response writer.
+    let statement: Statement
+    private let lease: ReaderLease
+    private var finished = false
+
+    init(lease: ReaderLease, statement: Statement) {
+        self.lease = lease
+        self.statement = statement
+    }
+
+    func finish() {
+        guard !finished else { return }
+        finished = true
+        statement.reset()
+        lease.release()
+    }
+
+    deinit { finish() }
+}

@@ -1,0 +1,78 @@
+package import SQLite
+
+/// The views loaded from `sql/views/`, as recorded in `ordersync_sql_files`: their names, columns,
+/// description and paging key. The view API accepts only names and columns found here, so nothing a
+/// client sends ever becomes SQL text.
+package struct ViewCatalog: Sendable {
+    /// One view.
+    package struct View: Sendable, Equatable {
+        package let name: String
+        /// The first line of the file's header comment.
+        package let description: String
+        package let columns: [String]
+        /// Columns that identify a row (`-- key: a, b` in the file): pages follow them. Empty: by offset.
+        package let key: [String]
+    }
+
+    package let views: [View]
+
+    package func view(named name: String) -> View? { views.first { $0.name == name } }
+
+    /// Reads the catalog from the database (the SQL files must have been applied).
+    package static func load(_ connection: Connection) throws -> ViewCatalog {
+        let files = try connection.prepare(
+            "SELECT sql, objects FROM ordersync_sql_files WHERE kind = 'views' ORDER BY file")
+        var views: [View] = []
+        while try files.step() {
+            let sql = files.string(0) ?? ""
+            let header = headerComment(sql)
+            for name in (files.string(1) ?? "").split(separator: "\n").map(String.init) where !name.isEmpty {
+                let probe = try connection.prepare("SELECT * FROM \(SchemaLoader.quoteIdentifier(name)) LIMIT 0")
+                let columns = (0..<probe.columnCount).map { probe.columnName($0) }
+                let key = header.key.filter { columns.contains($0) }
+                views.append(
+                    View(
+                        name: name, description: header.description, columns: columns,
+                        key: key.count == header.key.count ? key : []))
+            }
+        }
+        return ViewCatalog(views: views)
+    }
+
+    /// The description (the header comment's first paragraph, without the leading `name:`) and the
+    /// `-- key:` columns of a view file.
+    static func headerComment(_ sql: String) -> (description: String, key: [String]) {
+        var paragraph: [String] = []
+        var paragraphDone = false
+        var key: [String] = []
+        for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.drop { $0 == " " }
+            guard trimmed.hasPrefix("--") else {
+                if trimmed.isEmpty { continue }
+                break
+            }
+            let text = String(trimmed.dropFirst(2).drop { $0 == " " }).trimmingSpaces()
+            if text.hasPrefix("key:") {
+                key = text.dropFirst(4).split(separator: ",").map { String($0.drop { $0 == " " }).trimmingSpaces() }
+                paragraphDone = true
+            } else if text.isEmpty {
+                paragraphDone = !paragraph.isEmpty
+            } else if !paragraphDone {
+                paragraph.append(text)
+            }
+        }
+        var description = paragraph.joined(separator: " ")
+        if let colon = description.firstIndex(of: ":"), !description[..<colon].contains(" ") {
+            description = String(description[description.index(after: colon)...].drop { $0 == " " })
+        }
+        return (description, key)
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var text = Substring(self)
+        while text.last == " " || text.last == "\t" || text.last == "\r" { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import OrderAPI
+import OrderCore
+import OrderStore
+import SQLite
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `ordersync query VIEW`: print a view from the database file, without the server.
+struct QueryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query", abstract: "Print the rows of a view (from the database file; no server needed).")
+
+    @OptionGroup var options: CommonOptions
+
+    @Argument(help: "The view, e.g. order_lifecycle_metrics_v.")
+    var view: String
+
+    @Option(help: "json, csv or ndjson.")
+    var format: String = "json"
+
+    @Option(name: .customLong("where"), help: "An equality filter column=value; repeatable.")
+    var filters: [String] = []
+
+    @Option(help: "At most this many rows (default: all).")
+    var limit: Int?
+
+    func run() throws {
+        let settings = try Settings(options: options, port: nil, maxBodyBytes: nil)
+        guard let format = ViewFormat(rawValue: format) else { throw Failure("--format must be json, csv or ndjson") }
+        let connection: Connection
+        let catalog: ViewCatalog
+        do {
+            connection = try Connection(path: settings.dbPath, mode: .readOnly)
+            catalog = try ViewCatalog.load(connection)
+        } catch {
+            throw Failure("cannot read \(settings.dbPath): \(error) (run `ordersync migrate` first?)")
+        }
+        guard let definition = catalog.view(named: view) else {
+            throw Failure("no view \(view); views: \(catalog.views.map(\.name).joined(separator: ", "))")
+        }
+        var query = ViewQuery(view: definition)
+        query.limit = limit
+        for filter in filters {
+            let parts = filter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, definition.columns.contains(String(parts[0])) else {
+                throw Failure(
+                    "--where \(filter): expected column=value with a column of \(view): \(definition.columns.joined(separator: ", "))"
+                )
+            }
+            query.filters.append((String(parts[0]), ViewQuery.Value.parse(String(parts[1]))))
+        }
+        let statement = try query.prepare(connection, extraRow: false)
+        var writer = JSONWriter(capacity: 256 * 1024)
+        format.begin(columns: definition.columns, into: &writer)
+        var rows = 0
+        while try statement.step() {
+            format.row(statement, columns: definition.columns, index: rows, into: &writer)
+            rows += 1
+            if writer.bytes.count >= 256 * 1024 {
+                try StandardOutput.write(writer.bytes)
+                writer.bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        format.end(rows: rows, into: &writer)
+        try StandardOutput.write(writer.bytes)
+    }
+}
+
+/// Whole writes to stdout (a pipe may take them in parts).
+enum StandardOutput {
+    static func write(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw Failure("cannot write to standard output (errno \(errno))")
+            }
+            offset += written
+        }
+    }
+}

@@ -1,0 +1,13 @@
+-- first_order_events_v: one row per order, its first version seen (the earliest to arrive):
+-- the status it first had, when that was (updated_at, else ingested_at), and the order_date it came with.
+-- key: order_id
+CREATE VIEW first_order_events_v AS
+SELECT
+    o.order_id,
+    o.order_status AS first_status,
+    coalesce(o.updated_at, o.ingested_at) AS first_seen_at,
+    o.order_date,
+    o.source,
+    o.seq
+FROM orders_raw AS o
+WHERE o.seq = (SELECT min(f.seq) FROM orders_raw AS f WHERE f.order_id = o.order_id);

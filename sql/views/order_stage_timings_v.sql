@@ -1,0 +1,40 @@
+-- order_stage_timings_v: one row per lifecycle stage (processing, shipped, delivered): how many orders
+-- reached it, and the average and median hours from an order's first event to reaching it.
+-- Same event-time and case rules as order_lifecycle_metrics_v. For the dashboard's stage chart.
+-- key: position
+CREATE VIEW order_stage_timings_v AS
+WITH events AS (
+    SELECT order_id, lower(order_status) AS status, coalesce(updated_at, ingested_at) AS at
+    FROM orders_raw
+),
+per_order AS (
+    SELECT
+        min(at) AS first_at,
+        min(CASE WHEN status = 'processing' THEN at END) AS processing_at,
+        min(CASE WHEN status = 'shipped' THEN at END) AS shipped_at,
+        min(CASE WHEN status = 'delivered' THEN at END) AS delivered_at
+    FROM events
+    GROUP BY order_id
+),
+reached AS (
+    SELECT 1 AS position, 'processing' AS stage, (julianday(processing_at) - julianday(first_at)) * 24 AS hours
+    FROM per_order WHERE processing_at IS NOT NULL
+    UNION ALL
+    SELECT 2, 'shipped', (julianday(shipped_at) - julianday(first_at)) * 24 FROM per_order WHERE shipped_at IS NOT NULL
+    UNION ALL
+    SELECT 3, 'delivered', (julianday(delivered_at) - julianday(first_at)) * 24 FROM per_order WHERE delivered_at IS NOT NULL
+),
+ranked AS (
+    SELECT position, stage, hours,
+           row_number() OVER (PARTITION BY position ORDER BY hours) AS rank,
+           count(*) OVER (PARTITION BY position) AS total
+    FROM reached
+)
+SELECT
+    stage,
+    max(total) AS orders_reached,
+    round(avg(hours), 3) AS avg_hours,
+    round(avg(CASE WHEN rank IN ((total + 1) / 2, (total + 2) / 2) THEN hours END), 3) AS median_hours,
+    position
+FROM ranked
+GROUP BY position, stage;

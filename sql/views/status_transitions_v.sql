@@ -1,0 +1,33 @@
+-- status_transitions_v: one row per from-status -> to-status pair (lower-cased): how many times an
+-- order moved so between two consecutive versions (in event order: updated_at, else ingested_at),
+-- and the median and average hours between the two events. Versions that repeat a status are skipped.
+-- key: from_status, to_status
+CREATE VIEW status_transitions_v AS
+WITH events AS (
+    SELECT order_id, seq, lower(order_status) AS status, coalesce(updated_at, ingested_at) AS at
+    FROM orders_raw
+),
+steps AS (
+    SELECT
+        lag(status) OVER w AS from_status,
+        status AS to_status,
+        (julianday(at) - julianday(lag(at) OVER w)) * 24 AS hours
+    FROM events
+    WINDOW w AS (PARTITION BY order_id ORDER BY at, seq)
+),
+ranked AS (
+    SELECT
+        from_status, to_status, hours,
+        row_number() OVER (PARTITION BY from_status, to_status ORDER BY hours) AS position,
+        count(*) OVER (PARTITION BY from_status, to_status) AS total
+    FROM steps
+    WHERE from_status IS NOT NULL AND from_status <> to_status
+)
+SELECT
+    from_status,
+    to_status,
+    max(total) AS transitions,
+    round(avg(CASE WHEN position IN ((total + 1) / 2, (total + 2) / 2) THEN hours END), 3) AS median_hours,
+    round(avg(hours), 3) AS avg_hours
+FROM ranked
+GROUP BY from_status, to_status;
