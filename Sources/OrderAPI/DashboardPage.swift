@@ -42,7 +42,7 @@ enum DashboardPage {
           border: 1px solid var(--border); border-radius: 8px; padding: 6px 12px; cursor: pointer; }
         button:hover, select:hover { border-color: var(--muted); }
         main { max-width: 1240px; margin: 0 auto; padding: 20px 24px 32px; display: grid; gap: 16px; }
-        .banner { max-width: 1240px; margin: 16px auto 0; padding: 10px 14px; border-radius: 10px; font-size: 14px;
+        .banner { margin: 16px max(24px, calc((100% - 1192px) / 2)) 0; padding: 10px 14px; border-radius: 10px; font-size: 14px;
           background: var(--danger-bg); color: var(--danger); border: 1px solid currentColor; }
         .banner[hidden] { display: none; }
         .banner ul { margin: 4px 0 0; padding-left: 18px; }
@@ -66,6 +66,7 @@ enum DashboardPage {
         .empty { padding: 36px 12px; text-align: center; color: var(--muted); font-size: 14px; border: 1px dashed var(--border);
           border-radius: 10px; margin-top: 10px; }
         .empty[hidden] { display: none; }
+        .empty.failed { color: var(--danger); border-color: currentColor; }
         .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; margin-top: 10px; font-size: 12.5px; color: var(--muted); }
         .legend span { display: inline-flex; align-items: center; gap: 6px; }
         .swatch { width: 10px; height: 10px; border-radius: 3px; display: inline-block; flex: none; }
@@ -94,7 +95,7 @@ enum DashboardPage {
         @media (max-width: 560px) {
           header.top { padding: 12px 14px; } main { padding: 14px 12px 24px; gap: 12px; } .banner { margin: 12px 12px 0; }
           .kpis { gap: 12px; } .kpi { padding: 12px; } .kpi .value { font-size: 22px; } .card { padding: 14px 12px; }
-          .opt { display: none; } .status-body .chart { flex-basis: 100%; } .brand .sub { display: none; }
+          .opt { display: none; } th, td { padding: 8px 6px; } .status-body .chart { flex-basis: 100%; } .brand .sub { display: none; }
         }
         </style>
         </head>
@@ -139,11 +140,11 @@ enum DashboardPage {
             </section>
           </div>
           <section class="card">
-            <div class="card-head"><div><h2>Latest orders</h2><p class="hint">Newest first, latest version of each order</p></div>
+            <div class="card-head"><div><h2>Latest orders</h2><p class="hint">Latest version of each order, most recently changed first</p></div>
               <label class="hint">Status <select id="filter" data-testid="status-filter"><option value="">All statuses</option></select></label></div>
             <div class="table-wrap">
               <table data-testid="orders-table" id="orders-table">
-                <thead><tr><th>Order</th><th>Status</th><th>Ordered</th><th>Updated</th><th class="num opt">Versions</th><th class="opt">Source</th><th class="opt">Details</th></tr></thead>
+                <thead><tr><th>Order</th><th>Status</th><th class="opt">Ordered</th><th>Updated</th><th class="num opt">Versions</th><th class="opt">Source</th><th class="opt">Details</th></tr></thead>
                 <tbody></tbody>
               </table>
             </div>
@@ -151,7 +152,7 @@ enum DashboardPage {
             <p class="table-note" id="orders-note"></p>
           </section>
         </main>
-        <footer>Reads <code>/views/order_status_daily_v</code>, <code>order_status_summary_v</code>, <code>order_stage_timings_v</code> and <code>latest_order_v</code> · refreshes every <span id="every">30</span> s</footer>
+        <footer>Reads <code>/views/order_status_daily_v</code>, <code>order_status_summary_v</code>, <code>order_stage_timings_v</code> and <code>recent_orders_v</code> · refreshes every <span id="every">30</span> s</footer>
         <script>
         'use strict';
         const params = new URLSearchParams(location.search);
@@ -165,7 +166,7 @@ enum DashboardPage {
         const STATUS_COLORS = { pending: '#f5a524', processing: '#3b82f6', 'on-hold': '#94a3b8', shipped: '#8b5cf6', delivered: '#12b76a',
           completed: '#0e9384', cancelled: '#f04438', refunded: '#ee46bc', returned: '#f97316', failed: '#b42318' };
         const FALLBACK_COLORS = ['#06aed4', '#6172f3', '#84cc16', '#d946ef', '#eab308', '#64748b', '#14b8a6'];
-        const state = { data: {}, texts: {}, filter: params.get('status') || '', spellings: new Map(), timer: null, busy: false, again: false };
+        const state = { data: {}, texts: {}, filter: params.get('status') || '', timer: null, busy: false, again: false };
 
         const $ = (id) => document.getElementById(id);
         const nf = new Intl.NumberFormat();
@@ -223,12 +224,20 @@ enum DashboardPage {
         /** Clears an SVG, sizes it to its box, and shows or hides the card's empty state. */
         function prepare(svg, emptyId, isEmpty, height) {
           svg.replaceChildren();
-          $(emptyId).hidden = !isEmpty;
+          showEmpty(emptyId, isEmpty);
           svg.parentElement.hidden = isEmpty;
           const width = Math.max(200, Math.round(svg.parentElement.clientWidth || 600));
           svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
           svg.setAttribute('height', height);
           return width;
+        }
+        /** Shows a card's empty state: its own text, or `failure` when its view never loaded. */
+        function showEmpty(emptyId, shown, failure) {
+          const box = $(emptyId);
+          box.dataset.original ??= box.innerHTML;
+          if (failure) box.textContent = failure; else box.innerHTML = box.dataset.original;
+          box.classList.toggle('failed', Boolean(failure));
+          box.hidden = !shown;
         }
         /** Round axis ticks from 0 to at least `max`. */
         function niceTicks(max, count) {
@@ -320,7 +329,8 @@ enum DashboardPage {
             htmlEl(li, 'span', { class: 'n' }, fmtInt(row.orders));
             htmlEl(li, 'span', { class: 'pct' }, fmtPct(share));
           }
-          svgEl(svg, 'text', { x: 100, y: 102, 'text-anchor': 'middle', class: 'strong', style: 'font-size:28px' }).textContent = fmtInt(total);
+          const big = fmtInt(total); // shrink long totals to stay inside the ring
+          svgEl(svg, 'text', { x: 100, y: 102, 'text-anchor': 'middle', class: 'strong', style: `font-size:${Math.min(28, Math.floor(160 / big.length))}px` }).textContent = big;
           svgEl(svg, 'text', { x: 100, y: 122, 'text-anchor': 'middle', style: 'font-size:12px' }).textContent = 'orders';
         }
 
@@ -381,12 +391,13 @@ enum DashboardPage {
           body.replaceChildren();
           table.dataset.filter = state.filter;
           table.hidden = rows.length === 0;
-          $('orders-empty').hidden = rows.length !== 0;
+          showEmpty('orders-empty', rows.length === 0);
+          if (!state.filter) $('orders-empty').textContent = 'No orders yet.';
           for (const r of rows) {
             const tr = htmlEl(body, 'tr', { 'data-order-id': r.order_id, 'data-status': r.order_status, 'data-seq': r.seq });
             htmlEl(tr, 'td', { class: 'strong' }, r.order_id);
             htmlEl(htmlEl(tr, 'td'), 'span', { class: 'badge', style: `--c:${statusColor(r.order_status)}` }, r.order_status);
-            htmlEl(tr, 'td', { title: r.order_date ?? '' }, fmtTime(r.order_date));
+            htmlEl(tr, 'td', { class: 'opt', title: r.order_date ?? '' }, fmtTime(r.order_date));
             htmlEl(tr, 'td', { title: r.updated_at ?? r.ingested_at ?? '' }, fmtTime(r.updated_at ?? r.ingested_at));
             htmlEl(tr, 'td', { class: 'num opt' }, r.versions ?? '');
             htmlEl(tr, 'td', { class: 'opt' }, r.source ?? '');
@@ -394,7 +405,10 @@ enum DashboardPage {
           }
           const summary = state.data.summary || [];
           const known = summary.filter((s) => !state.filter || key(s.status) === state.filter).reduce((sum, s) => sum + s.orders, 0);
-          $('orders-note').textContent = rows.length ? `Showing ${fmtInt(rows.length)} of ${fmtInt(Math.max(known, rows.length))} orders` : '';
+          const total = Math.max(known, rows.length);
+          $('orders-note').textContent = !rows.length ? '' : rows.length < total
+            ? `Showing ${fmtInt(rows.length)} of ${fmtInt(total)} orders, the most recently changed first`
+            : `Showing all ${fmtInt(rows.length)} orders`;
         }
 
         /** GETs one view as JSON rows; a non-2xx answer throws with the problem document's detail. */
@@ -414,24 +428,12 @@ enum DashboardPage {
           return { rows, text };
         }
 
-        /** The latest orders; a filter matches statuses as stored, so each known spelling is asked for. */
+        /** The most recently changed orders, newest first; the filter matches the lower-cased status. */
         async function fetchOrders() {
-          if (!state.filter) {
-            const all = await fetchView('latest_order_v', { limit: TABLE_LIMIT });
-            for (const r of all.rows) {
-              const k = key(r.order_status);
-              if (!state.spellings.has(k)) state.spellings.set(k, new Set());
-              state.spellings.get(k).add(String(r.order_status));
-            }
-            all.rows.sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0));
-            return all;
-          }
-          const f = state.filter;
-          const spellings = new Set([...(state.spellings.get(f) || []), f, title(f), f.toUpperCase()]);
-          const answers = await Promise.all([...spellings].map((s) => fetchView('latest_order_v', { limit: TABLE_LIMIT, order_status: s })));
-          const rows = [...new Map(answers.flatMap((a) => a.rows).map((r) => [r.order_id, r])).values()]
-            .sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0)).slice(0, TABLE_LIMIT);
-          return { rows, text: f + answers.map((a) => a.text).join('\n') };
+          const query = { limit: TABLE_LIMIT };
+          if (state.filter) query.status = state.filter;
+          const answer = await fetchView('recent_orders_v', query);
+          return { rows: answer.rows, text: state.filter + answer.text };
         }
 
         const sources = {
@@ -456,7 +458,8 @@ enum DashboardPage {
           banner.hidden = errors.length === 0;
           banner.replaceChildren();
           if (!errors.length) return;
-          htmlEl(banner, 'strong', {}, 'Some data could not be loaded; showing what was last loaded.');
+          const loaded = Object.keys(state.data).length > 0;
+          htmlEl(banner, 'strong', {}, loaded ? 'Some data could not be refreshed; showing what was last loaded.' : 'The dashboard could not load its data.');
           const list = htmlEl(banner, 'ul');
           for (const e of errors) htmlEl(list, 'li', {}, e.message || String(e));
           if (errors.some((e) => /HTTP 401/.test(e.message)) && !token) htmlEl(banner, 'div', {}, 'The API needs a token: open this page as /dashboard?token=…');
@@ -467,12 +470,17 @@ enum DashboardPage {
           if (state.busy) { state.again = true; return; }
           state.busy = true;
           const results = await Promise.allSettled(names.map((n) => sources[n]()));
-          const errors = [];
+          const errors = [], cards = { daily: 'daily', summary: 'status', timings: 'timings', orders: 'orders' };
           let changed = false;
           results.forEach((result, i) => {
             const name = names[i];
             if (result.status === 'rejected') {
               errors.push(result.reason);
+              if (!state.data[name]) {
+                showEmpty(cards[name] + '-empty', true, `Could not load this view: ${result.reason && result.reason.message}`);
+                const chart = $(cards[name] + '-chart') || $('orders-table');
+                chart.hidden = true;
+              }
               console.error(`ordersync dashboard: ${result.reason && result.reason.message || result.reason}`);
             } else if (state.texts[name] !== result.value.text) {
               state.texts[name] = result.value.text;

@@ -25,8 +25,10 @@ package final class OrderService: HTTPHandler {
         case ingest, latest, order, health, readiness, metrics, views, view, dashboard
     }
 
-    /// Endpoints that never require the bearer token (probes must work for the platform).
-    private static let openPaths: Set<String> = ["/healthz", "/readyz"]
+    /// Endpoints that never require the bearer token: probes must work for the platform, and the
+    /// dashboard page holds no data (a browser cannot attach a header to a URL it opens; the page
+    /// sends the token from `?token=` on its API calls, which do require it).
+    private static let openPaths: Set<String> = ["/healthz", "/readyz", "/dashboard"]
 
     package init(store: OrderStore, configuration: APIConfiguration, logger: Logger) {
         self.store = store

@@ -42,7 +42,7 @@ import Testing
         #expect(
             names == [
                 "first_order_events_v", "latest_order_v", "order_lifecycle_metrics_v", "order_stage_timings_v",
-                "order_status_daily_v", "order_status_summary_v", "status_transitions_v",
+                "order_status_daily_v", "order_status_summary_v", "recent_orders_v", "status_transitions_v",
             ])
         let daily = try #require(views.first { $0["name"] as? String == "order_status_daily_v" })
         #expect(daily["columns"] as? [String] == ["day", "status", "orders"])
@@ -233,5 +233,30 @@ import Testing
         let unknown = try runOrdersync(["query", "nope_v"], environment: ["DB_PATH": server.dbPath])
         #expect(unknown.status != 0)
         #expect(unknown.output.contains("latest_order_v"))
+    }
+
+    @Test func recentOrdersComeNewestFirstWithALowerCasedStatus() throws {
+        let (server, client) = try loaded()
+        defer { server.stop() }
+        let recent = try rows(client, "/views/recent_orders_v?limit=2")
+        #expect(recent.map { $0["order_id"] as? String } == ["A3", "A2"])
+        #expect(
+            try rows(client, "/views/recent_orders_v?status=processing").map { $0["order_id"] as? String } == ["A3"])
+    }
+
+    @Test func theDashboardIsOnePageThatNeedsNoToken() throws {
+        let server = try TestServer(api: { $0.authToken = "t0ken" })
+        let client = try RawClient(port: server.port)
+        try client.send(Request.get("/dashboard"))
+        let page = try client.readResponse()
+        #expect(page.status == 200)
+        #expect(page.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(page.headers["content-security-policy"]?.contains("default-src 'none'") == true)
+        #expect(page.text.contains("<svg") || page.text.contains("svg"))
+        for reference in ["src=\"http", "href=\"http", "url(http", "@import", "fetch('http", "fetch(\"http"] {
+            #expect(!page.text.contains(reference), "nothing loads from elsewhere: \(reference)")
+        }
+        try client.send(Request.get("/views"))
+        #expect(try client.readResponse().status == 401, "the data behind it still needs the token")
     }
 }
