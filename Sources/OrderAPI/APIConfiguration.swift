@@ -11,9 +11,11 @@ package struct APIConfiguration: Sendable {
     package var streamChunkRows = 1_000
     /// Rows of `/views/{name}` when no `limit` is given.
     package var viewDefaultLimit = 1_000
-    /// Largest `limit` of `/views/{name}` (`limit=all` means this many).
-    package var viewMaxLimit = 1_000_000
-    /// A view query (including streaming its rows) is stopped after this many seconds.
+    /// Largest `limit` of `/views/{name}`: a page is read whole (to know whether a next one exists), so
+    /// this bounds its memory. `limit=all` streams every row instead, in constant memory.
+    package var viewMaxLimit = 10_000
+    /// A view query is stopped after SQLite worked on it this many seconds (time spent waiting for a
+    /// slow client does not count).
     package var viewQueryTimeoutSeconds = 15.0
     /// Responses smaller than this are not worth compressing.
     package var gzipMinimumBytes = 1_024

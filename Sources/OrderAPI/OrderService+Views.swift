@@ -94,7 +94,7 @@ extension OrderService {
                 format = chosen
             case "limit":
                 if value == "all" {
-                    query.limit = configuration.viewMaxLimit
+                    query.limit = nil
                 } else if let limit = Int(value), (1...configuration.viewMaxLimit).contains(limit) {
                     query.limit = limit
                 } else {
@@ -124,63 +124,78 @@ extension OrderService {
         return .success((query, format))
     }
 
-    /// Reads the first chunk before answering (so an error is still a problem document); if more rows
-    /// follow, the rest streams from the same statement, within the query's time limit.
+    /// A page (`limit` rows at most, read whole so the `Link` header can say whether more follow), or with
+    /// `limit=all` every row, streamed: the first chunk is read before answering so an error is still a
+    /// problem document. The time limit counts SQLite's work only, not the time a slow client takes.
     private func streamView(_ query: ViewQuery, format: ViewFormat, path: Substring) -> HTTPResponse {
-        let limit = query.limit ?? configuration.viewMaxLimit
+        let timeLimit = configuration.viewQueryTimeoutSeconds
         let stream: ViewStream
         do {
             let lease = try store.readers.lease()
-            lease.connection.setDeadline(Threads.monotonicSeconds() + configuration.viewQueryTimeoutSeconds)
+            lease.connection.setDeadline(Threads.monotonicSeconds() + timeLimit)
             stream = ViewStream(lease: lease, statement: try query.prepare(lease.connection, extraRow: true))
         } catch {
             return viewFailure(error)
         }
         var writer = JSONWriter(capacity: 64 * 1024)
         format.begin(columns: query.view.columns, into: &writer)
+        let columns = query.view.columns
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", format.contentType)
+        let started = Threads.monotonicSeconds()
         var rows = 0
+        let chunk = query.limit ?? configuration.streamChunkRows
         var next: ViewQuery.Cursor?
-        let firstChunk = min(limit, configuration.streamChunkRows)
+        var more = false
         do {
-            while rows < firstChunk, try stream.statement.step() {
-                format.row(stream.statement, columns: query.view.columns, index: rows, into: &writer)
+            while try stream.statement.step() {
+                if rows == chunk {
+                    more = true
+                    break
+                }
+                format.row(stream.statement, columns: columns, index: rows, into: &writer)
                 rows += 1
-                if rows == limit { next = query.cursorAfter(stream.statement, rowsSoFar: rows) }
+                if rows == chunk { next = query.cursorAfter(stream.statement, rowsSoFar: rows) }
             }
         } catch {
             return viewFailure(error)
         }
-        var headers = HTTPHeaders()
-        headers.add("Content-Type", format.contentType)
-        // Fewer rows than a chunk: everything is here.
-        if rows < firstChunk || rows == limit {
-            if rows == limit, let next, (try? stream.statement.step()) == true {
+        if query.limit != nil || !more {
+            if more, let next {
                 headers.add("Link", "<\(path)?\(linkQuery(query, format: format, cursor: next))>; rel=\"next\"")
             }
             stream.finish()
             format.end(rows: rows, into: &writer)
             return HTTPResponse(status: 200, headers: headers, body: .bytes(writer.bytes))
         }
+        // limit=all and more rows than one chunk: stream the rest from the same statement. The row the
+        // loop above stopped on is the current one and is written first.
         let first = writer.bytes
-        let columns = query.view.columns
-        let chunkRows = configuration.streamChunkRows
         let firstCount = rows
+        let computed = Threads.monotonicSeconds() - started
+        let chunkRows = configuration.streamChunkRows
         return HTTPResponse(
             status: 200, headers: headers,
             body: .stream { sink in
                 defer { stream.finish() }
+                var compute = computed
                 try sink.write(first)
                 var writer = JSONWriter(capacity: 64 * 1024)
                 var rows = firstCount
-                // Rows up to the limit only: the extra row exists to know about a next page, which a
-                // streamed (all-rows) answer does not link to.
-                while rows < limit, try stream.statement.step() {
-                    format.row(stream.statement, columns: columns, index: rows, into: &writer)
-                    rows += 1
-                    if writer.bytes.count >= 64 * 1024 || rows % chunkRows == 0 {
-                        try sink.write(writer.bytes)
-                        writer.bytes.removeAll(keepingCapacity: true)
+                var hasRow = true
+                while hasRow {
+                    stream.lease.connection.setDeadline(Threads.monotonicSeconds() + timeLimit - compute)
+                    let chunkStart = Threads.monotonicSeconds()
+                    var inChunk = 0
+                    while hasRow && inChunk < chunkRows {
+                        format.row(stream.statement, columns: columns, index: rows, into: &writer)
+                        rows += 1
+                        inChunk += 1
+                        hasRow = try stream.statement.step()
                     }
+                    compute += Threads.monotonicSeconds() - chunkStart
+                    try sink.write(writer.bytes)
+                    writer.bytes.removeAll(keepingCapacity: true)
                 }
                 format.end(rows: rows, into: &writer)
                 try sink.write(writer.bytes)
@@ -232,7 +247,7 @@ extension OrderService {
 final class ViewStream: @unchecked Sendable {
     // @unchecked Sendable: used by one thread at a time: the handler, then the response writer.
     let statement: Statement
-    private let lease: ReaderLease
+    let lease: ReaderLease
     private var finished = false
 
     init(lease: ReaderLease, statement: Statement) {

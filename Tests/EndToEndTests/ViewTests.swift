@@ -259,4 +259,21 @@ import Testing
         try client.send(Request.get("/views"))
         #expect(try client.readResponse().status == 401, "the data behind it still needs the token")
     }
+
+    @Test func limitAllStreamsEveryRowAcrossChunks() throws {
+        let server = try TestServer(api: { $0.streamChunkRows = 3 })
+        defer { server.stop() }
+        let client = try RawClient(port: server.port)
+        try client.send(Request.post(ViewTests.history))
+        _ = try client.readResponse()
+        try client.send(Request.post(Orders.batch((0..<20).map { "bulk-\($0)" })))
+        _ = try client.readResponse()
+        try client.send(Request.get("/views/latest_order_v?limit=all&format=csv"))
+        let streamed = try client.readResponse()
+        #expect(streamed.headers["transfer-encoding"] == "chunked")
+        #expect(streamed.headers["link"] == nil)
+        #expect(streamed.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 24)
+        try client.send(Request.get("/views/latest_order_v?limit=all"))
+        #expect((try client.readResponse().json as? [Any])?.count == 23)
+    }
 }

@@ -37,18 +37,31 @@ def f_bytes(x):
     return f"{x / 1e6:.1f} MB"
 
 
+def f_size(x):
+    return f"{x:,.0f} B" if x < 10_000 else f"{x / 1e3:.1f} kB" if x < 1e6 else f_bytes(x)
+
+
 rows, failed = [], False
+# BENCH_ONLY=...: only the rows of the sections that ran, by the letter in "(a) ..."
+SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v"}
+wanted = "".join(SECTIONS.get(x, "") for x in r["only"].split(",")) if r.get("only") else None
 
 
-def row(what, srv, ref=None, ref_name="", fmt=f_int, ratio=True, bar=None, note=""):
-    """bar: (text, predicate(server, ratio)) or None for information only."""
+def row(what, srv, ref=None, ref_name="", fmt=f_int, ratio=True, bar=None, note="", ok=None):
+    """bar: (text, predicate(server, ratio)) or None for information only; ok: a verdict decided by
+    the caller instead of the predicate (with a bar text, or None to stay information)."""
     global failed
+    if wanted and what[1] not in wanted:
+        return
     s, q = num(srv), num(ref) if ref else None
     cell_s = fmt(s) if s is not None else "n/a"
     cell_r = f"{fmt(q)} ({ref_name})" if q is not None else (ref_name or "—")
     rat = s / q if ratio and s is not None and q else None
     verdict = "info"
-    if bar:
+    if bar and ok is not None:
+        verdict = "PASS" if ok else "**FAIL**"
+        failed |= not ok
+    elif bar:
         ok = s is not None and (rat is not None or not ratio) and bar[1](s, rat)
         verdict = "PASS" if ok else "**FAIL**"
         failed |= not ok
@@ -105,6 +118,39 @@ row("(e) idle RSS after start (VmRSS)", "e_idle_kb", "e_nginx_kb", "nginx, all p
     note=f"(anonymous {f_mb(num('e_idle_anon_kb') or 0)}, file-backed {f_mb(num('e_idle_file_kb') or 0)})")
 row("(e) peak RSS after (a)+(b) load (VmHWM)", "e_peak_kb", "e_ref_maxrss_kb", "C reference peak",
     fmt=f_mb)
+
+
+def views():
+    """(v): each view's first page and full CSV export beside sqlite3's count(*) of orders_raw."""
+    ref, ref_name = "v_count_s", "`sqlite3 DB 'SELECT count(*) FROM orders_raw'`"
+    row(f"(v) reference: {ref_name} on the views' data set (median of 3)", ref, fmt=f_s, ratio=False,
+        note=f"({f_int(num('v_count_rows') or 0)} rows: {f_int(num('v_orders') or 0)} orders × 4 versions, "
+             f"loaded through POST / at {f_int(num('v_load_rows_per_s') or 0)} rows/s; a curl run's floor, "
+             f"`GET /healthz`: {f_s(num('v_healthz_s') or 0)}; the (v) section took {r.get('v_secs', '?')} s)")
+    n = int(num("v_views") or 0)
+    if not n:
+        row("(v) GET /views lists the views", "v_views", ratio=False, bar=("≥ 1 view", None), ok=False)
+    for i in range(1, n + 1):
+        name = r.get(f"v{i}_name", "?")
+        for kind, what in (("page", "`?limit=1000` (JSON)"), ("csv", "full CSV export `?limit=all&format=csv`")):
+            k = f"v{i}_{kind}"
+            status, got = r.get(k + "_status") or "none", num(k + "_rows")
+            ok = status == "200" and bool(got) and num(k + "_s") is not None
+            row(f"(v) `{name}` {what}: time (median of 3)", k + "_s", ref, "sqlite3 count(*)", fmt=f_s,
+                bar=("200, ≥ 1 row", None), ok=ok,
+                note=f"({f_int(got or 0)} rows, {f_size(num(k + '_bytes') or 0)}"
+                     f"{'' if status == '200' else ', HTTP ' + status})")
+    done = r.get("v_lifecycle_status") == "200" and not r.get("v_lifecycle_error") and bool(num("v_lifecycle_rows"))
+    row("(v) server peak RSS, restart + one full CSV export of `order_lifecycle_metrics_v` (VmHWM)",
+        "v_lifecycle_hwm_kb", "v_idle_kb", "idle RSS after the restart", fmt=f_mb,
+        bar=None if done else ("export answers", None), ok=None if done else False,
+        note=f"(export: HTTP {r.get('v_lifecycle_status') or 'none'}, {f_int(num('v_lifecycle_rows') or 0)} rows, "
+             f"{f_bytes(num('v_lifecycle_bytes') or 0)}; `sqlite3 -csv` on the same query: "
+             f"{f_s(num('v_lifecycle_sqlite_s') or 0)}, peak {f_mb(num('v_lifecycle_sqlite_kb') or 0)}; "
+             f"server VmHWM after every view's runs: {f_mb(num('v_end_hwm_kb') or 0)})")
+
+
+views()
 
 m = lambda k: r.get(k, "?")
 print(f"# ordersync benchmark\n\n"
