@@ -208,17 +208,10 @@ import Testing
         let listing = try #require(try client.readResponse().json as? [String: Any])
         let names = try #require(listing["views"] as? [[String: Any]]).compactMap { $0["name"] as? String }
         for name in names {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["sqlite3", "-readonly", "-json", server.dbPath, "SELECT * FROM \(name)"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(name): \(String(decoding: output, as: UTF8.self))")
-            let shellRows = try JSONSerialization.jsonObject(with: output) as? [Any]
+            let shell = try runProgram(
+                "/usr/bin/env", ["sqlite3", "-readonly", "-json", server.dbPath, "SELECT * FROM \(name)"])
+            #expect(shell.status == 0, "\(name): \(shell.output)")
+            let shellRows = try JSONSerialization.jsonObject(with: Data(shell.output.utf8)) as? [Any]
             #expect(shellRows?.isEmpty == false, "\(name) has rows in the shell")
         }
     }

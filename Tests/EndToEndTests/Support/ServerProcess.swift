@@ -77,22 +77,3 @@ final class ServerProcess {
         }
     }
 }
-
-/// Runs the executable to completion (e.g. `migrate`, or a startup that must fail).
-func runOrdersync(_ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, output: String)
-{
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Repository.executable)
-    process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["LOG_FORMAT"] = "text"
-    for (key, value) in extra { environment[key] = value }
-    process.environment = environment
-    let pipe = Pipe()
-    process.standardError = pipe
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
