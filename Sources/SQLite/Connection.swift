@@ -148,3 +148,24 @@ final class DeadlineBox {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }
+
+extension Connection {
+    /// Copies this database into a new file at `path` with SQLite's online backup API
+    /// (https://sqlite.org/backup.html): a consistent snapshot, taken page by page, while other
+    /// connections keep reading and writing (in WAL mode a reader never blocks the writer).
+    package func backup(to path: String, pagesPerStep: Int32 = 1_024) throws(SQLiteError) {
+        let target = try Connection(path: path, mode: .readWrite)
+        guard let backup = sqlite3_backup_init(target.handle, "main", handle, "main") else {
+            throw target.error(sqlite3_errcode(target.handle), sql: nil)
+        }
+        var rc = SQLITE_OK
+        repeat {
+            rc = sqlite3_backup_step(backup, pagesPerStep)
+            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { usleep(10_000) }
+        } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+        let finish = sqlite3_backup_finish(backup)
+        guard rc == SQLITE_DONE, finish == SQLITE_OK else {
+            throw target.error(rc == SQLITE_DONE ? finish : rc, sql: nil)
+        }
+    }
+}

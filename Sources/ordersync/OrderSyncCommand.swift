@@ -6,7 +6,9 @@ struct OrderSyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordersync",
         abstract: "Order ingestion and sync service on an append-only SQLite store.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, QueryCommand.self],
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, QueryCommand.self, BackupCommand.self, VerifyCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -1,0 +1,47 @@
+import ArgumentParser
+import SQLite
+
+/// `ordersync backup FILE`: a consistent copy of the live database, while the server keeps serving.
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup", abstract: "Copy the database consistently (SQLite online backup), even while serving.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Argument(help: "The new file (it must not exist).")
+    var file: String
+
+    func run() throws {
+        let settings = try Settings(options: options, port: nil, maxBodyBytes: nil)
+        guard !FileChecks.exists(file) else { throw Failure("\(file) already exists; choose a new file") }
+        do {
+            let source = try Connection(path: settings.dbPath, mode: .readOnly)
+            try source.backup(to: file)
+        } catch {
+            throw Failure("backup of \(settings.dbPath) failed: \(error.message)")
+        }
+        let report = try DatabaseVerifier.verify(file)
+        guard report.problems.isEmpty else {
+            throw Failure("the copy does not verify: \(report.problems.joined(separator: "; "))")
+        }
+        print("backed up \(settings.dbPath) to \(file): \(report.summary)")
+    }
+}
+
+/// `ordersync verify FILE`: integrity check and schema check of a database file.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "Check a database file: PRAGMA integrity_check and the ordersync schema.")
+
+    @Argument(help: "The database file.")
+    var file: String
+
+    func run() throws {
+        guard FileChecks.exists(file) else { throw Failure("\(file) does not exist") }
+        let report = try DatabaseVerifier.verify(file)
+        guard report.problems.isEmpty else {
+            throw Failure("\(file) failed verification: \(report.problems.joined(separator: "; "))")
+        }
+        print("\(file): ok, \(report.summary)")
+    }
+}
