@@ -148,7 +148,7 @@ final class HTTPConnection {
             CompletedExchange(
                 head: head, status: response.status, requestBytes: requestBytes, responseBytes: writer.bodyBytes,
                 durationSeconds: Double(Syscall.nowMilliseconds() - begin) / 1_000, remoteAddress: peer,
-                delivered: delivered))
+                delivered: delivered, responseHeaders: response.headers))
         if !keepAlive && delivered { lingeringClose() }
         idleDeadline = Syscall.nowMilliseconds() + Int64(configuration.idleTimeoutMilliseconds)
         return keepAlive && delivered

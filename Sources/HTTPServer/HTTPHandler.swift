@@ -27,4 +27,6 @@ package struct CompletedExchange: Sendable {
     package var remoteAddress: String
     /// False when the client went away or timed out while the response was written.
     package var delivered: Bool
+    /// The headers the handler gave the response (e.g. its request id).
+    package var responseHeaders: HTTPHeaders
 }

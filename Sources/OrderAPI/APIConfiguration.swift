@@ -17,6 +17,8 @@ package struct APIConfiguration: Sendable {
     /// A view query is stopped after SQLite worked on it this many seconds (time spent waiting for a
     /// slow client does not count).
     package var viewQueryTimeoutSeconds = 15.0
+    /// Google Cloud project id, to name traces in logs the way Cloud Logging links them.
+    package var traceProject: String?
     /// Responses smaller than this are not worth compressing.
     package var gzipMinimumBytes = 1_024
 

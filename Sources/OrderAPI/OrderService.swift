@@ -12,6 +12,8 @@ package final class OrderService: HTTPHandler {
     let counters = RequestCounters()
     private let authorization: Authorization?
     private let draining = Atomic<Bool>(false)
+    /// The Google Cloud project for trace names in logs (`GOOGLE_CLOUD_PROJECT`), when known.
+    let traceProject: String?
     /// Distinguishes this process in ETags, so validators from before a restart never match.
     let instanceNonce = String(UInt32.random(in: 0...UInt32.max), radix: 36)
     /// The views, read once from the database (they change only at startup).
@@ -35,6 +37,7 @@ package final class OrderService: HTTPHandler {
         self.configuration = configuration
         self.logger = logger
         self.authorization = configuration.authToken.map(Authorization.init(token:))
+        self.traceProject = configuration.traceProject
         var router = Router<Endpoint>()
         router.add("POST", "/", .ingest)
         router.add("GET", "/", .latest)
@@ -65,6 +68,12 @@ package final class OrderService: HTTPHandler {
     // MARK: - HTTPHandler
 
     package func preflight(_ head: HTTPRequestHead) -> HTTPResponse? {
+        guard var response = refuseEarly(head) else { return nil }
+        response.headers.set("X-Request-Id", RequestContext.requestID(for: head))
+        return response
+    }
+
+    private func refuseEarly(_ head: HTTPRequestHead) -> HTTPResponse? {
         switch router.match(method: head.method, path: head.path) {
         case .notFound:
             return Problem(status: 404, detail: "no resource at this path").response
@@ -86,6 +95,12 @@ package final class OrderService: HTTPHandler {
     }
 
     package func handle(_ request: HTTPRequest) -> HTTPResponse {
+        var response = route(request)
+        response.headers.set("X-Request-Id", RequestContext.requestID(for: request.head))
+        return response
+    }
+
+    private func route(_ request: HTTPRequest) -> HTTPResponse {
         guard
             case .found(let endpoint, _, let parameters) = router.match(method: request.method, path: request.head.path)
         else {
@@ -111,30 +126,47 @@ package final class OrderService: HTTPHandler {
     package func protocolError(status: Int, detail: String) -> HTTPResponse {
         var problem = Problem(status: status, detail: detail)
         if status == 503 { problem.headers = [("Retry-After", "1")] }
-        return problem.response
+        var response = problem.response
+        response.headers.set("X-Request-Id", RequestContext.requestID(for: nil))
+        return response
     }
 
     package func completed(_ exchange: CompletedExchange) {
+        counters.record(status: exchange.status)
+        guard logger.logLevel <= .info else { return }
         let route = exchange.head.flatMap { head -> String? in
             if case .found(_, let pattern, _) = router.match(method: head.method, path: head.path) { return pattern }
             return nil
         }
-        counters.record(status: exchange.status)
-        guard logger.logLevel <= .info else { return }
+        let method = exchange.head?.method ?? "-"
         // The path without its query: query values may carry customer data. Never the body.
-        logger.info(
-            "request",
-            metadata: [
-                "method": .string(exchange.head?.method ?? "-"),
-                "path": .string(String((exchange.head?.path ?? "-").prefix(256))),
-                "route": .string(route ?? "-"),
-                "status": .stringConvertible(exchange.status),
-                "request_bytes": .stringConvertible(exchange.requestBytes),
-                "response_bytes": .stringConvertible(exchange.responseBytes),
-                "duration_ms": .string(String(format3(exchange.durationSeconds * 1_000))),
-                "remote": .string(exchange.remoteAddress),
-                "delivered": .stringConvertible(exchange.delivered),
-            ])
+        let path = String((exchange.head?.path ?? "-").prefix(256))
+        // Cloud Logging reads `httpRequest` (https://cloud.google.com/logging/docs/structured-logging).
+        var httpRequest: Logger.Metadata = [
+            "requestMethod": .string(method),
+            "requestUrl": .string(path),
+            "status": .stringConvertible(exchange.status),
+            "requestSize": .stringConvertible(exchange.requestBytes),
+            "responseSize": .stringConvertible(exchange.responseBytes),
+            "latency": .string(format3(exchange.durationSeconds) + "s"),
+            "remoteIp": .string(exchange.remoteAddress),
+            "protocol": .string(exchange.head?.version == .http10 ? "HTTP/1.0" : "HTTP/1.1"),
+        ]
+        if let agent = exchange.head?.headers["user-agent"] {
+            httpRequest["userAgent"] = .string(String(agent.prefix(256)))
+        }
+        var metadata: Logger.Metadata = [
+            "httpRequest": .dictionary(httpRequest),
+            "route": .string(route ?? "-"),
+            "requestId": .string(exchange.responseHeaders["x-request-id"] ?? "-"),
+        ]
+        if !exchange.delivered { metadata["delivered"] = "false" }
+        if let trace = RequestContext.trace(for: exchange.head) {
+            metadata["logging.googleapis.com/trace"] =
+                .string(traceProject.map { "projects/\($0)/traces/\(trace.trace)" } ?? trace.trace)
+            if let span = trace.span { metadata["logging.googleapis.com/spanId"] = .string(span) }
+        }
+        logger.info("\(method) \(path) \(exchange.status)", metadata: metadata)
     }
 
     /// The view catalog, loaded on first use.

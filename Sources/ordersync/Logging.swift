@@ -28,20 +28,42 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var fields: [String: String] = [:]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            fields[key] = "\(value)"
-        }
+        let fields = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
         var line =
             "{\"severity\":\"\(JSONLogHandler.severity(event.level))\",\"time\":\"\(JSONLogHandler.now())\",\"message\":"
         line += JSONLogHandler.quote(event.message.description)
         for key in fields.keys.sorted() {
-            line += ",\(JSONLogHandler.quote(key)):\(JSONLogHandler.quote(fields[key] ?? ""))"
+            line += ",\(JSONLogHandler.quote(key)):"
+            JSONLogHandler.append(fields[key] ?? "", to: &line)
         }
         line += "}\n"
         var bytes = Array(line.utf8)
         // One write(2) per line: lines from different threads never interleave (writes ≤ PIPE_BUF are atomic).
         _ = bytes.withUnsafeMutableBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    /// Metadata as JSON: nested dictionaries and arrays stay structured (Cloud Logging's `httpRequest`).
+    static func append(_ value: Logger.Metadata.Value, to line: inout String) {
+        switch value {
+        case .string(let text): line += quote(text)
+        case .stringConvertible(let convertible):
+            let text = convertible.description
+            line += (convertible is any BinaryInteger || convertible is Bool) ? text : quote(text)
+        case .dictionary(let dictionary):
+            line += "{"
+            for (index, key) in dictionary.keys.sorted().enumerated() {
+                line += (index > 0 ? "," : "") + quote(key) + ":"
+                append(dictionary[key] ?? "", to: &line)
+            }
+            line += "}"
+        case .array(let array):
+            line += "["
+            for (index, element) in array.enumerated() {
+                if index > 0 { line += "," }
+                append(element, to: &line)
+            }
+            line += "]"
+        }
     }
 
     static func severity(_ level: Logger.Level) -> String {

@@ -38,6 +38,7 @@ struct ServeCommand: ParsableCommand {
         var apiConfiguration = APIConfiguration()
         apiConfiguration.authToken = settings.authToken
         apiConfiguration.maxBodyBytes = settings.maxBodyBytes
+        apiConfiguration.traceProject = settings.cloudProject
         let service = OrderService(store: store, configuration: apiConfiguration, logger: logger)
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.port = settings.port

@@ -15,6 +15,8 @@ struct Settings {
     var jsonLogs = false
     var maxBodyBytes = 32 * 1024 * 1024
     var authToken: String?
+    /// `GOOGLE_CLOUD_PROJECT` (or `GCP_PROJECT`), for trace names in logs.
+    var cloudProject: String?
 
     struct Invalid: Error, CustomStringConvertible {
         let description: String
@@ -57,6 +59,7 @@ struct Settings {
             self.maxBodyBytes = number
         }
         authToken = try Settings.secret("AUTH_TOKEN", environment)
+        cloudProject = value(nil, "GOOGLE_CLOUD_PROJECT") ?? value(nil, "GCP_PROJECT")
     }
 
     /// A secret from `NAME`, or from the file named by `NAME_FILE` (how Cloud Run mounts Secret Manager).

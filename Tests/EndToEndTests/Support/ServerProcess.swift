@@ -42,8 +42,8 @@ final class ServerProcess {
         let deadline = Date().addingTimeInterval(20)
         while port == nil && Date() < deadline && process.isRunning {
             let text = ServerProcess.read(logPath)
-            if let range = text.range(of: #""port":""#) {
-                port = UInt16(text[range.upperBound...].prefix { $0.isNumber })
+            if let range = text.range(of: #""port":"#) {
+                port = UInt16(text[range.upperBound...].drop { $0 == "\"" }.prefix { $0.isNumber })
             } else {
                 usleep(5_000)
             }
