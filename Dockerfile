@@ -22,5 +22,7 @@ COPY --from=build /out/sql /app/sql
 USER ordersync
 ENV PORT=8080 DB_PATH=/app/data/ordersync.db SQL_DIR=/app/sql LOG_FORMAT=json
 EXPOSE 8080
+# No curl in the image: the binary asks its own /healthz.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s CMD ["/app/ordersync", "healthcheck"]
 ENTRYPOINT ["/app/ordersync"]
 CMD ["serve"]

@@ -3,6 +3,10 @@ import SQLite
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `ordersync backup` and `ordersync verify`.
 @Suite struct BackupTests {
     @Test func backupWhileServingGivesAConsistentVerifiedCopy() throws {
@@ -54,5 +58,16 @@ import Testing
         #expect(other.status != 0)
         #expect(other.output.contains("missing table orders_raw"))
         #expect(try runOrdersync(["verify", directory.file("absent.db")], environment: [:]).status != 0)
+    }
+
+    @Test func healthcheckAsksTheLocalServer() throws {
+        let directory = TemporaryDirectory()
+        let server = try ServerProcess(dbPath: directory.file("health.db"))
+        #expect(try runOrdersync(["healthcheck", "--port", String(server.port)], environment: [:]).status == 0)
+        server.signal(SIGTERM)
+        _ = server.waitForExit()
+        let down = try runOrdersync(["healthcheck", "--port", String(server.port)], environment: [:])
+        #expect(down.status != 0)
+        #expect(down.output.contains("nothing listens"))
     }
 }
