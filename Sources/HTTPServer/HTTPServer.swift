@@ -27,8 +27,6 @@ package final class HTTPServer: Sendable {
         var draining = false
         /// Sockets of open connections, so a drain that runs out of time can cut them off.
         var connections: Set<Int32> = []
-        var accepted = 0
-        var rejected = 0
         /// Refusals being answered right now, each on its own short-lived thread.
         var refusing = 0
     }
@@ -125,11 +123,9 @@ package final class HTTPServer: Sendable {
         let configuration = configuration
         let admitted = state.withLock { state in
             guard state.connections.count < configuration.maxConnections else {
-                state.rejected += 1
                 return false
             }
             state.connections.insert(fd)
-            state.accepted += 1
             return true
         }
         guard admitted else {

@@ -13,8 +13,6 @@ package enum SchemaLoader {
     package struct Applied: Sendable {
         /// View names in file order.
         package let views: [String]
-        /// Files executed this time (new or changed table files, and every view file).
-        package let executedFiles: [String]
     }
 
     static let bookkeeping = """
@@ -56,7 +54,6 @@ package enum SchemaLoader {
         -> Applied
     {
         let now = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
-        var executed: [String] = []
         let recorded = try recordedFiles(connection)
 
         // Nothing changed since the last start: keep the views as they are (no write, no fsync).
@@ -65,7 +62,7 @@ package enum SchemaLoader {
             tables.allSatisfy { recorded[$0.name]?.sql == $0.sql }
             && views.count == recordedViews.count && views.allSatisfy { recorded[$0.name]?.sql == $0.sql }
         if unchanged {
-            return Applied(views: views.flatMap { recorded[$0.name]?.objects ?? [] }, executedFiles: [])
+            return Applied(views: views.flatMap { recorded[$0.name]?.objects ?? [] })
         }
         // Views first go away, so that table files may change what they read.
         for (file, entry) in recordedViews {
@@ -76,7 +73,6 @@ package enum SchemaLoader {
         for table in tables where recorded[table.name]?.sql != table.sql {
             try run(table.sql, file: table.name, connection)
             try record(table, objects: [], at: now, connection)
-            executed.append(table.name)
         }
         var viewNames: [String] = []
         for view in views {
@@ -91,7 +87,6 @@ package enum SchemaLoader {
             }
             try record(view, objects: created, at: now, connection)
             viewNames.append(contentsOf: created)
-            executed.append(view.name)
         }
         let present = Set((tables + views).map(\.name))
         for file in recorded.keys where !present.contains(file) {
@@ -103,7 +98,7 @@ package enum SchemaLoader {
                 throw SchemaError(file: file, message: error.message)
             }
         }
-        return Applied(views: viewNames, executedFiles: executed)
+        return Applied(views: viewNames)
     }
 
     /// The service cannot work without `orders_raw` and `latest_order_v`: a SQL directory that does not

@@ -63,11 +63,6 @@ package final class Connection {
         return statement
     }
 
-    /// Drops a cached statement, e.g. after it failed, so a schema change cannot keep it stale.
-    package func evict(_ sql: String) {
-        cache[sql] = nil
-    }
-
     /// Prepares a single statement; trailing text other than white space and comments is an error.
     package func prepare(_ sql: String, persistent: Bool = false) throws(SQLiteError) -> Statement {
         var statement: OpaquePointer?
@@ -98,15 +93,6 @@ package final class Connection {
     package func rollbackQuietly() {
         if inTransaction { _ = sqlite3_exec(handle, "ROLLBACK", nil, nil, nil) }
     }
-
-    /// Rows changed by the last INSERT, UPDATE or DELETE.
-    package var changes: Int { Int(sqlite3_changes(handle)) }
-
-    /// The rowid of the last inserted row.
-    package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
-    /// Interrupts a running query from another thread (sqlite3_interrupt is safe to call so).
-    package func interrupt() { sqlite3_interrupt(handle) }
 
     /// Stops any statement of this connection that is still running at `deadline` (monotonic seconds):
     /// it fails with SQLITE_INTERRUPT. A runaway query ends with a clear error instead of running on.
