@@ -11,7 +11,8 @@ let package = Package(
     name: "ordersync",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "ordersync", targets: ["ordersync"])
+        .executable(name: "ordersync", targets: ["ordersync"]),
+        .executable(name: "ordersync-sync", targets: ["ordersync-sync"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,9 +30,25 @@ let package = Package(
         .target(name: "OrderCore", swiftSettings: strict),
         .target(name: "OrderStore", dependencies: ["SQLite", "OrderCore", "Threads"], swiftSettings: strict),
         .target(
+            name: "ServiceSupport",
+            dependencies: ["OrderCore", "Threads", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // The sync domain without I/O: record mapping, paging and rate-limit headers, the run summary.
+        .target(name: "SyncCore", dependencies: ["OrderCore"], swiftSettings: strict),
+        // The provider connectors on URLSession. Only the sync worker links them (and so Foundation).
+        .target(
+            name: "Connectors",
+            dependencies: [
+                "SyncCore", "OrderCore", "OrderStore", "ServiceSupport", "Threads",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "OrderAPI",
             dependencies: [
-                "HTTPServer", "Gzip", "OrderCore", "OrderStore",
+                "HTTPServer", "Gzip", "OrderCore", "OrderStore", "SyncCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -39,7 +56,16 @@ let package = Package(
         .executableTarget(
             name: "ordersync",
             dependencies: [
-                "OrderAPI", "OrderStore", "OrderCore", "HTTPServer", "SQLite", "Threads",
+                "OrderAPI", "OrderStore", "OrderCore", "HTTPServer", "SQLite", "Threads", "ServiceSupport", "SyncCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "ordersync-sync",
+            dependencies: [
+                "Connectors", "SyncCore", "OrderStore", "OrderCore", "ServiceSupport", "Threads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -49,6 +75,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore"]),
         .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", "SQLite", "Gzip"]),
+        .testTarget(name: "SyncTests", dependencies: ["SyncCore", "Connectors", "OrderStore", "OrderCore", "SQLite"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["ordersync", "OrderAPI", "Gzip", "SQLite"]

@@ -22,5 +22,8 @@ package struct APIConfiguration: Sendable {
     /// Responses smaller than this are not worth compressing.
     package var gzipMinimumBytes = 1_024
 
+    /// Runs `/sync` (nil: the endpoint answers 503).
+    package var syncRunner: (any SyncRunning)?
+
     package init() {}
 }

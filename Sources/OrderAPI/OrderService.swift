@@ -24,7 +24,7 @@ package final class OrderService: HTTPHandler {
 
     /// Every resource of the API.
     enum Endpoint: Sendable {
-        case ingest, latest, order, health, readiness, metrics, views, view, dashboard
+        case ingest, latest, order, health, readiness, metrics, views, view, dashboard, sync
     }
 
     /// Endpoints that never require the bearer token: probes must work for the platform, and the
@@ -48,6 +48,8 @@ package final class OrderService: HTTPHandler {
         router.add("GET", "/views", .views)
         router.add("GET", "/views/{name}", .view)
         router.add("GET", "/dashboard", .dashboard)
+        router.add("GET", "/sync", .sync)
+        router.add("POST", "/sync", .sync)
         self.router = router
     }
 
@@ -119,6 +121,7 @@ package final class OrderService: HTTPHandler {
         case .views: response = listViews()
         case .view: response = viewRows(request)
         case .dashboard: response = dashboard()
+        case .sync: response = sync(request)
         }
         return GzipResponse.compress(response, for: request.head, minimumBytes: configuration.gzipMinimumBytes)
     }

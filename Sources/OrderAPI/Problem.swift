@@ -10,6 +10,8 @@ package struct Problem: Error, Sendable {
     package var errors: [ItemProblem] = []
     /// Where malformed JSON broke.
     package var syntax: JSONSyntaxError?
+    /// Extension members (RFC 9457 §3.2), written after the standard ones.
+    package var members: [(name: String, value: JSONValue)] = []
     /// Extra headers (e.g. `Allow`, `WWW-Authenticate`).
     package var headers: [(String, String)] = []
 
@@ -46,6 +48,12 @@ package struct Problem: Error, Sendable {
                 writer.raw("}")
             }
             writer.raw("]")
+        }
+        for member in members {
+            writer.raw(",")
+            writer.string(member.name)
+            writer.raw(":")
+            writer.write(member.value)
         }
         writer.raw("}")
         var response = HTTPResponse(status: status, contentType: "application/problem+json", body: writer.bytes)

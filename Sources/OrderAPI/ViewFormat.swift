@@ -74,7 +74,7 @@ package enum ViewFormat: String, Sendable, CaseIterable {
     }
 
     /// Shortest text that reads back as the same double; nil for NaN and infinities (not JSON).
-    static func number(_ value: Double) -> String? {
+    package static func number(_ value: Double) -> String? {
         guard value.isFinite else { return nil }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return "\(value)"

@@ -29,10 +29,7 @@ package final class OrderStore: Sendable {
 
     /// Opens (creating the file and its folder when missing), applies `sqlDirectory`, starts the writer.
     package init(path: String, sqlDirectory: String, readerCapacity: Int = 8) throws(OpenError) {
-        let folder = FileSystem.parent(path)
-        if !folder.isEmpty && !FileSystem.exists(folder), let reason = FileSystem.createDirectories(folder) {
-            throw .directory(folder, reason)
-        }
+        try OrderStore.createFolder(of: path)
         let writer: OrderWriter
         do {
             writer = try OrderWriter(path: path)
@@ -58,6 +55,14 @@ package final class OrderStore: Sendable {
         self.readers = ReaderPool(path: path, capacity: readerCapacity)
         self.views = applied.views
         self.path = path
+    }
+
+    /// Creates the folder of the database file when it is missing.
+    static func createFolder(of path: String) throws(OpenError) {
+        let folder = FileSystem.parent(path)
+        if !folder.isEmpty && !FileSystem.exists(folder), let reason = FileSystem.createDirectories(folder) {
+            throw .directory(folder, reason)
+        }
     }
 
     /// Stops the writer after it committed what was queued, checkpoints the WAL and closes readers.

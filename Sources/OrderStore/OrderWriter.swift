@@ -173,53 +173,14 @@ package final class OrderWriter: @unchecked Sendable {
         guard let statements else { return IngestResult() }
         var result = IngestResult()
         for order in batch.orders {
-            if try isUnchanged(order, statements) {
+            if try statements.store(order, source: batch.source, ingestedAt: ingestedAt) {
+                result.inserted += 1
+            } else {
                 result.unchanged += 1
-                continue
             }
-            let insert = statements.insert
-            try insert.bind(1, order.orderID)
-            try insert.bind(2, order.orderDate)
-            try insert.bind(3, order.status)
-            try insert.bind(4, order.details)
-            try insert.bind(5, order.updatedAt)
-            try insert.bind(6, ingestedAt)
-            try insert.bind(7, batch.source)
-            try order.payload.withUnsafeBufferPointer { bytes throws(SQLiteError) in try insert.bind(8, utf8: bytes) }
-            try insert.run()
-            result.inserted += 1
         }
         return result
     }
-
-    /// SPEC §2: a version identical to the order's latest is not stored again, nor one whose
-    /// `updated_at` is already stored for that order.
-    private func isUnchanged(_ order: Order, _ statements: WriterStatements) throws(SQLiteError) -> Bool {
-        // A new order (the common case in bulk loads) needs one seek, not three.
-        let known = statements.known
-        defer { known.reset() }
-        try known.bind(1, order.orderID)
-        guard try known.step() else { return false }
-        if let updatedAt = order.updatedAt {
-            let sameTime = statements.sameUpdatedAt
-            defer { sameTime.reset() }
-            try sameTime.bind(1, order.orderID)
-            try sameTime.bind(2, updatedAt)
-            if try sameTime.step() { return true }
-        }
-        for latest in [statements.latestWithUpdatedAt, statements.latestWithoutUpdatedAt] {
-            defer { latest.reset() }
-            try latest.bind(1, order.orderID)
-            if try latest.step() {
-                return latest.withText(0) { stored in
-                    guard let stored else { return false }
-                    return order.payload.elementsEqual(stored)
-                }
-            }
-        }
-        return false
-    }
-
 }
 
 /// The statements of the write path, prepared once on the writer's connection.
@@ -236,6 +197,48 @@ final class WriterStatements {
         sameUpdatedAt = try connection.prepare(Self.sameUpdatedAtSQL, persistent: true)
         latestWithUpdatedAt = try connection.prepare(Self.latestWithUpdatedAtSQL, persistent: true)
         latestWithoutUpdatedAt = try connection.prepare(Self.latestWithoutUpdatedAtSQL, persistent: true)
+    }
+
+    /// Appends `order` unless SPEC §2 calls it unchanged; true when a row was inserted. Runs inside the
+    /// caller's transaction.
+    func store(_ order: Order, source: String, ingestedAt: String) throws(SQLiteError) -> Bool {
+        if try isUnchanged(order) { return false }
+        try insert.bind(1, order.orderID)
+        try insert.bind(2, order.orderDate)
+        try insert.bind(3, order.status)
+        try insert.bind(4, order.details)
+        try insert.bind(5, order.updatedAt)
+        try insert.bind(6, ingestedAt)
+        try insert.bind(7, source)
+        try order.payload.withUnsafeBufferPointer { bytes throws(SQLiteError) in try insert.bind(8, utf8: bytes) }
+        try insert.run()
+        return true
+    }
+
+    /// SPEC §2: a version identical to the order's latest is not stored again, nor one whose
+    /// `updated_at` is already stored for that order.
+    private func isUnchanged(_ order: Order) throws(SQLiteError) -> Bool {
+        // A new order (the common case in bulk loads) needs one seek, not three.
+        defer { known.reset() }
+        try known.bind(1, order.orderID)
+        guard try known.step() else { return false }
+        if let updatedAt = order.updatedAt {
+            defer { sameUpdatedAt.reset() }
+            try sameUpdatedAt.bind(1, order.orderID)
+            try sameUpdatedAt.bind(2, updatedAt)
+            if try sameUpdatedAt.step() { return true }
+        }
+        for latest in [latestWithUpdatedAt, latestWithoutUpdatedAt] {
+            defer { latest.reset() }
+            try latest.bind(1, order.orderID)
+            if try latest.step() {
+                return latest.withText(0) { stored in
+                    guard let stored else { return false }
+                    return order.payload.elementsEqual(stored)
+                }
+            }
+        }
+        return false
     }
 
     static let knownSQL = "SELECT 1 FROM orders_raw WHERE order_id = ? LIMIT 1"

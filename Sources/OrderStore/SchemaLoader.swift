@@ -75,12 +75,16 @@ package enum SchemaLoader {
             try record(table, objects: [], at: now, connection)
         }
         var viewNames: [String] = []
+        var createdBy: [(file: SQLFile, views: [String])] = []
         for view in views {
             let before = try viewSet(connection, file: view.name)
             try run(view.sql, file: view.name, connection)
-            let created = try viewSet(connection, file: view.name).subtracting(before).sorted()
+            createdBy.append((view, try viewSet(connection, file: view.name).subtracting(before).sorted()))
+        }
+        // Compiled only once all exist, so a view may read another whatever the order of their file names.
+        for (view, created) in createdBy {
             for name in created {
-                // Compiling the view resolves every table and column it names.
+                // Compiling the view resolves every table, view and column it names.
                 do { _ = try connection.prepare("SELECT * FROM \(quoteIdentifier(name)) LIMIT 0") } catch {
                     throw SchemaError(file: view.name, message: "view \(name): \(error.message)")
                 }

@@ -8,7 +8,7 @@ struct OrderSyncCommand: ParsableCommand {
         abstract: "Order ingestion and sync service on an append-only SQLite store.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, QueryCommand.self, BackupCommand.self, VerifyCommand.self,
-            HealthcheckCommand.self,
+            HealthcheckCommand.self, SyncCommand.self, ExportCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

@@ -39,6 +39,10 @@ struct ServeCommand: ParsableCommand {
         apiConfiguration.authToken = settings.authToken
         apiConfiguration.maxBodyBytes = settings.maxBodyBytes
         apiConfiguration.traceProject = settings.cloudProject
+        let syncLauncher = SyncLauncher(
+            workerPath: SyncLauncher.workerPath(environment: settings.environment), databasePath: settings.dbPath,
+            sqlDirectory: settings.sqlDirectory, deadlineSeconds: settings.syncDeadlineSeconds)
+        apiConfiguration.syncRunner = syncLauncher
         let service = OrderService(store: store, configuration: apiConfiguration, logger: logger)
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.port = settings.port
@@ -63,6 +67,7 @@ struct ServeCommand: ParsableCommand {
         let signal = signals.waitForTermination()
         logger.info("draining", metadata: ["signal": .string(signal)])
         service.beginDraining()
+        syncLauncher.terminateAll()
         let clean = server.drain()
         store.close()
         let stats = store.writer.stats

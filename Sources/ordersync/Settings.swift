@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Logging
+import ServiceSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -17,6 +18,11 @@ struct Settings {
     var authToken: String?
     /// `GOOGLE_CLOUD_PROJECT` (or `GCP_PROJECT`), for trace names in logs.
     var cloudProject: String?
+    /// SYNC_DEADLINE_SECONDS: the sync worker's whole-run limit (the worker validates it; the server
+    /// only needs it to bound its wait).
+    var syncDeadlineSeconds = 150.0
+    /// The environment the settings came from (passed on to the sync worker).
+    var environment: [String: String]
 
     struct Invalid: Error, CustomStringConvertible {
         let description: String
@@ -26,6 +32,7 @@ struct Settings {
         options: CommonOptions, port: Int?, maxBodyBytes: Int?,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
+        self.environment = environment
         func value(_ flag: String?, _ variable: String) -> String? {
             if let flag { return flag }
             if let text = environment[variable], !text.isEmpty { return text }
@@ -58,26 +65,14 @@ struct Settings {
             }
             self.maxBodyBytes = number
         }
-        authToken = try Settings.secret("AUTH_TOKEN", environment)
-        cloudProject = value(nil, "GOOGLE_CLOUD_PROJECT") ?? value(nil, "GCP_PROJECT")
-    }
-
-    /// A secret from `NAME`, or from the file named by `NAME_FILE` (how Cloud Run mounts Secret Manager).
-    static func secret(_ name: String, _ environment: [String: String]) throws -> String? {
-        if let file = environment["\(name)_FILE"], !file.isEmpty {
-            guard let data = FileManager.default.contents(atPath: file),
-                let text = String(validating: data, as: UTF8.self)
-            else {
-                throw Invalid(description: "\(name)_FILE names a file that cannot be read")
-            }
-            // Secret files often end with a newline; the secret itself never has surrounding white space.
-            var scalars = String.UnicodeScalarView(text.unicodeScalars.drop { $0.properties.isWhitespace })
-            while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
-            let trimmed = String(scalars)
-            guard !trimmed.isEmpty else { throw Invalid(description: "\(name)_FILE names an empty file") }
-            return trimmed
+        do {
+            authToken = try Secrets.value("AUTH_TOKEN", in: environment)
+        } catch {
+            throw Invalid(description: error.description)
         }
-        if let value = environment[name], !value.isEmpty { return value }
-        return nil
+        cloudProject = value(nil, "GOOGLE_CLOUD_PROJECT") ?? value(nil, "GCP_PROJECT")
+        if let seconds = value(nil, "SYNC_DEADLINE_SECONDS").flatMap(Double.init), seconds > 0, seconds <= 3_600 {
+            syncDeadlineSeconds = seconds
+        }
     }
 }

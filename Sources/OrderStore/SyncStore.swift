@@ -1,0 +1,151 @@
+package import OrderCore
+import SQLite
+import Threads
+
+/// The sync worker's view of the database: pages of fetched records stored together with the
+/// connector's new position, in one transaction each, so a crash between pages loses nothing and a
+/// resumed run doubles nothing.
+///
+/// Runs in the sync worker process, beside the server's own writer: both use `BEGIN IMMEDIATE` and a
+/// bounded busy timeout, and every transaction here covers one page, so neither waits long.
+package final class SyncStore {
+    private let connection: Connection
+    /// The orders_raw write path, shared with `OrderWriter` (prepared on first use).
+    private var orderStatements: WriterStatements?
+
+    /// Opens the database (creating it and its folder when missing) and applies the SQL directory.
+    package init(path: String, sqlDirectory: String) throws(OrderStore.OpenError) {
+        try OrderStore.createFolder(of: path)
+        do {
+            connection = try Connection(path: path, mode: .readWrite, busyTimeoutMilliseconds: 10_000)
+            try connection.configureAsWriter()
+        } catch {
+            throw .database(path, error)
+        }
+        do {
+            _ = try SchemaLoader.apply(directory: sqlDirectory, to: connection)
+        } catch {
+            throw .schema(error)
+        }
+    }
+
+    /// The connector's saved position (empty for a connector never run).
+    package func state(of connector: String) throws(StoreError) -> ConnectorState {
+        do {
+            let statement = try connection.cached(
+                "SELECT cursor, resume, high_water FROM sync_state WHERE connector = ?")
+            defer { statement.reset() }
+            try statement.bind(1, connector)
+            guard try statement.step() else { return ConnectorState() }
+            return ConnectorState(cursor: statement.string(0), resume: statement.string(1), highWater: statement.string(2))
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// Stores one page and the connector's position after it, atomically.
+    ///
+    /// Records whose payload equals the latest stored version of the same record are counted as
+    /// unchanged; `orders` go through the same rules as `POST /` (SPEC §2) with `source`.
+    package func storePage(
+        connector: String, records: [SourceRecord], orders: [Order], state: ConnectorState, runID: Int64
+    ) throws(StoreError) -> PageResult {
+        let now = SyncStore.now()
+        var result = PageResult()
+        do {
+            try connection.cached("BEGIN IMMEDIATE").run()
+            for record in records {
+                if try append(record, fetchedAt: now, runID: runID) {
+                    result.inserted += 1
+                } else {
+                    result.unchanged += 1
+                }
+            }
+            if !orders.isEmpty {
+                if orderStatements == nil { orderStatements = try WriterStatements(connection) }
+                if let statements = orderStatements {
+                    for order in orders {
+                        if try statements.store(order, source: connector, ingestedAt: now) { result.ordersInserted += 1 }
+                    }
+                }
+            }
+            try save(state, of: connector, at: now)
+            try connection.cached("COMMIT").run()
+        } catch {
+            connection.rollbackQuietly()
+            throw StoreError(error)
+        }
+        return result
+    }
+
+    /// Saves a position on its own (a run that must start over drops its stale resume point).
+    package func saveState(_ state: ConnectorState, of connector: String) throws(StoreError) {
+        do {
+            try connection.cached("BEGIN IMMEDIATE").run()
+            try save(state, of: connector, at: SyncStore.now())
+            try connection.cached("COMMIT").run()
+        } catch {
+            connection.rollbackQuietly()
+            throw StoreError(error)
+        }
+    }
+
+    private func append(_ record: SourceRecord, fetchedAt: String, runID: Int64) throws(SQLiteError) -> Bool {
+        let latest = try connection.cached(
+            "SELECT payload FROM source_records WHERE source = ? AND source_id = ? ORDER BY seq DESC LIMIT 1")
+        defer { latest.reset() }
+        try latest.bind(1, record.source)
+        try latest.bind(2, record.sourceID)
+        if try latest.step() {
+            let same = latest.withText(0) { stored in stored.map { record.payload.elementsEqual($0) } ?? false }
+            if same { return false }
+        }
+        let insert = try connection.cached(
+            """
+            INSERT INTO source_records (source, source_id, updated_at, payload, fetched_at, run_id)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        try insert.bind(1, record.source)
+        try insert.bind(2, record.sourceID)
+        try insert.bind(3, record.updatedAt)
+        try record.payload.withUnsafeBufferPointer { bytes throws(SQLiteError) in try insert.bind(4, utf8: bytes) }
+        try insert.bind(5, fetchedAt)
+        try insert.bind(6, runID)
+        try insert.run()
+        return true
+    }
+
+    private func save(_ state: ConnectorState, of connector: String, at now: String) throws(SQLiteError) {
+        let upsert = try connection.cached(
+            """
+            INSERT INTO sync_state (connector, cursor, resume, high_water, updated_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (connector) DO UPDATE SET cursor = excluded.cursor, resume = excluded.resume,
+                high_water = excluded.high_water, updated_at = excluded.updated_at
+            """)
+        try upsert.bind([connector, state.cursor, state.resume, state.highWater, now])
+        try upsert.run()
+    }
+
+    /// The current time as stored (UTC with milliseconds).
+    static func now() -> String {
+        Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
+    }
+
+    /// Runs `body` in one write transaction (for the run bookkeeping in `SyncStore+Runs`).
+    func inTransaction<R>(_ body: (Connection) throws(SQLiteError) -> R) throws(StoreError) -> R {
+        do {
+            try connection.cached("BEGIN IMMEDIATE").run()
+            let result = try body(connection)
+            try connection.cached("COMMIT").run()
+            return result
+        } catch {
+            connection.rollbackQuietly()
+            throw StoreError(error)
+        }
+    }
+
+    /// Runs a read on the connection.
+    func read<R>(_ body: (Connection) throws(SQLiteError) -> R) throws(StoreError) -> R {
+        do { return try body(connection) } catch { throw StoreError(error) }
+    }
+}
