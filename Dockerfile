@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build: the same script CI runs on a plain machine (scripts/build-release).
 FROM swift:6.3-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev zlib1g-dev \
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev zlib1g-dev libcurl4-openssl-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -10,14 +10,14 @@ COPY sql ./sql
 COPY scripts ./scripts
 RUN scripts/build-release /out
 
-# Run: a slim Debian with the two C libraries, as a non-root user.
+# Run: a slim Debian with the C libraries (libcurl only for the sync worker), as a non-root user.
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 zlib1g ca-certificates \
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 zlib1g libcurl4 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home /app ordersync \
     && mkdir -p /app/data && chown ordersync /app/data
 WORKDIR /app
-COPY --from=build /out/ordersync /app/ordersync
+COPY --from=build /out/ordersync /out/ordersync-sync /app/
 COPY --from=build /out/sql /app/sql
 USER ordersync
 ENV PORT=8080 DB_PATH=/app/data/ordersync.db SQL_DIR=/app/sql LOG_FORMAT=json
