@@ -30,13 +30,16 @@ enum Repository {
     static var sqlDirectory: String { root + "/sql" }
 
     /// The built `ordersync` executable, next to the test bundle.
-    static var executable: String {
+    static var executable: String { program("ordersync") }
+
+    /// A built executable of this package (`ordersync-sync`, `ordersync-fake-providers`), next to the test bundle.
+    static func program(_ name: String) -> String {
         var url = Bundle.main.bundleURL
         for _ in 0..<4 {
-            let candidate = url.appendingPathComponent("ordersync").path
+            let candidate = url.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             url.deleteLastPathComponent()
         }
-        return root + "/.build/debug/ordersync"
+        return root + "/.build/debug/" + name
     }
 }
