@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "ordersync", targets: ["ordersync"]),
         .executable(name: "ordersync-sync", targets: ["ordersync-sync"]),
+        .executable(name: "ordersync-fake-providers", targets: ["ordersync-fake-providers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -71,8 +72,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Local emulation of Shopify, Zoho CRM and a reqres-style source, for connector tests and benchmarks.
+        .target(name: "FakeProviders", dependencies: ["HTTPServer", "OrderCore", "Threads"], swiftSettings: strict),
+        .executableTarget(
+            name: "ordersync-fake-providers",
+            dependencies: [
+                "FakeProviders", "HTTPServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
 
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(
+            name: "FakeProvidersTests",
+            dependencies: ["FakeProviders", "HTTPServer", "OrderCore", "ordersync-fake-providers"]
+        ),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore"]),
         .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", "SQLite", "Gzip"]),
         .testTarget(name: "SyncTests", dependencies: ["SyncCore", "Connectors", "OrderStore", "OrderCore", "SQLite"]),

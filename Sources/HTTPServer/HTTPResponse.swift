@@ -18,7 +18,9 @@ package struct HTTPResponse: Sendable {
     package enum Body: Sendable {
         /// Known bytes, framed by `Content-Length`.
         case bytes([UInt8])
-        /// Produced while it is sent, framed by chunked transfer coding: memory stays constant.
+        /// Produced while it is sent, framed by chunked transfer coding: memory stays constant. A stream
+        /// whose headers declare `Content-Length` is sent as is instead; if it then produces fewer bytes
+        /// (or throws) the connection is closed after what was produced.
         case stream(@Sendable (BodySink) throws -> Void)
     }
 

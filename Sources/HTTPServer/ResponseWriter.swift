@@ -30,6 +30,7 @@ final class ResponseWriter: BodySink {
     func write(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) throws {
         bodyBytes = 0
         var headers = response.headers
+        let declaredLength = headers["content-length"].flatMap { Int($0) }
         headers.remove("content-length")
         headers.remove("transfer-encoding")
         headers.remove("connection")
@@ -49,8 +50,10 @@ final class ResponseWriter: BodySink {
             }
             try flush()
         case .stream(let produce):
-            // HTTP/1.0 has no chunked coding: the body then ends when the connection closes.
-            chunked = version == .http11
+            // A stream that declares its length is framed by it. Otherwise chunked; HTTP/1.0 has no chunked
+            // coding, so its body ends when the connection closes.
+            chunked = version == .http11 && declaredLength == nil
+            if let declaredLength, !noBody { headers.set("Content-Length", String(declaredLength)) }
             if chunked { headers.set("Transfer-Encoding", "chunked") }
             writeHead(response.status, headers)
             if headOnly || noBody {
@@ -58,7 +61,17 @@ final class ResponseWriter: BodySink {
                 try flush()
                 return
             }
-            try produce(self)
+            do {
+                try produce(self)
+            } catch where declaredLength != nil {
+                // What was produced goes out before the close, so the client sees a body shorter than
+                // announced (RFC 9112 §6.3: an incomplete message), as after a real network failure.
+                try? flush()
+                throw error
+            }
+            if let declaredLength, bodyBytes != declaredLength {
+                throw SocketError(call: "stream of \(declaredLength) bytes produced \(bodyBytes)", code: EPROTO)
+            }
             if chunked {
                 try flushChunk()
                 pending.append(contentsOf: [0x30, 0x0D, 0x0A, 0x0D, 0x0A])  // last-chunk CRLF

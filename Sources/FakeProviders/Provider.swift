@@ -1,0 +1,10 @@
+/// The emulated services, as named in fault plans and statistics.
+package enum Provider: String, Sendable, CaseIterable {
+    case shopify
+    /// Zoho CRM's record API.
+    case zoho
+    /// Zoho Accounts' token endpoint.
+    case zohoToken = "zoho-token"
+    /// The reqres-style generic customer source.
+    case customers
+}

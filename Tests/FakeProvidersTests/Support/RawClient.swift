@@ -1,0 +1,162 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A blocking TCP client that sends exact bytes and reads raw responses (copied from EndToEndTests), so
+/// tests see exactly what the fake put on the wire, broken framing included.
+final class RawClient {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    struct Failed: Error, CustomStringConvertible { let description: String }
+
+    init(port: UInt16, receiveTimeoutSeconds: Int = 10) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failed(description: "socket") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            close(fd)
+            throw Failed(description: "connect failed: errno \(errno)")
+        }
+        var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw Failed(description: "send failed: errno \(errno)") }
+            offset += n
+        }
+    }
+
+    /// Reads until `count` bytes are buffered, the peer closes, or the receive timeout passes.
+    @discardableResult
+    private func fill(atLeast count: Int) -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while buffer.count < count {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return false }
+            buffer.append(contentsOf: chunk[0..<n])
+        }
+        return true
+    }
+
+    /// Reads one response: status, lower-cased headers, de-chunked body. `headOnly` for HEAD requests.
+    func readResponse(headOnly: Bool = false) throws -> RawResponse {
+        var headEnd: Int?
+        while headEnd == nil {
+            headEnd = findHeadEnd()
+            if headEnd == nil && !fill(atLeast: buffer.count + 1) {
+                throw Failed(
+                    description: "connection closed or timed out before a response head (\(buffer.count) bytes)")
+            }
+        }
+        let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
+        buffer.removeFirst(headEnd! + 4)
+        var lines = head.components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst()
+        let parts = statusLine.split(separator: " ", maxSplits: 2)
+        guard parts.count >= 2, let status = Int(parts[1]) else {
+            throw Failed(description: "bad status line \(statusLine)")
+        }
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
+        }
+        var body: [UInt8] = []
+        if headOnly || status == 204 || status == 304 || status < 200 {
+            return RawResponse(status: status, headers: headers, body: [])
+        }
+        if let length = headers["content-length"].flatMap(Int.init) {
+            fill(atLeast: length)
+            guard buffer.count >= length else { throw Failed(description: "short body") }
+            body = Array(buffer[0..<length])
+            buffer.removeFirst(length)
+        } else if headers["transfer-encoding"] == "chunked" {
+            while true {
+                guard let lineEnd = findCRLF() else {
+                    guard fill(atLeast: buffer.count + 1) else { throw Failed(description: "chunked body cut off") }
+                    continue
+                }
+                let size = Int(String(decoding: buffer[0..<lineEnd], as: UTF8.self), radix: 16) ?? -1
+                guard size >= 0 else { throw Failed(description: "bad chunk size") }
+                fill(atLeast: lineEnd + 2 + size + 2)
+                body.append(contentsOf: buffer[(lineEnd + 2)..<(lineEnd + 2 + size)])
+                buffer.removeFirst(lineEnd + 2 + size + 2)
+                if size == 0 { break }
+            }
+        } else {
+            // Body until close (HTTP/1.0 style).
+            while fill(atLeast: buffer.count + 1) {}
+            body = buffer
+            buffer = []
+        }
+        return RawResponse(status: status, headers: headers, body: body)
+    }
+
+    /// True when the server closed the connection (reads EOF) within the receive timeout.
+    func isClosedByPeer() -> Bool {
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, 0)
+        if n > 0 { buffer.append(byte) }
+        return n == 0 || (n < 0 && errno == ECONNRESET)
+    }
+
+    /// Everything until the peer closes (or the receive timeout passes), raw.
+    func readAll() -> [UInt8] {
+        while fill(atLeast: buffer.count + 1) {}
+        defer { buffer = [] }
+        return buffer
+    }
+
+    /// Bytes already received and not yet consumed, plus whatever arrives within `waitMilliseconds`.
+    func peek(waitMilliseconds: Int32) -> [UInt8] {
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+        if poll(&fds, 1, waitMilliseconds) > 0 { fill(atLeast: buffer.count + 1) }
+        return buffer
+    }
+
+    private func findHeadEnd() -> Int? {
+        guard buffer.count >= 4 else { return nil }
+        for index in 0...(buffer.count - 4)
+        where buffer[index] == 13 && buffer[index + 1] == 10 && buffer[index + 2] == 13 && buffer[index + 3] == 10 {
+            return index
+        }
+        return nil
+    }
+
+    private func findCRLF() -> Int? {
+        guard buffer.count >= 2 else { return nil }
+        for index in 0...(buffer.count - 2) where buffer[index] == 13 && buffer[index + 1] == 10 { return index }
+        return nil
+    }
+}
+
+/// A response as the raw client read it.
+struct RawResponse {
+    let status: Int
+    let headers: [String: String]
+    let body: [UInt8]
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+
+    var json: Any? { try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) }
+}
