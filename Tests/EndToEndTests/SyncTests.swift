@@ -125,7 +125,9 @@ import Testing
             """)
         let run = try sync(fakes)
         #expect(run.status == 0, "\(run.text)")
-        #expect((run.summary["totals"]?["retries"]?.int ?? 0) >= 11)
+        // 11 faults; libcurl itself re-sends a request whose reused connection closed before any answer
+        // (the "drop" fault), so that one may not reach ordersync's own retry count.
+        #expect((run.summary["totals"]?["retries"]?.int ?? 0) >= 10)
         try expectEverythingOnce(fakes)
         #expect(try fakes.stats()["providers"]?["shopify"]?["faults_pending"]?.int == 0)
     }
