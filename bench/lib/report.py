@@ -43,7 +43,7 @@ def f_size(x):
 
 rows, failed = [], False
 # BENCH_ONLY=...: only the rows of the sections that ran, by the letter in "(a) ..."
-SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v"}
+SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v", "sync": "s"}
 wanted = "".join(SECTIONS.get(x, "") for x in r["only"].split(",")) if r.get("only") else None
 
 
@@ -151,6 +151,30 @@ def views():
 
 
 views()
+
+
+def sync():
+    """(s): a full sync from the fake providers with faults injected, then one with nothing changed."""
+    if wanted is not None and "s" not in wanted:
+        return
+    size = f"{f_int(num('s_orders') or 0)} orders, {f_int(num('s_contacts') or 0)} contacts, {f_int(num('s_customers') or 0)} customers"
+    once = num("s_check_missing") == 0 and num("s_check_doubled") == 0 and r.get("s_full_exit") == "0"
+    row(f"(s) full sync, {size}, with 429s and 5xx injected: duration", "s_full_s", "s_ref_s",
+        "the same minimal page walk, Python urllib, no faults, nothing stored", fmt=f_s,
+        bar=("every record exactly once", None), ok=once,
+        note=f"(stored {r.get('s_check_orders', '?')} / {r.get('s_check_contacts', '?')} / {r.get('s_check_customers', '?')}, "
+             f"missing {r.get('s_check_missing', '?')}, doubled {r.get('s_check_doubled', '?')}; "
+             f"{r.get('s_full_retries', '?')} retries; {r.get('s_full_unmatched', '?')} orders without a CRM match)")
+    row("(s) full sync: requests made", "s_full_requests", "s_min_requests", "minimum pages needed (+1 token)",
+        note=f"({r.get('s_full_pages', '?')} pages; the extra requests are the injected faults' retries)")
+    minimal = num("s_again_requests") == num("s_again_min_requests") and num("s_again_rows") == 0
+    row("(s) incremental sync, nothing changed: requests", "s_again_requests", "s_again_min_requests",
+        "one page per provider (+1 token; customers: a full read, no change filter)",
+        bar=("minimal requests, nothing stored", None), ok=minimal,
+        note=f"({r.get('s_again_rows', '?')} rows stored, {r.get('s_again_s', '?')} s)")
+
+
+sync()
 
 m = lambda k: r.get(k, "?")
 print(f"# ordersync benchmark\n\n"
