@@ -353,7 +353,8 @@ fi
 
 
 def check_sidecar_script(root):
-    shell = "/bin/sh"
+    # The image runs it with BusyBox ash; CI has dash as /bin/sh. SIDECAR_SHELL="busybox sh" tries ash.
+    shell = os.environ.get("SIDECAR_SHELL", "/bin/sh").split()
     script = os.path.join(root, "deploy/litestream-run.sh")
     with tempfile.TemporaryDirectory() as work:
         fake = os.path.join(work, "litestream")
@@ -369,7 +370,7 @@ def check_sidecar_script(root):
                        REPLICA_ROOT="ordersync", K_REVISION=revision, EXPECTED_REVISION="ordersync-b",
                        PREVIOUS_REVISION=previous, DB_OWNER=f"{os.getuid()}:{os.getgid()}", DRAIN_SECONDS="0",
                        LITESTREAM_BIN=fake, LOG=log, PRESENT=" ".join(present))
-            process = subprocess.Popen([shell, script], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            process = subprocess.Popen([*shell, script], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                        text=True)
             # Wait until replicate runs (or the script ended), then stop it as Cloud Run does.
             for _ in range(200):
