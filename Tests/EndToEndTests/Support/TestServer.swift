@@ -44,7 +44,12 @@ final class TestServer {
 
     deinit { stop() }
 
-    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    var baseURL: URL {
+        guard let url = URL(string: "http://127.0.0.1:\(port)") else {
+            preconditionFailure("a loopback URL always parses")
+        }
+        return url
+    }
 
     /// Rows in orders_raw, read straight from the file.
     func rowCount() throws -> Int {

@@ -1,0 +1,515 @@
+#!/usr/bin/env python3
+"""Check the fields the deploy files must carry (run by .ci/check-deploy).
+
+    python3 .ci/check_deploy.py [--root DIR] [--no-gcloud]
+
+Reads deploy/service.yaml, deploy/litestream.yml, deploy/scheduler-job.yaml, deploy/litestream-run.sh,
+deploy/litestream.Dockerfile, deploy/setup.sh and cloudbuild.yaml under DIR (default: the repository),
+prints every broken rule and exits 1 if there is one. It also renders the service with
+deploy/render-service --offline and, when the Google Cloud SDK is installed, parses the result with
+gcloud's own Cloud Run (v1) message parser and the scheduler flags file with gcloud's flag parser (no
+credentials needed: a parse error comes before any API call), and runs deploy/litestream-run.sh against a
+fake `litestream` to check the restore order, the revision guard and the SIGTERM hand-over.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import yaml
+
+# The secrets ordersync reads as NAME_FILE (SPEC, "Sync configuration", plus AUTH_TOKEN).
+SECRET_VARIABLES = {"SHOPIFY_ACCESS_TOKEN", "ZOHO_CLIENT_SECRET", "ZOHO_REFRESH_TOKEN", "CUSTOMERS_API_KEY",
+                    "AUTH_TOKEN"}
+GCLOUD_ROOT = "/usr/lib/google-cloud-sdk"
+SIDECAR_ENTRYPOINT = "/usr/local/bin/litestream-run"
+SIDECAR_CONFIG = "/etc/litestream.yml"
+MIN_ATTEMPT_DEADLINE_SECONDS = 180
+
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+    return condition
+
+
+def load(root, path):
+    with open(os.path.join(root, path), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def read(root, path):
+    with open(os.path.join(root, path), encoding="utf-8") as f:
+        return f.read()
+
+
+def env_of(container):
+    return {e.get("name"): e.get("value") for e in container.get("env") or []}
+
+
+def mebibytes(quantity):
+    match = re.fullmatch(r"(\d+)(Mi|Gi)", str(quantity))
+    if not match:
+        return None
+    return int(match.group(1)) * (1024 if match.group(2) == "Gi" else 1)
+
+
+def seconds(duration):
+    match = re.fullmatch(r"(\d+)s", str(duration))
+    return int(match.group(1)) if match else None
+
+
+def http_path(probe):
+    return ((probe or {}).get("httpGet") or {}).get("path")
+
+
+def check_service(root, service, litestream_config, run_script, dockerfile, setup):
+    check(service.get("apiVersion") == "serving.knative.dev/v1" and service.get("kind") == "Service",
+          "service.yaml: not a serving.knative.dev/v1 Service")
+    template = (service.get("spec") or {}).get("template") or {}
+    annotations = (template.get("metadata") or {}).get("annotations") or {}
+    spec = template.get("spec") or {}
+
+    check(annotations.get("autoscaling.knative.dev/minScale") == "1", "service.yaml: minScale must be \"1\"")
+    check(annotations.get("autoscaling.knative.dev/maxScale") == "1",
+          "service.yaml: maxScale must be \"1\" (SQLite has one writer)")
+    check(annotations.get("run.googleapis.com/execution-environment") == "gen2",
+          "service.yaml: execution environment must be gen2")
+    check(annotations.get("run.googleapis.com/cpu-throttling") == "false",
+          "service.yaml: cpu-throttling must be \"false\" (Litestream replicates between requests)")
+    try:
+        dependencies = json.loads(annotations.get("run.googleapis.com/container-dependencies", ""))
+    except ValueError:
+        dependencies = None
+    check(dependencies == {"ordersync": ["litestream"]},
+          "service.yaml: container-dependencies must make ordersync wait for litestream")
+    check(isinstance(spec.get("containerConcurrency"), int), "service.yaml: containerConcurrency missing")
+    timeout = spec.get("timeoutSeconds")
+    check(isinstance(timeout, int), "service.yaml: timeoutSeconds missing")
+
+    containers = {c.get("name"): c for c in spec.get("containers") or []}
+    app, sidecar = containers.get("ordersync"), containers.get("litestream")
+    if not check(app is not None and sidecar is not None,
+                 "service.yaml: containers `ordersync` and `litestream` are both required"):
+        return timeout
+    for name, container in containers.items():
+        limits = (container.get("resources") or {}).get("limits") or {}
+        check("cpu" in limits and "memory" in limits, f"service.yaml: {name} needs cpu and memory limits")
+
+    # Probes: alive on /healthz, ready on /readyz, on the serving port.
+    port = ((app.get("ports") or [{}])[0]).get("containerPort")
+    check(port == 8080, "service.yaml: ordersync must serve on containerPort 8080")
+    check(http_path(app.get("startupProbe")) == "/healthz", "service.yaml: ordersync startupProbe must GET /healthz")
+    check(http_path(app.get("livenessProbe")) == "/healthz",
+          "service.yaml: ordersync livenessProbe must GET /healthz")
+    check(http_path(app.get("readinessProbe")) == "/readyz",
+          "service.yaml: ordersync readinessProbe must GET /readyz")
+    for kind in ("startupProbe", "livenessProbe", "readinessProbe"):
+        probe_port = ((app.get(kind) or {}).get("httpGet") or {}).get("port")
+        check(probe_port == port, f"service.yaml: ordersync {kind} must probe port {port}")
+    if app.get("readinessProbe"):
+        launch_stage = ((service.get("metadata") or {}).get("annotations") or {}).get("run.googleapis.com/launch-stage")
+        check(launch_stage in ("BETA", "ALPHA"), "service.yaml: readiness probes (Preview) need launch-stage BETA")
+
+    # The database: one path everywhere, on the in-memory volume both containers mount.
+    app_env, sidecar_env = env_of(app), env_of(sidecar)
+    db_path = app_env.get("DB_PATH")
+    dbs = (litestream_config or {}).get("dbs") or [{}]
+    check(db_path is not None and db_path.startswith("/"), "service.yaml: ordersync DB_PATH must be absolute")
+    check(sidecar_env.get("DB_PATH") == db_path, "service.yaml: litestream DB_PATH differs from ordersync DB_PATH")
+    check(len(dbs) == 1 and dbs[0].get("path") == db_path,
+          f"litestream.yml: dbs[0].path must equal DB_PATH ({db_path})")
+    volumes = {v.get("name"): v for v in spec.get("volumes") or []}
+    db_dir = os.path.dirname(db_path or "")
+    mounts = {}
+    for name, container in containers.items():
+        mounts[name] = {m.get("mountPath"): m.get("name") for m in container.get("volumeMounts") or []}
+    data_volume = mounts["ordersync"].get(db_dir)
+    check(data_volume is not None and mounts["litestream"].get(db_dir) == data_volume,
+          f"service.yaml: both containers must mount one volume at {db_dir}")
+    volume = volumes.get(data_volume) or {}
+    empty_dir = volume.get("emptyDir") or {}
+    check(empty_dir.get("medium") == "Memory" and not volume.get("csi"),
+          "service.yaml: the database volume must be an in-memory emptyDir (never Cloud Storage FUSE)")
+    size_limit = mebibytes(empty_dir.get("sizeLimit"))
+    sidecar_memory = mebibytes(((sidecar.get("resources") or {}).get("limits") or {}).get("memory"))
+    check(size_limit is not None, "service.yaml: the database volume needs a sizeLimit")
+    if size_limit and sidecar_memory:
+        check(sidecar_memory > size_limit,
+              "service.yaml: litestream's memory must exceed the volume sizeLimit (the restore is charged to it)")
+    for name, v in volumes.items():
+        check(not (v.get("csi") and (mounts["ordersync"].get(db_dir) == name)),
+              "service.yaml: the database directory must not be a Cloud Storage FUSE mount")
+
+    # Secrets: Secret Manager volumes, mounted by ordersync, each named by a NAME_FILE variable.
+    secret_volumes = {name: v["secret"] for name, v in volumes.items() if v.get("secret")}
+    file_vars = {k: v for k, v in app_env.items() if k and k.endswith("_FILE")}
+    check({k[: -len("_FILE")] for k in file_vars} <= SECRET_VARIABLES,
+          "service.yaml: a *_FILE variable names no known secret")
+    for variable in SECRET_VARIABLES:
+        check(variable not in app_env, f"service.yaml: {variable} must come from a file ({variable}_FILE), not env")
+    for entry in app.get("env") or []:
+        check("valueFrom" not in entry, f"service.yaml: {entry.get('name')} uses valueFrom; mount secrets as files")
+    mounted = {}
+    for path, volume_name in mounts["ordersync"].items():
+        if volume_name in secret_volumes:
+            mounted[volume_name] = path
+    for volume_name, secret in secret_volumes.items():
+        items = secret.get("items") or []
+        check(len(items) == 1 and items[0].get("key") == "latest" and items[0].get("path"),
+              f"service.yaml: secret volume {volume_name} must expose version latest as one file")
+        check(volume_name in mounted, f"service.yaml: secret volume {volume_name} is not mounted by ordersync")
+        if items and volume_name in mounted:
+            expected_file = f"{mounted[volume_name]}/{items[0].get('path')}"
+            check(expected_file in file_vars.values(),
+                  f"service.yaml: no *_FILE variable points at {expected_file} ({volume_name})")
+    secret_files = {f"{path}/{secret_volumes[v]['items'][0]['path']}" for v, path in mounted.items()
+                    if (secret_volumes[v].get("items") or [{}])[0].get("path")}
+    for variable, value in file_vars.items():
+        check(value in secret_files, f"service.yaml: {variable}={value} is not a mounted secret file")
+
+    # Secret blocks: render-service drops them by these markers, so each must be whole.
+    text = read(root, "deploy/service.yaml")
+    begins = re.findall(r"^ *# begin secret (\S+)$", text, re.M)
+    ends = re.findall(r"^ *# end secret (\S+)$", text, re.M)
+    check(begins == ends, "service.yaml: `# begin secret` / `# end secret` markers do not pair up")
+    for secret in set(begins):
+        check(begins.count(secret) == 3,
+              f"service.yaml: secret {secret} needs three marked blocks (env, mount, volume)")
+        check(any(s.get("secretName") == secret for s in secret_volumes.values()),
+              f"service.yaml: marked secret {secret} has no volume with that secretName")
+    setup_secrets = re.search(r"^SECRETS=\(([^)]*)\)", setup, re.M)
+    check(setup_secrets is not None and set(setup_secrets.group(1).split()) ==
+          {k[: -len("_FILE")] for k in file_vars},
+          "setup.sh: SECRETS must list exactly the secrets service.yaml mounts")
+
+    # The sidecar: restore first, then replicate; ordersync waits for its startup probe.
+    check(sidecar.get("command") == [SIDECAR_ENTRYPOINT], f"service.yaml: litestream must run {SIDECAR_ENTRYPOINT}")
+    check(f"COPY litestream-run.sh {SIDECAR_ENTRYPOINT}" in dockerfile,
+          "litestream.Dockerfile: must install litestream-run.sh as the entry point")
+    check(f"COPY litestream.yml {SIDECAR_CONFIG}" in dockerfile,
+          f"litestream.Dockerfile: must install litestream.yml at {SIDECAR_CONFIG}")
+    restore_lines = [i for i, line in enumerate(run_script.splitlines()) if re.search(r'"\$litestream" restore ', line)]
+    replicate_lines = [i for i, line in enumerate(run_script.splitlines())
+                       if re.search(r'"\$litestream" replicate ', line)]
+    check(restore_lines and replicate_lines and max(restore_lines) < min(replicate_lines),
+          "litestream-run.sh: every restore must come before replicate")
+    startup = sidecar.get("startupProbe") or {}
+    probe_port = (startup.get("tcpSocket") or startup.get("httpGet") or {}).get("port")
+    addr = str((litestream_config or {}).get("addr", ""))
+    check(probe_port is not None and addr.endswith(f":{probe_port}"),
+          "service.yaml: the litestream startupProbe must probe Litestream's addr port (litestream.yml)")
+    check(sidecar_env.get("LITESTREAM_BUCKET") == "${BUCKET}", "service.yaml: litestream LITESTREAM_BUCKET must be ${BUCKET}")
+    check(sidecar_env.get("EXPECTED_REVISION") == "${REVISION}" and
+          ((template.get("metadata") or {}).get("name") == "${REVISION}"),
+          "service.yaml: the revision name and EXPECTED_REVISION must both be ${REVISION}")
+    check(sidecar_env.get("PREVIOUS_REVISION") == "${PREVIOUS_REVISION}",
+          "service.yaml: litestream PREVIOUS_REVISION must be ${PREVIOUS_REVISION}")
+    return timeout
+
+
+def check_litestream(config):
+    replica = ((config or {}).get("dbs") or [{}])[0].get("replica") or {}
+    check(replica.get("type") == "gs", "litestream.yml: replica type must be `gs` (Litestream's Cloud Storage type)")
+    check(replica.get("bucket") == "${LITESTREAM_BUCKET}", "litestream.yml: replica bucket must be ${LITESTREAM_BUCKET}")
+    check("${K_REVISION}" in str(replica.get("path", "")),
+          "litestream.yml: replica path must contain ${K_REVISION} (one writer per replica path)")
+    check(seconds(replica.get("sync-interval")) is not None, "litestream.yml: replica sync-interval missing")
+    for old_key in ("retention", "snapshot-interval", "retention-check-interval"):
+        check(old_key not in replica, f"litestream.yml: `{old_key}` on a replica is ignored by Litestream 0.5; "
+                                      "use the top-level `snapshot:` section")
+    snapshot = (config or {}).get("snapshot") or {}
+    check("interval" in snapshot and "retention" in snapshot, "litestream.yml: snapshot interval and retention missing")
+    check(str((config or {}).get("addr", "")).startswith(":"), "litestream.yml: addr (metrics, probed) missing")
+
+
+def check_scheduler(flags, service_timeout):
+    uri = str(flags.get("--uri", ""))
+    check(uri == "${SERVICE_URL}/sync", "scheduler-job.yaml: --uri must be ${SERVICE_URL}/sync")
+    check(flags.get("--http-method") in ("GET", "POST"), "scheduler-job.yaml: --http-method must be GET or POST")
+    check(bool(flags.get("--oidc-service-account-email")), "scheduler-job.yaml: OIDC service account missing")
+    check(flags.get("--oidc-token-audience") == "${SERVICE_URL}",
+          "scheduler-job.yaml: --oidc-token-audience must be the service URL")
+    check(flags.get("--schedule") == "*/15 * * * *", "scheduler-job.yaml: schedule must be every 15 minutes")
+    deadline = seconds(flags.get("--attempt-deadline"))
+    check(deadline is not None and deadline >= MIN_ATTEMPT_DEADLINE_SECONDS,
+          f"scheduler-job.yaml: --attempt-deadline must be at least {MIN_ATTEMPT_DEADLINE_SECONDS}s")
+    if deadline is not None and isinstance(service_timeout, int):
+        check(deadline <= service_timeout,
+              "scheduler-job.yaml: --attempt-deadline must not exceed the service's timeoutSeconds")
+    for flag in ("--max-retry-attempts", "--min-backoff", "--max-backoff"):
+        check(flag in flags, f"scheduler-job.yaml: {flag} missing (retryConfig)")
+    check(flags.get("--location") == "${REGION}", "scheduler-job.yaml: --location must be ${REGION}")
+
+
+def check_cloudbuild(build):
+    substitutions = (build or {}).get("substitutions") or {}
+    for name in ("_PROJECT_ID", "_REGION", "_SERVICE", "_REPOSITORY"):
+        check(name in substitutions, f"cloudbuild.yaml: substitution {name} missing")
+    check(substitutions.get("_PROJECT_ID") == "${PROJECT_ID}", "cloudbuild.yaml: _PROJECT_ID must default to ${PROJECT_ID}")
+    check(substitutions.get("_TAG") in ("${SHORT_SHA}", "${COMMIT_SHA}"),
+          "cloudbuild.yaml: images must be tagged by ${SHORT_SHA} or ${COMMIT_SHA} (_TAG)")
+    steps = (build or {}).get("steps") or []
+    words = [" ".join([str(s.get("entrypoint", ""))] + [str(a) for a in s.get("args") or []]) for s in steps]
+    check(any("format lint --strict --recursive Sources Tests" in w for w in words),
+          "cloudbuild.yaml: the lint step (swift format lint --strict --recursive Sources Tests) is missing")
+    check(any("swift test" in w for w in words), "cloudbuild.yaml: the test step is missing")
+    check(any("run services replace" in w for w in words), "cloudbuild.yaml: the deploy must use gcloud run services replace")
+    check(any("deploy/render-service" in w for w in words), "cloudbuild.yaml: deploy/service.yaml must be rendered")
+    check(sum("push" in w for w in words) >= 2, "cloudbuild.yaml: both images must be pushed before the deploy")
+    options = (build or {}).get("options") or {}
+    check(options.get("logging") in ("CLOUD_LOGGING_ONLY", "GCS_ONLY", "LEGACY"), "cloudbuild.yaml: options.logging missing")
+    for image in (build or {}).get("images") or []:
+        check(image.endswith(":${_TAG}"), f"cloudbuild.yaml: image {image} is not tagged ${{_TAG}}")
+
+
+def render(root, secrets):
+    env = dict(os.environ, PROJECT_ID="demo-project", REGION="europe-west1", SERVICE="ordersync",
+               IMAGE="europe-west1-docker.pkg.dev/demo-project/ordersync/ordersync:abc1234",
+               LITESTREAM_IMAGE="europe-west1-docker.pkg.dev/demo-project/ordersync/litestream:abc1234",
+               REVISION_SUFFIX="abc1234-0b0e3c2f-9d7a-4f7e-8c41-2f6a1d5e7b90", PREVIOUS_REVISION="ordersync-0000000",
+               MOUNT_SECRETS=" ".join(secrets), SHOPIFY_SHOP_URL="https://example.myshopify.com")
+    result = subprocess.run([os.path.join(root, "deploy/render-service"), "--offline"], env=env,
+                            capture_output=True, text=True)
+    if not check(result.returncode == 0, f"render-service failed: {result.stderr.strip()[-500:]}"):
+        return None
+    return result.stdout
+
+
+def gcloud_python():
+    for candidate in (f"{GCLOUD_ROOT}/platform/bundledpythonunix/bin/python3", sys.executable):
+        if os.path.exists(candidate) and os.path.isdir(f"{GCLOUD_ROOT}/lib/googlecloudsdk"):
+            return candidate
+    return None
+
+
+GCLOUD_PARSE = r"""
+import sys
+sys.path[:0] = [sys.argv[1] + '/lib', sys.argv[1] + '/lib/third_party']
+from googlecloudsdk.api_lib.util import apis, messages
+from googlecloudsdk.core import yaml
+from googlecloudsdk.api_lib.run import service
+run = apis.GetMessagesModule('run', 'v1')
+for path in sys.argv[2:]:
+    raw = messages.DictToMessageWithErrorCheck(yaml.load_path(path), run.Service)
+    service.Service(raw, run)
+"""
+
+
+def check_with_gcloud(rendered_files, scheduler_text):
+    python = gcloud_python()
+    if python is None or shutil.which("gcloud") is None:
+        print("check-deploy: Google Cloud SDK not found; skipped gcloud's own parsers")
+        return
+    result = subprocess.run([python, "-c", GCLOUD_PARSE, GCLOUD_ROOT, *rendered_files], capture_output=True, text=True)
+    check(result.returncode == 0,
+          "gcloud rejects the rendered service.yaml: " + (result.stderr.strip().splitlines() or [""])[-1][-600:])
+    flags = scheduler_text.replace("${REGION}", "europe-west1").replace(
+        "${SERVICE_URL}", "https://ordersync-demo-ew.a.run.app").replace(
+        "${SCHEDULER_SA}", "ordersync-scheduler@demo-project.iam.gserviceaccount.com")
+    with tempfile.TemporaryDirectory() as config_dir:
+        flags_file = os.path.join(config_dir, "flags.yaml")
+        with open(flags_file, "w", encoding="utf-8") as f:
+            f.write(flags)
+        for verb in ("create", "update"):
+            # Without credentials gcloud stops at "no active account" once the flags parsed.
+            result = subprocess.run(["gcloud", "scheduler", "jobs", verb, "http", "ordersync-sync",
+                                     f"--flags-file={flags_file}", "--project=demo-project", "--quiet"],
+                                    env=dict(os.environ, CLOUDSDK_CONFIG=config_dir), capture_output=True, text=True,
+                                    stdin=subprocess.DEVNULL, timeout=120)
+            output = result.stdout + result.stderr
+            check("unrecognized arguments" not in output and "argument --" not in output,
+                  f"gcloud scheduler jobs {verb} http rejects scheduler-job.yaml: {output.strip()[:300]}")
+    print("check-deploy: gcloud parsed the rendered service and the scheduler flags")
+
+
+FAKE_LITESTREAM = """#!/bin/sh
+# Fake litestream: logs its arguments; `restore -o OUT URL` creates OUT when URL is in $PRESENT.
+echo "$*" >> "$LOG"
+if [ "$1" = restore ]; then
+    out=""; url=""; strict=1
+    while [ "$#" -gt 0 ]; do
+        case "$1" in -o) out="$2"; shift ;; -if-replica-exists) strict=0 ;; gs://*) url="$1" ;; esac
+        shift
+    done
+    case " $PRESENT " in *" $url "*) echo restored > "$out"; exit 0 ;; esac
+    [ "$strict" = 0 ] && exit 0
+    echo "no matching backups found" >&2; exit 1
+fi
+if [ "$1" = replicate ]; then
+    trap 'echo TERM >> "$LOG"; exit 0' TERM
+    while :; do sleep 0.1; done
+fi
+"""
+
+
+def check_sidecar_script(root):
+    # The image runs it with BusyBox ash; CI has dash as /bin/sh. SIDECAR_SHELL="busybox sh" tries ash.
+    shell = os.environ.get("SIDECAR_SHELL", "/bin/sh").split()
+    script = os.path.join(root, "deploy/litestream-run.sh")
+    with tempfile.TemporaryDirectory() as work:
+        fake = os.path.join(work, "litestream")
+        with open(fake, "w", encoding="utf-8") as f:
+            f.write(FAKE_LITESTREAM)
+        os.chmod(fake, 0o755)
+
+        def run(case, revision="ordersync-b", previous="ordersync-a", present=()):
+            directory = os.path.join(work, case)
+            os.makedirs(directory)
+            log = os.path.join(directory, "log")
+            env = dict(os.environ, DB_PATH=os.path.join(directory, "data", "ordersync.db"), LITESTREAM_BUCKET="bkt",
+                       REPLICA_ROOT="ordersync", K_REVISION=revision, EXPECTED_REVISION="ordersync-b",
+                       PREVIOUS_REVISION=previous, DB_OWNER=f"{os.getuid()}:{os.getgid()}", DRAIN_SECONDS="0",
+                       LITESTREAM_BIN=fake, LOG=log, PRESENT=" ".join(present))
+            process = subprocess.Popen([*shell, script], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                       text=True)
+            # Wait until replicate runs (or the script ended), then stop it as Cloud Run does.
+            for _ in range(200):
+                if process.poll() is not None:
+                    break
+                if os.path.exists(log) and "replicate" in open(log, encoding="utf-8").read():
+                    break
+                time.sleep(0.05)
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+            calls = open(log, encoding="utf-8").read().splitlines() if os.path.exists(log) else []
+            return process.returncode, calls, os.path.exists(env["DB_PATH"])
+
+        own, previous = "gs://bkt/ordersync/ordersync-b", "gs://bkt/ordersync/ordersync-a"
+        status, calls, db = run("first-deploy", previous="none")
+        check(status == 0 and [c.split()[0] for c in calls] == ["restore", "replicate", "TERM"] and not db,
+              f"litestream-run.sh (first deploy): expected restore, replicate, TERM; got {status} {calls}")
+        status, calls, db = run("new-revision", present=[previous])
+        check(status == 0 and [c.split()[0] for c in calls] == ["restore", "restore", "replicate", "TERM"] and db
+              and calls[1].endswith(previous) and "-if-replica-exists" not in calls[1],
+              f"litestream-run.sh (new revision): expected own then strict previous restore; got {status} {calls}")
+        status, calls, db = run("restart", present=[own])
+        check(status == 0 and [c.split()[0] for c in calls] == ["restore", "replicate", "TERM"] and db
+              and calls[0].endswith(own), f"litestream-run.sh (restart): expected own restore only; got {calls}")
+        status, calls, db = run("previous-missing")
+        check(status != 0 and all(not c.startswith("replicate") for c in calls),
+              f"litestream-run.sh (previous replica missing): must fail before replicate; got {status} {calls}")
+        status, calls, db = run("foreign-revision", revision="ordersync-x", present=[previous])
+        check(status != 0 and calls == [], f"litestream-run.sh (revision not rendered): must refuse; got {calls}")
+
+
+# Deliberately broken copies: (file, text, replacement, words the failure message must contain).
+MUTATIONS = [
+    ("deploy/service.yaml", 'maxScale: "1"', 'maxScale: "2"', "maxScale"),
+    ("deploy/service.yaml", "path: /readyz", "path: /healthz", "readinessProbe must GET /readyz"),
+    ("deploy/service.yaml", "run.googleapis.com/container-dependencies: '{\"ordersync\":[\"litestream\"]}'", "",
+     "container-dependencies"),
+    ("deploy/service.yaml", "value: /secrets/zoho-refresh-token/value", "value: /secrets/zoho-refresh-token/token",
+     "is not a mounted secret file"),
+    ("deploy/service.yaml", "medium: Memory", "medium: Disk", "in-memory emptyDir"),
+    ("deploy/service.yaml", "timeoutSeconds: 300", "timeoutSeconds: 120", "must not exceed"),
+    ("deploy/litestream.yml", "- path: /data/ordersync.db", "- path: /data/other.db", "dbs[0].path"),
+    ("deploy/litestream.yml", "type: gs", "type: gcs", "replica type must be `gs`"),
+    ("deploy/litestream.yml", "sync-interval: 1s", "sync-interval: 1s\n      retention: 24h", "ignored by Litestream 0.5"),
+    ("deploy/litestream-run.sh", "if [ -e \"$DB_PATH\" ]; then\n    # The container",
+     "\"$litestream\" replicate -config \"$config\" &\nif [ -e \"$DB_PATH\" ]; then\n    # The container",
+     "every restore must come before replicate"),
+    ("deploy/scheduler-job.yaml", "--uri: ${SERVICE_URL}/sync", "--uri: ${SERVICE_URL}/sink", "--uri"),
+    ("deploy/scheduler-job.yaml", "--oidc-service-account-email: ${SCHEDULER_SA}\n", "", "OIDC"),
+    ("cloudbuild.yaml", "  _REGION: europe-west1\n", "", "_REGION"),
+    ("cloudbuild.yaml", '"lint", "--strict",', '"lint",', "lint step"),
+    ("deploy/setup.sh", "CUSTOMERS_API_KEY AUTH_TOKEN)", "CUSTOMERS_API_KEY)", "setup.sh: SECRETS"),
+    # A field name the Cloud Run API does not know: only gcloud's parser catches that.
+    ("deploy/service.yaml", "successThreshold: 1", "sucessThreshold: 1", "gcloud rejects"),
+]
+CHECKED_FILES = ["deploy/service.yaml", "deploy/litestream.yml", "deploy/scheduler-job.yaml", "deploy/litestream-run.sh",
+                 "deploy/litestream.Dockerfile", "deploy/setup.sh", "deploy/render-service", "cloudbuild.yaml"]
+
+
+def self_test(root):
+    """Run this check on broken copies of the files; each one must fail with its message."""
+    broken = 0
+    for file, text, replacement, expected in MUTATIONS:
+        with tempfile.TemporaryDirectory() as copy:
+            for name in CHECKED_FILES:
+                os.makedirs(os.path.dirname(os.path.join(copy, name)) or copy, exist_ok=True)
+                shutil.copy2(os.path.join(root, name), os.path.join(copy, name))
+            original = read(copy, file)
+            if text not in original:
+                print(f"self-test: {file} no longer contains {text!r}; update MUTATIONS", file=sys.stderr)
+                return 1
+            with open(os.path.join(copy, file), "w", encoding="utf-8") as f:
+                f.write(original.replace(text, replacement, 1))
+            command = [sys.executable, os.path.abspath(__file__), "--root", copy]
+            if expected != "gcloud rejects":
+                command.append("--no-gcloud")
+            if file != "deploy/litestream-run.sh":
+                command.append("--no-sidecar-run")
+            result = subprocess.run(command, capture_output=True, text=True)
+            caught = result.returncode != 0 and expected in result.stderr
+            broken += 0 if caught else 1
+            print(f"self-test: {'caught' if caught else 'MISSED'}: {file}: {text!r} -> {replacement!r}")
+            if not caught:
+                print(result.stdout + result.stderr, file=sys.stderr)
+    print(f"self-test: {len(MUTATIONS) - broken} of {len(MUTATIONS)} broken copies rejected")
+    return 1 if broken else 0
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--root", default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    parser.add_argument("--no-gcloud", action="store_true")
+    parser.add_argument("--no-sidecar-run", action="store_true", help="skip running litestream-run.sh")
+    parser.add_argument("--self-test", action="store_true", help="check that broken copies are rejected")
+    args = parser.parse_args()
+    root = args.root
+    if args.self_test:
+        return self_test(root)
+
+    service = load(root, "deploy/service.yaml")
+    litestream_config = load(root, "deploy/litestream.yml")
+    scheduler = load(root, "deploy/scheduler-job.yaml")
+    build = load(root, "cloudbuild.yaml")
+    timeout = check_service(root, service, litestream_config, read(root, "deploy/litestream-run.sh"),
+                            read(root, "deploy/litestream.Dockerfile"), read(root, "deploy/setup.sh"))
+    check_litestream(litestream_config)
+    check_scheduler(scheduler or {}, timeout)
+    check_cloudbuild(build)
+
+    all_secrets = sorted(set(re.findall(r"^ *# begin secret (\S+)$", read(root, "deploy/service.yaml"), re.M)))
+    rendered_files = []
+    with tempfile.TemporaryDirectory() as work:
+        for label, secrets in (("all-secrets", all_secrets), ("no-secrets", [])):
+            text = render(root, secrets)
+            if text is None:
+                continue
+            rendered = yaml.safe_load(text)
+            volumes = rendered["spec"]["template"]["spec"].get("volumes") or []
+            check(sum(1 for v in volumes if v.get("secret")) == len(secrets),
+                  f"render-service ({label}): expected {len(secrets)} secret volumes")
+            check("${" not in re.sub(r"(?m)^\s*#.*$", "", text), f"render-service ({label}): placeholders left")
+            path = os.path.join(work, f"{label}.yaml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            rendered_files.append(path)
+        if not args.no_gcloud and rendered_files:
+            check_with_gcloud(rendered_files, read(root, "deploy/scheduler-job.yaml"))
+    if not args.no_sidecar_run:
+        check_sidecar_script(root)
+
+    if failures:
+        for failure in failures:
+            print(f"FAIL {failure}", file=sys.stderr)
+        print(f"check-deploy: {len(failures)} problem(s)", file=sys.stderr)
+        return 1
+    print("check-deploy: service.yaml, litestream.yml, scheduler-job.yaml, cloudbuild.yaml and the sidecar are consistent")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
