@@ -60,7 +60,8 @@ package final class FakeProvidersService: HTTPHandler {
         var initial = State(
             data: DataSet(seed: configuration.seed, size: configuration.size),
             tokens: TokenStore(seed: configuration.seed),
-            bucket: LeakyBucket(size: configuration.shopifyBucketSize, leakPerSecond: configuration.shopifyLeakPerSecond))
+            bucket: LeakyBucket(
+                size: configuration.shopifyBucketSize, leakPerSecond: configuration.shopifyLeakPerSecond))
         for fault in configuration.faults { initial.faults.add(fault) }
         state = Mutex(initial)
         base = Mutex(configuration.baseURL)
@@ -128,7 +129,9 @@ package final class FakeProvidersService: HTTPHandler {
             let used = state.withLock { $0.bucket.used(now: clock.monotonicSeconds()) }
             response.headers.set("X-Shopify-Shop-Api-Call-Limit", "\(used)/\(configuration.shopifyBucketSize)")
         }
-        state.withLock { $0.stats.record(provider, endpoint: endpoint.name, status: response.status, fault: fault?.kind) }
+        state.withLock {
+            $0.stats.record(provider, endpoint: endpoint.name, status: response.status, fault: fault?.kind)
+        }
         return fault?.kind == .truncate ? FaultResponse.truncated(response) : response
     }
 
