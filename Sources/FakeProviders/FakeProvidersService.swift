@@ -54,6 +54,7 @@ package final class FakeProvidersService: HTTPHandler {
     private let base: Mutex<String>
     private let router: Router<Endpoint>
 
+    /// Generates the data set from `configuration` and schedules its faults.
     package init(configuration: FakeConfiguration, clock: FakeClock = .system) {
         self.configuration = configuration
         self.clock = clock

@@ -72,6 +72,7 @@ final class ResponseWriter: BodySink {
                 throw error
             }
             if let declaredLength, bodyBytes != declaredLength {
+                try? flush()
                 throw SocketError(call: "stream of \(declaredLength) bytes produced \(bodyBytes)", code: EPROTO)
             }
             if chunked {
