@@ -126,7 +126,8 @@ package final class FakeProvidersService: HTTPHandler {
             return FaultResponse.drop()
         default: response = answer(endpoint, request)
         }
-        if provider == .shopify && fault != nil && fault?.kind != .slow && fault?.kind != .truncate {
+        // Injected errors still show the bucket, as every Shopify answer does (without using a slot).
+        if provider == .shopify, let kind = fault?.kind, kind == .status || kind == .rateLimit {
             let used = state.withLock { $0.bucket.used(now: clock.monotonicSeconds()) }
             response.headers.set("X-Shopify-Shop-Api-Call-Limit", "\(used)/\(configuration.shopifyBucketSize)")
         }
