@@ -98,8 +98,7 @@ extension DataSet {
 
     /// User `id` of the generic source: ids not divisible by 3 reuse a contact's email (upper-cased when
     /// the id is divisible by 5), the others are people of their own.
-    mutating func makeUser(id: Int) -> FakeUser {
-        let pool = contactsWithEmail
+    mutating func makeUser(id: Int, pool: [FakeContact]) -> FakeUser {
         if id % 3 != 0, !pool.isEmpty {
             let contact = pool[(id * 7_919) % pool.count]
             let key = EmailKey.of(contact.email) ?? ""
@@ -109,6 +108,7 @@ extension DataSet {
         }
         let first = random.pick(Vocabulary.firstNames)
         let last = random.pick(Vocabulary.lastNames)
-        return FakeUser(id: id, email: "\(first.1).\(last.1).u\(id)@reqres.example", firstName: first.0, lastName: last.0)
+        return FakeUser(
+            id: id, email: "\(first.1).\(last.1).u\(id)@reqres.example", firstName: first.0, lastName: last.0)
     }
 }

@@ -74,7 +74,8 @@ extension DataSet {
             if (modifiedTimes[contact.modifiedTime] ?? 0) > 1 { tally.add("contacts_sharing_modified_time") }
             contactRows.append(
                 JSON.object([
-                    ("id", .string(String(contact.id))), ("modified_time", .string(LocalTime.zoho(contact.modifiedTime))),
+                    ("id", .string(String(contact.id))),
+                    ("modified_time", .string(LocalTime.zoho(contact.modifiedTime))),
                     ("email", JSON.string(contact.email)), ("email_key", JSON.string(key)),
                     ("wins_merge", .bool(key.map { winners[$0]?.id == contact.id } ?? false)),
                 ]))

@@ -47,7 +47,8 @@ struct DataSet: Sendable {
         random = SplitMix64(seed: seed)
         let contactStep = size.contacts > 0 ? (DataSet.contactsUntil - DataSet.contactsFrom) / Int64(size.contacts) : 0
         for index in 0..<size.contacts {
-            appendContact(created: DataSet.contactsFrom + Int64(index) * contactStep + jitter(contactStep), fresh: false)
+            appendContact(
+                created: DataSet.contactsFrom + Int64(index) * contactStep + jitter(contactStep), fresh: false)
         }
         tieContactModifiedTimes()
         let orderStep = size.orders > 0 ? (DataSet.ordersUntil - DataSet.ordersFrom) / Int64(size.orders) : 0
@@ -58,7 +59,7 @@ struct DataSet: Sendable {
         }
         tieOrderUpdateTimes()
         for index in 0..<size.users {
-            users.append(makeUser(id: index + 1))
+            users.append(makeUser(id: index + 1, pool: pool))
         }
     }
 

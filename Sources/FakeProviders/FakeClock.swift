@@ -8,11 +8,13 @@ package struct FakeClock: Sendable {
     /// Wall-clock seconds since 1970, only for `page_token_expiry`.
     package var wallSeconds: @Sendable () -> Int64
 
+    /// A clock from its two readings.
     package init(monotonicSeconds: @escaping @Sendable () -> Double, wallSeconds: @escaping @Sendable () -> Int64) {
         self.monotonicSeconds = monotonicSeconds
         self.wallSeconds = wallSeconds
     }
 
+    /// The machine's clocks.
     package static let system = FakeClock(
         monotonicSeconds: { Threads.monotonicSeconds() }, wallSeconds: { Threads.wallClockMilliseconds() / 1_000 })
 }

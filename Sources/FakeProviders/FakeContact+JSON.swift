@@ -42,13 +42,3 @@ extension FakeContact {
         }
     }
 }
-
-extension FakeUser {
-    /// A user as reqres renders it.
-    var json: JSONValue {
-        JSON.object([
-            ("id", JSON.int(id)), ("email", .string(email)), ("first_name", .string(firstName)),
-            ("last_name", .string(lastName)), ("avatar", .string("https://reqres.in/img/faces/\(id)-image.jpg")),
-        ])
-    }
-}

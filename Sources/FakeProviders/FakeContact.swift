@@ -1,5 +1,3 @@
-import HTTPServer
-
 /// One Zoho CRM contact of the data set. Times are whole seconds since 1970 (UTC).
 struct FakeContact: Sendable {
     /// A lookup as Zoho shows it: `{"name": …, "id": "…"}`.
@@ -23,22 +21,4 @@ struct FakeContact: Sendable {
     var modifiedTime: Int64
 
     var fullName: String { [firstName, lastName].compactMap { $0 }.joined(separator: " ") }
-}
-
-/// One user of the reqres-style generic source.
-struct FakeUser: Sendable {
-    var id: Int
-    var email: String
-    var firstName: String
-    var lastName: String
-}
-
-/// How emails are compared when orders and contacts are merged: surrounding white space trimmed,
-/// ASCII letters lower-cased.
-enum EmailKey {
-    static func of(_ email: String?) -> String? {
-        guard let email else { return nil }
-        let trimmed = email.trimmingCharacters(in: " \t")
-        return trimmed.isEmpty ? nil : trimmed.lowercased()
-    }
 }

@@ -49,7 +49,8 @@ extension FakeProvidersService {
                 case .string(let kindName)? = item["kind"], let kind = Fault.Kind(rawValue: kindName)
             else {
                 return badRequest(
-                    "provider must be shopify, zoho, zoho-token or customers; kind status, rate-limit, slow, truncate or drop")
+                    "provider must be shopify, zoho, zoho-token or customers; kind status, rate-limit, slow, truncate or drop"
+                )
             }
             guard let count = Self.integer(item["count"], 1), let status = Self.integer(item["status"], 503),
                 let delay = Self.integer(item["delay_ms"], 2_000)
@@ -65,7 +66,8 @@ extension FakeProvidersService {
             }
             guard fault.isValid else {
                 return badRequest(
-                    "count 1…\(Fault.maxCount), status 400…599, delay_ms 0…\(Fault.maxDelayMilliseconds), retry_after 0…3600")
+                    "count 1…\(Fault.maxCount), status 400…599, delay_ms 0…\(Fault.maxDelayMilliseconds), retry_after 0…3600"
+                )
             }
             faults.append(fault)
         }

@@ -14,7 +14,9 @@ extension FakeProvidersService {
         let version = request.parameters["version"] ?? ""
         return shopifyGate(request) { (parameters: QueryString, data: DataSet) throws(Refusal) -> HTTPResponse in
             let limit = try Self.shopifyLimit(parameters)
-            let fields = parameters["fields"].map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: " ") }) }
+            let fields = parameters["fields"].map {
+                Set($0.split(separator: ",").map { $0.trimmingCharacters(in: " ") })
+            }
             var query: ShopifyOrderQuery
             var selected: [FakeOrder]
             var page: ArraySlice<FakeOrder>
@@ -30,7 +32,9 @@ extension FakeProvidersService {
                 query = cursor.query
                 selected = query.select(from: data.orders)
                 if cursor.forward {
-                    let start = selected.firstIndex { cursor.anchor.precedes(query.key($0), ascending: query.ascending) }
+                    let start = selected.firstIndex {
+                        cursor.anchor.precedes(query.key($0), ascending: query.ascending)
+                    }
                     page = selected[(start ?? selected.endIndex)...].prefix(limit)
                 } else {
                     let end = selected.firstIndex { !query.key($0).precedes(cursor.anchor, ascending: query.ascending) }
@@ -40,7 +44,9 @@ extension FakeProvidersService {
             } else {
                 if parameters["page"] != nil {
                     throw Refusal.shopify(
-                        "page", "page cannot be passed. See https://shopify.dev/api/usage/pagination-rest for more information.")
+                        "page",
+                        "page cannot be passed. See https://shopify.dev/api/usage/pagination-rest for more information."
+                    )
                 }
                 query = try ShopifyOrderQuery(parameters: parameters)
                 selected = query.select(from: data.orders)
@@ -50,7 +56,8 @@ extension FakeProvidersService {
             hasNext = page.endIndex < selected.endIndex
             var response = JSON.response(200, JSON.object([("orders", .array(page.map { $0.json(fields: fields) }))]))
             var links: [String] = []
-            let url = "\(baseURL)/admin/api/\(version)/orders.json?limit=\(limit)"
+            let url =
+                "\(baseURL)/admin/api/\(version)/orders.json?limit=\(limit)"
                 + (parameters["fields"].map { "&fields=" + QueryString.encode($0) } ?? "") + "&page_info="
             if hasNext, let last = page.last {
                 links.append("<\(url)\(query.cursor(forward: true, anchor: query.key(last)))>; rel=\"next\"")
@@ -73,7 +80,9 @@ extension FakeProvidersService {
                 let query = try ShopifyOrderQuery(parameters: parameters)
                 return JSON.response(200, JSON.object([("count", JSON.int(data.orders.filter(query.matches).count))]))
             }
-            let fields = parameters["fields"].map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: " ") }) }
+            let fields = parameters["fields"].map {
+                Set($0.split(separator: ",").map { $0.trimmingCharacters(in: " ") })
+            }
             guard let id = Int64(resource.dropLast(5)), let order = data.orders.first(where: { $0.id == id }) else {
                 throw notFound
             }
@@ -91,7 +100,8 @@ extension FakeProvidersService {
         }
         guard request.headers["x-shopify-access-token"] == configuration.shopifyToken else {
             return JSON.response(
-                401, text: "{\"errors\":\"[API] Invalid API key or access token (unrecognized login or wrong password)\"}")
+                401,
+                text: "{\"errors\":\"[API] Invalid API key or access token (unrecognized login or wrong password)\"}")
         }
         let now = clock.monotonicSeconds()
         let size = configuration.shopifyBucketSize

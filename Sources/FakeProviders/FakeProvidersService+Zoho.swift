@@ -54,7 +54,8 @@ extension FakeProvidersService {
                 400, "LIMIT_EXCEEDED", "the maximum number of fields is \(Self.zohoMaxFields)",
                 details: [("param_name", .string("fields")), ("limit", JSON.int(Self.zohoMaxFields))])
         }
-        let perPage = try Self.integer(parameters, "per_page", default: Self.zohoDefaultPerPage, max: Self.zohoMaxPerPage)
+        let perPage = try Self.integer(
+            parameters, "per_page", default: Self.zohoDefaultPerPage, max: Self.zohoMaxPerPage)
         var query = ZohoRecordQuery()
         if let value = parameters["sort_by"] {
             guard let field = ZohoRecordQuery.SortField(rawValue: value) else { throw .zohoInvalid("sort_by") }

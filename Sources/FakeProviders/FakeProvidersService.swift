@@ -54,13 +54,15 @@ package final class FakeProvidersService: HTTPHandler {
     private let base: Mutex<String>
     private let router: Router<Endpoint>
 
+    /// Generates the data set from `configuration` and schedules its faults.
     package init(configuration: FakeConfiguration, clock: FakeClock = .system) {
         self.configuration = configuration
         self.clock = clock
         var initial = State(
             data: DataSet(seed: configuration.seed, size: configuration.size),
             tokens: TokenStore(seed: configuration.seed),
-            bucket: LeakyBucket(size: configuration.shopifyBucketSize, leakPerSecond: configuration.shopifyLeakPerSecond))
+            bucket: LeakyBucket(
+                size: configuration.shopifyBucketSize, leakPerSecond: configuration.shopifyLeakPerSecond))
         for fault in configuration.faults { initial.faults.add(fault) }
         state = Mutex(initial)
         base = Mutex(configuration.baseURL)
@@ -124,11 +126,14 @@ package final class FakeProvidersService: HTTPHandler {
             return FaultResponse.drop()
         default: response = answer(endpoint, request)
         }
-        if provider == .shopify && fault != nil && fault?.kind != .slow && fault?.kind != .truncate {
+        // Injected errors still show the bucket, as every Shopify answer does (without using a slot).
+        if provider == .shopify, let kind = fault?.kind, kind == .status || kind == .rateLimit {
             let used = state.withLock { $0.bucket.used(now: clock.monotonicSeconds()) }
             response.headers.set("X-Shopify-Shop-Api-Call-Limit", "\(used)/\(configuration.shopifyBucketSize)")
         }
-        state.withLock { $0.stats.record(provider, endpoint: endpoint.name, status: response.status, fault: fault?.kind) }
+        state.withLock {
+            $0.stats.record(provider, endpoint: endpoint.name, status: response.status, fault: fault?.kind)
+        }
         return fault?.kind == .truncate ? FaultResponse.truncated(response) : response
     }
 

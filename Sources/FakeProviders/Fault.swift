@@ -1,5 +1,6 @@
 /// A failure injected into the next requests to one provider (`POST /_fake/faults` or `--fault`).
 package struct Fault: Sendable, Equatable {
+    /// What the fault does.
     package enum Kind: String, Sendable, CaseIterable {
         /// Answer `status` with the provider's own error body.
         case status
@@ -13,12 +14,17 @@ package struct Fault: Sendable, Equatable {
         case drop
     }
 
+    /// Whose requests get it.
     package var provider: Provider
+    /// What it does.
     package var kind: Kind
     /// How many of the next requests to `provider` get it.
     package var count: Int
+    /// The status a `status` fault answers (400…599).
     package var status = 503
+    /// How long a `slow` fault waits.
     package var delayMilliseconds = 2_000
+    /// The `Retry-After` of a `rate-limit` fault.
     package var retryAfterSeconds = 1.0
 
     /// Longest accepted delay: a slow fault must not outlive the client's patience by hours.
@@ -26,6 +32,7 @@ package struct Fault: Sendable, Equatable {
     /// Most requests one fault may cover.
     package static let maxCount = 1_000_000
 
+    /// A fault with the default status (503), delay (2 s) and Retry-After (1 s).
     package init(provider: Provider, kind: Kind, count: Int) {
         self.provider = provider
         self.kind = kind
@@ -57,28 +64,4 @@ package struct Fault: Sendable, Equatable {
             && (0...Fault.maxDelayMilliseconds).contains(delayMilliseconds)
             && retryAfterSeconds >= 0 && retryAfterSeconds <= 3_600
     }
-}
-
-/// Pending faults, per provider, first in first out.
-struct FaultPlan: Sendable {
-    private var pending: [Provider: [Fault]] = [:]
-
-    mutating func add(_ fault: Fault) {
-        pending[fault.provider, default: []].append(fault)
-    }
-
-    /// The fault for the next request to `provider`, if one is pending (its count goes down by one).
-    mutating func take(for provider: Provider) -> Fault? {
-        guard var queue = pending[provider], !queue.isEmpty else { return nil }
-        let fault = queue[0]
-        queue[0].count -= 1
-        if queue[0].count <= 0 { queue.removeFirst() }
-        pending[provider] = queue
-        return fault
-    }
-
-    mutating func clear() { pending = [:] }
-
-    /// Requests still to be faulted, per provider.
-    var remaining: [Provider: Int] { pending.mapValues { $0.reduce(0) { $0 + $1.count } } }
 }

@@ -1,10 +1,10 @@
-package import HTTPServer
-package import OrderCore
+import HTTPServer
+import OrderCore
 
 /// Short builders for the JSON the fake answers with (OrderCore's canonical writer sorts keys).
-package enum JSON {
+enum JSON {
     /// An object from members; a repeated name (a bug in the fake) keeps the last value.
-    package static func object(_ members: [(String, JSONValue)]) -> JSONValue {
+    static func object(_ members: [(String, JSONValue)]) -> JSONValue {
         var unique: [(name: String, value: JSONValue)] = []
         for (name, value) in members {
             unique.removeAll { $0.name == name }
@@ -17,27 +17,27 @@ package enum JSON {
     }
 
     /// A string, or `null`.
-    package static func string(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
+    static func string(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
 
     /// An integer.
-    package static func int(_ value: Int64) -> JSONValue { .number(String(value)) }
-    package static func int(_ value: Int) -> JSONValue { .number(String(value)) }
+    static func int(_ value: Int64) -> JSONValue { .number(String(value)) }
+    static func int(_ value: Int) -> JSONValue { .number(String(value)) }
 
     /// Cents as Shopify's money strings: 5990 → "59.90".
-    package static func money(_ cents: Int) -> JSONValue {
+    static func money(_ cents: Int) -> JSONValue {
         let fraction = String(cents % 100)
         return .string("\(cents / 100).\(fraction.count == 1 ? "0" + fraction : fraction)")
     }
 
-    package static func bytes(_ value: JSONValue) -> [UInt8] { JSONWriter.canonical(value) }
+    static func bytes(_ value: JSONValue) -> [UInt8] { JSONWriter.canonical(value) }
 
     /// A JSON response.
-    package static func response(_ status: Int, _ value: JSONValue) -> HTTPResponse {
+    static func response(_ status: Int, _ value: JSONValue) -> HTTPResponse {
         HTTPResponse(status: status, contentType: "application/json; charset=utf-8", body: bytes(value))
     }
 
     /// A JSON response from literal text.
-    package static func response(_ status: Int, text: String) -> HTTPResponse {
+    static func response(_ status: Int, text: String) -> HTTPResponse {
         HTTPResponse(status: status, contentType: "application/json; charset=utf-8", body: Array(text.utf8))
     }
 }

@@ -45,7 +45,9 @@ package enum LocalTime {
     package static func zoho(_ seconds: Int64) -> String { format(seconds, offset: kolkataOffset) }
 
     /// UTC with `Z`, for the control API.
-    package static func utc(_ seconds: Int64) -> String { Timestamp(millisecondsSinceEpoch: seconds * 1_000).secondsText }
+    package static func utc(_ seconds: Int64) -> String {
+        Timestamp(millisecondsSinceEpoch: seconds * 1_000).secondsText
+    }
 
     /// Parses an ISO 8601 / RFC 3339 timestamp with offset (or a plain date) to seconds; fractions are
     /// dropped. Nil when it is not one.

@@ -2,11 +2,11 @@ import HTTPServer
 
 /// Parameters of a query string or an `application/x-www-form-urlencoded` body, in order (`+` is a
 /// space, as HTML forms and Rails read it: an unencoded `+02:00` offset arrives as ` 02:00`).
-package struct QueryString: Sendable {
-    package private(set) var pairs: [(name: String, value: String)] = []
+struct QueryString: Sendable {
+    private(set) var pairs: [(name: String, value: String)] = []
 
     /// Nil when an escape is malformed.
-    package init?(_ text: Substring?) {
+    init?(_ text: Substring?) {
         guard let text, !text.isEmpty else { return }
         for part in text.split(separator: "&") where !part.isEmpty {
             let halves = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -18,12 +18,12 @@ package struct QueryString: Sendable {
     }
 
     /// The first value of `name`.
-    package subscript(name: String) -> String? { pairs.first { $0.name == name }?.value }
+    subscript(name: String) -> String? { pairs.first { $0.name == name }?.value }
 
-    package var names: [String] { pairs.map(\.name) }
+    var names: [String] { pairs.map(\.name) }
 
     /// Percent-encodes a value for a URL query (RFC 3986 unreserved characters stay).
-    package static func encode(_ value: String) -> String {
+    static func encode(_ value: String) -> String {
         var out = ""
         for byte in value.utf8 {
             switch byte {

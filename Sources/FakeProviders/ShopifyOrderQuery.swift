@@ -71,6 +71,8 @@ struct ShopifyOrderQuery: Sendable, Equatable {
 
     /// The matching orders in sort order.
     func select(from orders: [FakeOrder]) -> [FakeOrder] {
-        orders.filter(matches).sorted { key($0).precedes(key($1), ascending: ascending) }
+        // Keys computed once and small values sorted: the orders themselves are large to move.
+        let keyed = orders.indices.filter { matches(orders[$0]) }.map { (key: key(orders[$0]), index: $0) }
+        return keyed.sorted { $0.key.precedes($1.key, ascending: ascending) }.map { orders[$0.index] }
     }
 }

@@ -63,13 +63,16 @@ final class ResponseWriter: BodySink {
             }
             do {
                 try produce(self)
-            } catch where declaredLength != nil {
-                // What was produced goes out before the close, so the client sees a body shorter than
-                // announced (RFC 9112 §6.3: an incomplete message), as after a real network failure.
-                try? flush()
+            } catch {
+                // With a declared length, what was produced goes out before the close, so the client sees
+                // a body shorter than announced (RFC 9112 §6.3: an incomplete message), as after a real
+                // network failure. A chunked stream that fails sends nothing more (not even its head, when
+                // it failed before its first chunk).
+                if declaredLength != nil { try? flush() }
                 throw error
             }
             if let declaredLength, bodyBytes != declaredLength {
+                try? flush()
                 throw SocketError(call: "stream of \(declaredLength) bytes produced \(bodyBytes)", code: EPROTO)
             }
             if chunked {

@@ -86,8 +86,9 @@ import Testing
         let orders = page.object["orders"] as? [[String: Any]] ?? []
         #expect(orders.count == 3)
         #expect(orders.allSatisfy { $0.keys.sorted() == ["closed_at", "id"] && !($0["closed_at"] is NSNull) })
-        #expect(try fake.shopify("/admin/api/2024-10/orders.json?page_info=forged").text
-            == #"{"errors":{"page_info":"Invalid value."}}"#)
+        #expect(
+            try fake.shopify("/admin/api/2024-10/orders.json?page_info=forged").text
+                == #"{"errors":{"page_info":"Invalid value."}}"#)
     }
 
     @Test func limitAndTokenRules() throws {
@@ -124,7 +125,8 @@ import Testing
         let fake = try FakeServer()
         let ids = Self.ids(try fake.shopify("/admin/api/2024-10/orders.json?status=any&limit=250&order=id+asc"))
         #expect(ids == ids.sorted())
-        let after = Self.ids(try fake.shopify("/admin/api/2024-10/orders.json?status=any&since_id=\(ids[9])&order=id+asc"))
+        let after = Self.ids(
+            try fake.shopify("/admin/api/2024-10/orders.json?status=any&since_id=\(ids[9])&order=id+asc"))
         #expect(after.first == ids[10])
     }
 
@@ -148,8 +150,9 @@ import Testing
         #expect(admitted.status == 200)
         #expect(admitted.headers["x-shopify-shop-api-call-limit"] == "3/3")
         fake.clock.advance(10)
-        #expect(try fake.shopify("/admin/api/2024-10/orders.json?limit=1").headers["x-shopify-shop-api-call-limit"]
-            == "1/3")
+        #expect(
+            try fake.shopify("/admin/api/2024-10/orders.json?limit=1").headers["x-shopify-shop-api-call-limit"]
+                == "1/3")
     }
 
     @Test func orderShape() throws {
@@ -160,7 +163,8 @@ import Testing
         #expect(order["id"] is NSNumber)
         #expect((order["name"] as? String)?.hasPrefix("#") == true)
         #expect(order["total_price"] is String && order["subtotal_price"] is String && order["total_tax"] is String)
-        #expect(((order["updated_at"] as? String) ?? "").range(of: #"[-+]\d\d:\d\d$"#, options: .regularExpression) != nil)
+        #expect(
+            ((order["updated_at"] as? String) ?? "").range(of: #"[-+]\d\d:\d\d$"#, options: .regularExpression) != nil)
         #expect(orders.contains { $0["fulfillment_status"] is NSNull })
         #expect(orders.contains { ($0["email"] as? String) == "" })
         #expect(orders.contains { $0["email"] is NSNull })

@@ -59,16 +59,17 @@ final class RawClient {
 
     /// Reads one response: status, lower-cased headers, de-chunked body. `headOnly` for HEAD requests.
     func readResponse(headOnly: Bool = false) throws -> RawResponse {
-        var headEnd: Int?
-        while headEnd == nil {
-            headEnd = findHeadEnd()
-            if headEnd == nil && !fill(atLeast: buffer.count + 1) {
+        var found = findHeadEnd()
+        while found == nil {
+            guard fill(atLeast: buffer.count + 1) else {
                 throw Failed(
                     description: "connection closed or timed out before a response head (\(buffer.count) bytes)")
             }
+            found = findHeadEnd()
         }
-        let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
-        buffer.removeFirst(headEnd! + 4)
+        let headEnd = found ?? 0
+        let head = String(decoding: buffer[0..<headEnd], as: UTF8.self)
+        buffer.removeFirst(headEnd + 4)
         var lines = head.components(separatedBy: "\r\n")
         let statusLine = lines.removeFirst()
         let parts = statusLine.split(separator: " ", maxSplits: 2)
