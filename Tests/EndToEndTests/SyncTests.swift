@@ -83,6 +83,11 @@ import Testing
         #expect(first.summary["unmatched_orders"]?.int == expectedUnmatched)
         #expect(expectedUnmatched > 0 && expectedUnmatched < 700)
         #expect(try scalar("SELECT count(*) FROM merged_orders_v WHERE crm_match = 0") == expectedUnmatched)
+        // Plain SQLite: the shell reads every sync view too.
+        for view in SyncViews.names.sorted() {
+            let shell = try runProgram("/usr/bin/env", ["sqlite3", "-readonly", dbPath, "SELECT count(*) > 0 FROM \(view)"])
+            #expect(shell.output == "1\n", "\(view): \(shell.output)")
+        }
 
         // Nothing changed: one page each (the cursor's inclusive bound), a token, nothing stored.
         try fakes.control("POST", "/_fake/reset-stats")

@@ -3,6 +3,7 @@
 
   sync.py check BASE DB          every record of the fake's data set stored exactly once?
                                  prints key=value: orders= contacts= customers= missing= doubled=
+  sync.py totals SUMMARY.json    requests= retries= inserted= pages= unmatched= of a run's summary
   sync.py reference BASE N_ORDERS N_CONTACTS N_CUSTOMERS
                                  the minimal page walk with plain urllib (no faults, nothing stored):
                                  prints requests= secs=
@@ -59,8 +60,17 @@ def reference(base, orders, contacts, customers):
     print(f"requests={requests} secs={time.monotonic() - start:.3f}")
 
 
+def totals(path):
+    d = json.load(open(path))
+    t = d["totals"]
+    print(f"requests={t['requests']} retries={t['retries']} inserted={t['inserted']} pages={t['pages']} "
+          f"unmatched={d['unmatched_orders']}")
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "check":
+    if sys.argv[1] == "totals":
+        totals(sys.argv[2])
+    elif sys.argv[1] == "check":
         check(sys.argv[2], sys.argv[3])
     else:
         reference(sys.argv[2], *map(int, sys.argv[3:6]))

@@ -31,6 +31,9 @@ WITH ranked AS (
     WHERE c.email_key IS NOT NULL
     WINDOW by_quality AS (PARTITION BY email_key ORDER BY quality_score DESC, updated_at DESC, source, source_id)
 ),
+best AS (
+    SELECT * FROM ranked WHERE rank = 1
+),
 orders AS (
     SELECT
         email_key,
@@ -40,22 +43,34 @@ orders AS (
     FROM shopify_orders_v
     WHERE email_key IS NOT NULL
     GROUP BY email_key
+),
+-- Profiles and order facts meet by grouping on the email (a sort), not by a join: SQLite builds no
+-- index on a view, and a nested-loop join of two computed views is quadratic.
+combined AS (
+    SELECT email_key, 1 AS is_profile, best_name, best_company, best_phone, email_valid, best_phone_valid,
+           quality_score, records, source, source_id, updated_at,
+           NULL AS order_count, NULL AS total_spent, NULL AS last_order_at
+    FROM best
+    UNION ALL
+    SELECT email_key, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           order_count, total_spent, last_order_at
+    FROM orders
 )
 SELECT
-    r.email_key AS email,
-    r.best_name AS customer_name,
-    r.best_company AS company,
-    r.best_phone AS phone,
-    r.email_valid,
-    r.best_phone_valid AS phone_valid,
-    r.quality_score,
-    r.records,
-    r.source AS kept_source,
-    r.source_id AS kept_id,
-    r.updated_at AS kept_modified_at,
-    coalesce(o.order_count, 0) AS order_count,
-    coalesce(o.total_spent, 0) AS total_spent,
-    o.last_order_at
-FROM ranked AS r
-LEFT JOIN orders AS o ON o.email_key = r.email_key
-WHERE r.rank = 1;
+    email_key AS email,
+    max(best_name) AS customer_name,
+    max(best_company) AS company,
+    max(best_phone) AS phone,
+    max(email_valid) AS email_valid,
+    max(best_phone_valid) AS phone_valid,
+    max(quality_score) AS quality_score,
+    max(records) AS records,
+    max(source) AS kept_source,
+    max(source_id) AS kept_id,
+    max(updated_at) AS kept_modified_at,
+    coalesce(max(order_count), 0) AS order_count,
+    coalesce(max(total_spent), 0) AS total_spent,
+    max(last_order_at) AS last_order_at
+FROM combined
+GROUP BY email_key
+HAVING max(is_profile) = 1;

@@ -4,21 +4,44 @@
 -- record used (customer_profiles_v's kept record).
 -- key: order_id
 CREATE VIEW merged_orders_v AS
+-- Each order meets its profile through a window over the email (a sort), not a join: SQLite builds no
+-- index on a view, and a nested-loop join of two computed views is quadratic.
+WITH combined AS (
+    SELECT email_key, 0 AS is_profile, order_id, order_name, created_at, order_customer_name, total_price,
+           currency, financial_status, fulfillment_status, cancelled, updated_at,
+           NULL AS customer_name, NULL AS email, NULL AS company, NULL AS kept_source, NULL AS kept_id
+    FROM shopify_orders_v
+    UNION ALL
+    SELECT email, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           customer_name, email, company, kept_source, kept_id
+    FROM customer_profiles_v
+),
+spread AS (
+    SELECT
+        *,
+        max(customer_name) OVER by_email AS profile_name,
+        max(email) OVER by_email AS profile_email,
+        max(company) OVER by_email AS profile_company,
+        max(kept_source) OVER by_email AS profile_source,
+        max(kept_id) OVER by_email AS profile_id
+    FROM combined
+    WINDOW by_email AS (PARTITION BY email_key)
+)
 SELECT
-    o.order_id,
-    o.order_name,
-    o.created_at AS order_date,
-    coalesce(p.customer_name, o.order_customer_name) AS customer_name,
-    coalesce(p.email, o.email_key) AS customer_email,
-    p.company AS customer_company,
-    o.total_price AS order_total_price,
-    o.currency,
-    o.financial_status,
-    o.fulfillment_status,
-    o.cancelled,
-    p.email IS NOT NULL AS crm_match,
-    p.kept_source AS customer_source,
-    p.kept_id AS customer_record_id,
-    o.updated_at
-FROM shopify_orders_v AS o
-LEFT JOIN customer_profiles_v AS p ON p.email = o.email_key;
+    order_id,
+    order_name,
+    created_at AS order_date,
+    coalesce(profile_name, order_customer_name) AS customer_name,
+    coalesce(profile_email, email_key) AS customer_email,
+    profile_company AS customer_company,
+    total_price AS order_total_price,
+    currency,
+    financial_status,
+    fulfillment_status,
+    cancelled,
+    profile_email IS NOT NULL AS crm_match,
+    profile_source AS customer_source,
+    profile_id AS customer_record_id,
+    updated_at
+FROM spread
+WHERE is_profile = 0;
