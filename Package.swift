@@ -23,6 +23,7 @@ let package = Package(
         // C libraries, each imported by exactly one wrapper target.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: strict),
@@ -58,6 +59,7 @@ let package = Package(
             name: "ordersync",
             dependencies: [
                 "OrderAPI", "OrderStore", "OrderCore", "HTTPServer", "SQLite", "Threads", "ServiceSupport", "SyncCore",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -58,8 +58,14 @@ extension OrderService {
     /// Maps a store failure to a problem; the cause goes to the log, never to the client.
     func storeFailure(_ error: StoreError) -> HTTPResponse {
         switch error {
-        case .storageFull:
-            logger.error("database write failed: disk full")
+        case .storageFull(let sqliteError):
+            // The errno tells ENOSPC (the disk), EFBIG (a file-size limit) and EDQUOT (a quota) apart.
+            logger.error(
+                "database write failed: no space",
+                metadata: [
+                    "code": .stringConvertible(sqliteError.extendedCode),
+                    "errno": .stringConvertible(sqliteError.systemErrno), "error": .string(sqliteError.explanation),
+                ])
             return Problem(
                 status: 507,
                 detail: "the server ran out of disk space; the batch may not be stored, and retrying later is safe"
@@ -74,7 +80,7 @@ extension OrderService {
             logger.error(
                 "database error",
                 metadata: [
-                    "code": .stringConvertible(sqliteError.extendedCode), "message": .string(sqliteError.message),
+                    "code": .stringConvertible(sqliteError.extendedCode), "error": .string(sqliteError.explanation),
                 ])
             return Problem(status: 500, detail: "internal error; the batch may not be stored, and retrying is safe")
                 .response

@@ -21,14 +21,20 @@ enum FileSystem {
         for component in path.split(separator: "/") {
             prefix += component
             if !isDirectory(prefix) && mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                return String(
-                    decoding: Array(UnsafeBufferPointer(start: strerror(errno), count: Int(strlen(strerror(errno)))))
-                        .map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                return describe(errno: errno)
             }
             prefix += "/"
         }
         return nil
     }
+
+    /// Why this process may not read and write `path` ("Read-only file system", "Permission denied"),
+    /// or nil when it may. `access` answers for the real user and sees read-only mounts even for root.
+    static func readWriteProblem(_ path: String) -> String? {
+        access(path, R_OK | W_OK) == 0 ? nil : describe(errno: errno)
+    }
+
+    static func describe(errno code: Int32) -> String { String(cString: strerror(code)) }
 
     /// Names in a directory (without . and ..); nil when it cannot be read.
     static func list(_ path: String) -> [String]? {

@@ -15,13 +15,15 @@ package final class OrderStore: Sendable {
     /// Why the store could not open.
     package enum OpenError: Error, CustomStringConvertible {
         case directory(String, String)
+        case unwritable(String, String)
         case database(String, SQLiteError)
         case schema(SchemaError)
 
         package var description: String {
             switch self {
             case .directory(let path, let reason): "cannot create database directory \(path): \(reason)"
-            case .database(let path, let error): "cannot open database \(path): \(error.message)"
+            case .unwritable(let path, let reason): "cannot write \(path): \(reason)"
+            case .database(let path, let error): "cannot open database \(path): \(error.explanation)"
             case .schema(let error): "cannot apply SQL file \(error.description)"
             }
         }
@@ -57,12 +59,25 @@ package final class OrderStore: Sendable {
         self.path = path
     }
 
-    /// Creates the folder of the database file when it is missing.
+    /// Creates the folder of the database file when it is missing, and checks that both can be written.
     static func createFolder(of path: String) throws(OpenError) {
         let folder = FileSystem.parent(path)
         if !folder.isEmpty && !FileSystem.exists(folder), let reason = FileSystem.createDirectories(folder) {
             throw .directory(folder, reason)
         }
+        try checkWritable(path, folder: folder.isEmpty ? "." : folder)
+    }
+
+    /// Names the problem before SQLite meets it: SQLite says only "unable to open database file", or
+    /// opens a file it may not write read-only and fails at the first write. The folder must be
+    /// writable even when the file exists, since SQLite creates the `-wal` and `-shm` files next to it.
+    private static func checkWritable(_ path: String, folder: String) throws(OpenError) {
+        if FileSystem.isDirectory(path) { throw .unwritable(path, "it is a directory, not a database file") }
+        if !FileSystem.isDirectory(folder) { throw .unwritable(path, "\(folder) is not a directory") }
+        if let reason = FileSystem.readWriteProblem(folder) {
+            throw .unwritable(folder, "\(reason) (the database and its -wal and -shm files live there)")
+        }
+        if FileSystem.exists(path), let reason = FileSystem.readWriteProblem(path) { throw .unwritable(path, reason) }
     }
 
     /// Stops the writer after it committed what was queued, checkpoints the WAL and closes readers.

@@ -2,8 +2,9 @@ package import SQLite
 
 /// Why the store could not do what was asked. The API maps each case to an HTTP status once.
 package enum StoreError: Error, Sendable {
-    /// The disk is full or the file may not grow: nothing of the request was stored.
-    case storageFull
+    /// The disk is full or the file may not grow: nothing of the request was stored. SQLite's error
+    /// (code and errno) is for the log.
+    case storageFull(SQLiteError)
     /// The database stayed locked, or no reader came free, within the bounded wait.
     case busy
     /// The store is shutting down or already closed.
@@ -22,7 +23,7 @@ package enum StoreError: Error, Sendable {
 
     package init(_ error: SQLiteError) {
         if error.isDiskFull {
-            self = .storageFull
+            self = .storageFull(error)
         } else if error.isBusy {
             self = .busy
         } else if error.code == 9 {  // SQLITE_INTERRUPT

@@ -27,10 +27,19 @@ package final class Connection {
         let access = mode == .readWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY
         let flags = access | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let threadErrno = errno
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
+            let systemErrno = Connection.systemErrno(db, threadErrno: threadErrno)
             if let db { sqlite3_close_v2(db) }
-            throw SQLiteError(code: rc, message: message)
+            throw SQLiteError(code: rc, message: message, systemErrno: systemErrno)
+        }
+        // SQLite silently falls back to read-only when the file may not be written (file mode, a
+        // read-only mount): a writer must not start that way, or every later write would fail instead.
+        if mode == .readWrite && sqlite3_db_readonly(db, "main") == 1 {
+            sqlite3_close_v2(db)
+            let reason = Glibc.access(path, W_OK) == 0 ? 0 : errno
+            throw SQLiteError(code: SQLITE_READONLY, message: "the database file is read-only", systemErrno: reason)
         }
         self.handle = db
         self.path = path
@@ -47,10 +56,13 @@ package final class Connection {
     package func execute(_ sql: String) throws(SQLiteError) {
         var message: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        let threadErrno = errno
         if rc != SQLITE_OK {
             let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(message)
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: text, sql: sql)
+            throw SQLiteError(
+                code: sqlite3_extended_errcode(handle), message: text, sql: sql,
+                systemErrno: Connection.systemErrno(handle, threadErrno: threadErrno))
         }
     }
 
@@ -113,10 +125,25 @@ package final class Connection {
             }, Unmanaged.passUnretained(box).toOpaque())
     }
 
+    /// The error of the call that just returned `rc`. Call it first thing after that call: it reads the
+    /// thread's errno.
     func error(_ rc: Int32, sql: String?) -> SQLiteError {
+        let threadErrno = errno
         let extended = sqlite3_extended_errcode(handle)
         return SQLiteError(
-            code: extended != 0 ? extended : rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+            code: extended != 0 ? extended : rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql,
+            systemErrno: Connection.systemErrno(handle, threadErrno: threadErrno))
+    }
+
+    /// The errno behind a failed call. SQLite records it (`sqlite3_system_errno`) only on some paths: a
+    /// write that fails inside COMMIT leaves it 0 (3.40), while the thread's errno, read right after
+    /// the call, still holds the write's EFBIG or ENOSPC. Only I/O and open errors carry one.
+    private static func systemErrno(_ db: OpaquePointer?, threadErrno: Int32) -> Int32 {
+        guard let db else { return threadErrno }
+        let primary = sqlite3_extended_errcode(db) & 0xFF
+        guard primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN || primary == SQLITE_FULL else { return 0 }
+        let recorded = sqlite3_system_errno(db)
+        return recorded != 0 ? recorded : threadErrno
     }
 
     /// The SQLite library version, e.g. "3.40.1".

@@ -18,7 +18,7 @@ struct BackupCommand: ParsableCommand {
             let source = try Connection(path: settings.dbPath, mode: .readOnly)
             try source.backup(to: file)
         } catch {
-            throw Failure("backup of \(settings.dbPath) failed: \(error.message)")
+            throw Failure("backup of \(settings.dbPath) failed: \(error.explanation)")
         }
         let report = try DatabaseVerifier.verify(file)
         guard report.problems.isEmpty else {

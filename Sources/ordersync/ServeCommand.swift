@@ -28,6 +28,7 @@ struct ServeCommand: ParsableCommand {
         }
         let logger = Logging.make(settings)
         let signals = SignalWaiter()  // from here on, SIGTERM drains instead of killing
+        Allocator.returnLargeBlocks()
         let store: OrderStore
         do {
             store = try OrderStore(path: settings.dbPath, sqlDirectory: settings.sqlDirectory)

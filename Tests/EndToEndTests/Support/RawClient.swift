@@ -9,6 +9,8 @@ import Foundation
 final class RawClient {
     let fd: Int32
     private var buffer: [UInt8] = []
+    /// Set once a read saw the peer's close (end of file) or reset; a timeout leaves it false.
+    private(set) var peerClosed = false
 
     struct Failed: Error, CustomStringConvertible { let description: String }
 
@@ -51,6 +53,7 @@ final class RawClient {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while buffer.count < count {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 || (n < 0 && errno == ECONNRESET) { peerClosed = true }
             if n <= 0 { return false }
             buffer.append(contentsOf: chunk[0..<n])
         }
@@ -111,6 +114,40 @@ final class RawClient {
             buffer = []
         }
         return RawResponse(status: status, headers: headers, body: body)
+    }
+
+    /// How one exchange ended: a whole response; the connection closed before any byte of one arrived;
+    /// or anything else (a cut-off or malformed response, a timeout), which a server must never produce.
+    enum Outcome {
+        case response(RawResponse)
+        case closedBeforeResponse
+        case broken(String)
+    }
+
+    /// Reads the next response and says how the exchange ended (see `Outcome`).
+    func readOutcome() -> Outcome {
+        do {
+            return .response(try readResponse())
+        } catch {
+            if buffer.isEmpty && peerClosed { return .closedBeforeResponse }
+            return .broken("\(error) (\(buffer.count) bytes buffered, peer closed: \(peerClosed))")
+        }
+    }
+
+    /// Reads until `count` bytes arrived (they are discarded) or the peer closed or the time ran out;
+    /// returns how many arrived.
+    @discardableResult
+    func receive(atLeast count: Int) -> Int {
+        fill(atLeast: count)
+        let received = buffer.count
+        buffer = []
+        return received
+    }
+
+    /// Makes the coming close a reset (RST) instead of an orderly FIN: SO_LINGER with a zero timeout.
+    func resetOnClose() {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
     }
 
     /// True when the server closed the connection (reads EOF) within the receive timeout.

@@ -19,8 +19,12 @@ final class ServerProcess {
 
     private static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
-    /// Starts `ordersync serve` on a free port and waits until it listens.
-    init(dbPath: String, environment extra: [String: String] = [:], arguments: [String] = ["serve"]) throws {
+    /// Starts `ordersync serve` on a free port and waits until it listens. The log goes next to the
+    /// database unless `logDirectory` says where (e.g. off a file system that a test fills up).
+    init(
+        dbPath: String, environment extra: [String: String] = [:], arguments: [String] = ["serve"],
+        logDirectory: String? = nil
+    ) throws {
         process.executableURL = URL(fileURLWithPath: Repository.executable)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
@@ -31,7 +35,8 @@ final class ServerProcess {
         environment["LOG_LEVEL"] = "info"
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
-        logPath = dbPath + ".\(UUID().uuidString).log"
+        let logBase = logDirectory.map { ($0 as NSString).appendingPathComponent("server") } ?? dbPath
+        logPath = logBase + ".\(UUID().uuidString).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardError = logHandle
@@ -54,6 +59,9 @@ final class ServerProcess {
         }
         self.port = port
     }
+
+    /// The child's process id (for /proc and prlimit).
+    var pid: Int32 { process.processIdentifier }
 
     /// Sends a signal (SIGKILL, SIGTERM, …).
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
