@@ -6,7 +6,9 @@ package struct ProviderRequest: Sendable {
     package var headers: [(name: String, value: String)]
     package var body: [UInt8]?
 
-    package init(method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
+    package init(
+        method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

@@ -82,7 +82,9 @@ package final class ProviderClient {
     package func sleep(_ seconds: Double, request: ProviderRequest, attempts: Int) async throws(SyncFailure) {
         guard seconds > 0 else { return }
         guard Threads.monotonicSeconds() + seconds < deadline else {
-            throw failure(request, status: nil, attempts: attempts, "sync deadline reached (next attempt in \(Int(seconds.rounded(.up))) s)")
+            throw failure(
+                request, status: nil, attempts: attempts,
+                "sync deadline reached (next attempt in \(Int(seconds.rounded(.up))) s)")
         }
         do {
             try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))

@@ -14,7 +14,8 @@ package final class ShopifyConnector: Connector {
     /// Leak rate assumed for the call-limit bucket (standard plan: 2 requests per second).
     let leakPerSecond: Double
 
-    package init(shopURL: String, apiVersion: String, token: String, client: ProviderClient, leakPerSecond: Double = 2) {
+    package init(shopURL: String, apiVersion: String, token: String, client: ProviderClient, leakPerSecond: Double = 2)
+    {
         self.shopURL = shopURL
         self.apiVersion = apiVersion
         self.token = token

@@ -44,7 +44,9 @@ package struct SyncConfiguration: Sendable {
     package init(environment: [String: String]) throws(Invalid) {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         func secret(_ name: String) throws(Invalid) -> String? {
-            do { return try Secrets.value(name, in: environment) } catch { throw Invalid(description: error.description) }
+            do { return try Secrets.value(name, in: environment) } catch {
+                throw Invalid(description: error.description)
+            }
         }
 
         let shopURL = value("SHOPIFY_SHOP_URL")
@@ -55,7 +57,8 @@ package struct SyncConfiguration: Sendable {
             guard SyncConfiguration.isAPIVersion(version) else {
                 throw Invalid(description: "SHOPIFY_API_VERSION must look like 2026-01, not \"\(version)\"")
             }
-            shopify = Shopify(shopURL: try SyncConfiguration.origin(url, "SHOPIFY_SHOP_URL"), token: token, apiVersion: version)
+            shopify = Shopify(
+                shopURL: try SyncConfiguration.origin(url, "SHOPIFY_SHOP_URL"), token: token, apiVersion: version)
         case (nil, nil): skipped.append(("shopify", "SHOPIFY_SHOP_URL and SHOPIFY_ACCESS_TOKEN are not set"))
         case (nil, _): throw Invalid(description: "SHOPIFY_ACCESS_TOKEN is set but SHOPIFY_SHOP_URL is not")
         case (_, nil): throw Invalid(description: "SHOPIFY_SHOP_URL is set but SHOPIFY_ACCESS_TOKEN is not")
@@ -67,8 +70,11 @@ package struct SyncConfiguration: Sendable {
         if let id = zohoSecrets[0], let clientSecret = zohoSecrets[1], let refresh = zohoSecrets[2] {
             let accounts = try SyncConfiguration.origin(
                 value("ZOHO_ACCOUNTS_URL") ?? "https://accounts.zoho.com", "ZOHO_ACCOUNTS_URL")
-            let api = try value("ZOHO_API_URL").map { (url) throws(Invalid) in try SyncConfiguration.origin(url, "ZOHO_API_URL") }
-            zoho = Zoho(apiURL: api, accountsURL: accounts, clientID: id, clientSecret: clientSecret, refreshToken: refresh)
+            let api = try value("ZOHO_API_URL").map { (url) throws(Invalid) in
+                try SyncConfiguration.origin(url, "ZOHO_API_URL")
+            }
+            zoho = Zoho(
+                apiURL: api, accountsURL: accounts, clientID: id, clientSecret: clientSecret, refreshToken: refresh)
         } else if zohoSecrets.allSatisfy({ $0 == nil }) {
             skipped.append(("zoho", "ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN are not set"))
         } else {
@@ -112,7 +118,8 @@ package struct SyncConfiguration: Sendable {
         guard afterScheme.count == 3, !afterScheme[2].isEmpty, !afterScheme[2].contains("@"),
             !afterScheme[2].contains("?"), !afterScheme[2].contains("#")
         else {
-            throw Invalid(description: "\(name) must be scheme://host[:port] (no path or query), e.g. https://example.com")
+            throw Invalid(
+                description: "\(name) must be scheme://host[:port] (no path or query), e.g. https://example.com")
         }
         return text
     }

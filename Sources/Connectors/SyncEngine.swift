@@ -15,7 +15,9 @@ package final class SyncEngine {
     /// Bound on pages per connector and run (a provider that never stops paging cannot loop forever).
     package var maxPages = 10_000
 
-    package init(store: SyncStore, connectors: [any Connector], skipped: [(name: String, reason: String)], logger: Logger) {
+    package init(
+        store: SyncStore, connectors: [any Connector], skipped: [(name: String, reason: String)], logger: Logger
+    ) {
         self.store = store
         self.connectors = connectors
         self.skipped = skipped
@@ -32,13 +34,16 @@ package final class SyncEngine {
             do {
                 try await sync(connector, report: &report, runID: summary.runID)
             } catch {
-                let failure = error as? SyncFailure
+                let failure =
+                    error as? SyncFailure
                     ?? SyncFailure(
                         connector: connector.name, path: "database", status: nil, attempts: 1,
                         message: "storing failed: \(StoreError.from(error))")
                 report.status = "failed"
                 summary.errors.append(failure)
-                logger.error("sync connector failed", metadata: ["connector": .string(connector.name), "error": .string(failure.description)])
+                logger.error(
+                    "sync connector failed",
+                    metadata: ["connector": .string(connector.name), "error": .string(failure.description)])
             }
             report.requests = connector.requests
             report.retries = connector.retries
@@ -88,7 +93,9 @@ package final class SyncEngine {
             }
             let page = try fetched.get()
             for problem in page.invalid {
-                logger.warning("sync record skipped", metadata: ["connector": .string(connector.name), "problem": .string(problem)])
+                logger.warning(
+                    "sync record skipped",
+                    metadata: ["connector": .string(connector.name), "problem": .string(problem)])
             }
             for record in page.records { highWater = ProviderTime.later(highWater, record.updatedAt) }
             report.pages += 1

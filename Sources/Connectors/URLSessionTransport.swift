@@ -90,7 +90,8 @@ package final class URLSessionTransport: NSObject, HTTPTransport, URLSessionData
             guard let name = name as? String, let value = value as? String else { continue }
             headers[name.lowercased()] = value
         }
-        state.continuation.resume(returning: ProviderResponse(status: http.statusCode, headers: headers, body: state.body))
+        state.continuation.resume(
+            returning: ProviderResponse(status: http.statusCode, headers: headers, body: state.body))
     }
 
     /// Redirects are refused: the 3xx itself is returned to the caller.

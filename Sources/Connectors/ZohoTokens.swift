@@ -16,7 +16,9 @@ package final class ZohoTokens {
     /// Renew this long before the announced expiry (clock skew, a slow request).
     static let margin = 60.0
 
-    package init(accountsURL: String, clientID: String, clientSecret: String, refreshToken: String, client: ProviderClient) {
+    package init(
+        accountsURL: String, clientID: String, clientSecret: String, refreshToken: String, client: ProviderClient
+    ) {
         self.accountsURL = accountsURL
         self.clientID = clientID
         self.clientSecret = clientSecret

@@ -22,7 +22,8 @@ extension OrderService {
         case .exited(let status, let output):
             return syncResponse(exitStatus: status, output: output)
         case .killed:
-            var problem = Problem(status: 503, detail: "the sync run was stopped before it finished; it resumes next time")
+            var problem = Problem(
+                status: 503, detail: "the sync run was stopped before it finished; it resumes next time")
             problem.headers = [("Retry-After", "60")]
             return problem.response
         case .notStarted(let reason):

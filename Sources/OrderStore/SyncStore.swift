@@ -37,7 +37,8 @@ package final class SyncStore {
             defer { statement.reset() }
             try statement.bind(1, connector)
             guard try statement.step() else { return ConnectorState() }
-            return ConnectorState(cursor: statement.string(0), resume: statement.string(1), highWater: statement.string(2))
+            return ConnectorState(
+                cursor: statement.string(0), resume: statement.string(1), highWater: statement.string(2))
         } catch {
             throw StoreError(error)
         }
@@ -65,7 +66,9 @@ package final class SyncStore {
                 if orderStatements == nil { orderStatements = try WriterStatements(connection) }
                 if let statements = orderStatements {
                     for order in orders {
-                        if try statements.store(order, source: connector, ingestedAt: now) { result.ordersInserted += 1 }
+                        if try statements.store(order, source: connector, ingestedAt: now) {
+                            result.ordersInserted += 1
+                        }
                     }
                 }
             }

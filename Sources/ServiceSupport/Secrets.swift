@@ -19,7 +19,9 @@ package enum Secrets {
         let direct = environment[name].flatMap { $0.isEmpty ? nil : $0 }
         guard let file = environment["\(name)_FILE"], !file.isEmpty else { return direct }
         guard direct == nil else { throw Invalid(description: "set \(name) or \(name)_FILE, not both") }
-        guard let bytes = read(file) else { throw Invalid(description: "\(name)_FILE names a file that cannot be read") }
+        guard let bytes = read(file) else {
+            throw Invalid(description: "\(name)_FILE names a file that cannot be read")
+        }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw Invalid(description: "\(name)_FILE names a file that is not UTF-8 text")
         }

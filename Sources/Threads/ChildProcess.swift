@@ -21,7 +21,8 @@ package enum ChildProcess {
     /// Spawns `path` with `arguments` (the environment is inherited), calls `started` with its pid,
     /// and waits for it. Nil when it could not be started.
     package static func run(
-        path: String, arguments: [String], timeout: Double, maxOutput: Int = 1 << 20, started: (Int32) -> Void = { _ in }
+        path: String, arguments: [String], timeout: Double, maxOutput: Int = 1 << 20,
+        started: (Int32) -> Void = { _ in }
     ) -> Outcome? {
         var pipeFDs: [Int32] = [-1, -1]
         guard pipe(&pipeFDs) == 0 else { return nil }

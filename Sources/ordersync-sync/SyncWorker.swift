@@ -76,7 +76,8 @@ struct SyncWorker: AsyncParsableCommand {
             throw SyncWorker.stop(.unavailable, "cannot record the run: \(error)", logger)
         }
         lock.describe("{\"run_id\":\(summary.runID),\"started_at\":\"\(summary.startedAt)\"}")
-        logger.info("sync started", metadata: ["run_id": .stringConvertible(summary.runID), "trigger": .string(trigger)])
+        logger.info(
+            "sync started", metadata: ["run_id": .stringConvertible(summary.runID), "trigger": .string(trigger)])
 
         let transport = URLSessionTransport()
         defer { transport.close() }
@@ -96,8 +97,10 @@ struct SyncWorker: AsyncParsableCommand {
         logger.info(
             "sync finished",
             metadata: [
-                "run_id": .stringConvertible(summary.runID), "status": .string(summary.succeeded ? "succeeded" : "failed"),
-                "seconds": .string(SyncSummary.decimal(summary.durationSeconds)), "errors": .stringConvertible(summary.errors.count),
+                "run_id": .stringConvertible(summary.runID),
+                "status": .string(summary.succeeded ? "succeeded" : "failed"),
+                "seconds": .string(SyncSummary.decimal(summary.durationSeconds)),
+                "errors": .stringConvertible(summary.errors.count),
             ])
         guard summary.succeeded else { throw ExitCode(SyncWorker.exitStatus(summary).rawValue) }
     }
@@ -112,7 +115,8 @@ struct SyncWorker: AsyncParsableCommand {
         if let shopify = configuration.shopify {
             connectors.append(
                 ShopifyConnector(
-                    shopURL: shopify.shopURL, apiVersion: shopify.apiVersion, token: shopify.token, client: client("shopify")))
+                    shopURL: shopify.shopURL, apiVersion: shopify.apiVersion, token: shopify.token,
+                    client: client("shopify")))
         }
         if let zoho = configuration.zoho {
             let tokens = ZohoTokens(
@@ -121,7 +125,8 @@ struct SyncWorker: AsyncParsableCommand {
             connectors.append(ZohoConnector(apiURL: zoho.apiURL, tokens: tokens, client: client("zoho")))
         }
         if let customers = configuration.customers {
-            connectors.append(CustomersConnector(url: customers.url, apiKey: customers.apiKey, client: client("customers")))
+            connectors.append(
+                CustomersConnector(url: customers.url, apiKey: customers.apiKey, client: client("customers")))
         }
         return connectors
     }

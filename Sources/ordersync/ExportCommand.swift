@@ -24,7 +24,8 @@ struct ExportCommand: ParsableCommand {
 
     /// The columns exported, from customer_profiles_v (see its header for what each means).
     static let columns = [
-        "email", "customer_name", "company", "phone", "email_valid", "phone_valid", "quality_score", "records", "kept_source", "kept_id",
+        "email", "customer_name", "company", "phone", "email_valid", "phone_valid", "quality_score", "records",
+        "kept_source", "kept_id",
         "kept_modified_at", "order_count", "total_spent", "last_order_at",
     ]
 

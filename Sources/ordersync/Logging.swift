@@ -11,4 +11,3 @@ enum Logging {
         return logger
     }
 }
-

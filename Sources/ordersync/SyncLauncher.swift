@@ -32,7 +32,8 @@ final class SyncLauncher: SyncRunning {
 
     func run(_ trigger: SyncTrigger) -> SyncOutcome {
         guard access(workerPath, X_OK) == 0 else {
-            return .notStarted("\(workerPath) is missing or not executable (build it: swift build --product ordersync-sync)")
+            return .notStarted(
+                "\(workerPath) is missing or not executable (build it: swift build --product ordersync-sync)")
         }
         var arguments = ["--db-path", databasePath, "--sql-dir", sqlDirectory, "--trigger", trigger.trigger]
         if let time = trigger.scheduleTime { arguments += ["--schedule-time", time] }

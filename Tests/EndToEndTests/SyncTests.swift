@@ -14,7 +14,9 @@ import Testing
     var dbPath: String { directory.file("sync.db") }
 
     /// Runs `ordersync sync`; the exit status and the parsed summary.
-    func sync(_ fakes: FakeProviders, _ extra: [String: String] = [:]) throws -> (status: Int32, summary: JSONValue, text: String) {
+    func sync(_ fakes: FakeProviders, _ extra: [String: String] = [:]) throws -> (
+        status: Int32, summary: JSONValue, text: String
+    ) {
         var environment = fakes.environment.merging(extra) { $1 }
         environment["DB_PATH"] = dbPath
         environment["SQL_DIR"] = Repository.sqlDirectory
@@ -35,21 +37,39 @@ import Testing
         let orders = dataset["orders"]?.elements.count ?? -1
         let contacts = dataset["contacts"]?.elements.count ?? -1
         let customers = dataset["customers"]?.elements.count ?? -1
-        #expect(try scalar("SELECT count(DISTINCT source_id) FROM source_records WHERE source = 'shopify'") == orders, sourceLocation: sourceLocation)
-        #expect(try scalar("SELECT count(DISTINCT source_id) FROM source_records WHERE source = 'zoho'") == contacts, sourceLocation: sourceLocation)
-        #expect(try scalar("SELECT count(DISTINCT source_id) FROM source_records WHERE source = 'customers'") == customers, sourceLocation: sourceLocation)
+        #expect(
+            try scalar("SELECT count(DISTINCT source_id) FROM source_records WHERE source = 'shopify'") == orders,
+            sourceLocation: sourceLocation)
+        #expect(
+            try scalar("SELECT count(DISTINCT source_id) FROM source_records WHERE source = 'zoho'") == contacts,
+            sourceLocation: sourceLocation)
+        #expect(
+            try scalar("SELECT count(DISTINCT source_id) FROM source_records WHERE source = 'customers'") == customers,
+            sourceLocation: sourceLocation)
         // No version twice: (source, id, payload) is unique, and orders_raw has one row per order version.
-        #expect(try scalar("SELECT count(*) FROM (SELECT 1 FROM source_records GROUP BY source, source_id, payload HAVING count(*) > 1)") == 0, sourceLocation: sourceLocation)
-        #expect(try scalar("SELECT count(*) FROM (SELECT 1 FROM orders_raw WHERE source = 'shopify' GROUP BY order_id, updated_at HAVING count(*) > 1)") == 0, sourceLocation: sourceLocation)
-        #expect(try scalar("SELECT count(*) FROM latest_order_v WHERE source = 'shopify'") == orders, sourceLocation: sourceLocation)
+        #expect(
+            try scalar(
+                "SELECT count(*) FROM (SELECT 1 FROM source_records GROUP BY source, source_id, payload HAVING count(*) > 1)"
+            ) == 0, sourceLocation: sourceLocation)
+        #expect(
+            try scalar(
+                "SELECT count(*) FROM (SELECT 1 FROM orders_raw WHERE source = 'shopify' GROUP BY order_id, updated_at HAVING count(*) > 1)"
+            ) == 0, sourceLocation: sourceLocation)
+        #expect(
+            try scalar("SELECT count(*) FROM latest_order_v WHERE source = 'shopify'") == orders,
+            sourceLocation: sourceLocation)
         // The latest stored version of each order is the provider's current one.
         let connection = try Connection(path: dbPath, mode: .readOnly)
-        let latest = try connection.prepare("SELECT source_id, updated_at FROM source_records AS r WHERE source = 'shopify' AND seq = (SELECT max(seq) FROM source_records WHERE source = 'shopify' AND source_id = r.source_id)")
+        let latest = try connection.prepare(
+            "SELECT source_id, updated_at FROM source_records AS r WHERE source = 'shopify' AND seq = (SELECT max(seq) FROM source_records WHERE source = 'shopify' AND source_id = r.source_id)"
+        )
         var stored: [String: String] = [:]
         while try latest.step() { stored[latest.string(0) ?? ""] = latest.string(1) }
         var mismatches = 0
         for order in dataset["orders"]?.elements ?? [] {
-            guard case .number(let id)? = order["id"], case .string(let updated)? = order["updated_at"] else { continue }
+            guard case .number(let id)? = order["id"], case .string(let updated)? = order["updated_at"] else {
+                continue
+            }
             if stored[id] != Timestamp(rfc3339: updated)?.millisecondsText { mismatches += 1 }
         }
         #expect(mismatches == 0, sourceLocation: sourceLocation)
@@ -70,9 +90,13 @@ import Testing
         // Every order is in the merge, matched exactly when its email belongs to a customer record.
         let dataset = try fakes.dataset()
         var customerKeys = Set<String>()
-        for contact in dataset["contacts"]?.elements ?? [] { if case .string(let key)? = contact["email_key"] { customerKeys.insert(key) } }
+        for contact in dataset["contacts"]?.elements ?? [] {
+            if case .string(let key)? = contact["email_key"] { customerKeys.insert(key) }
+        }
         for user in dataset["customers"]?.elements ?? [] {
-            if case .string(let email)? = user["email"] { customerKeys.insert(email.trimmingCharacters(in: .whitespaces).lowercased()) }
+            if case .string(let email)? = user["email"] {
+                customerKeys.insert(email.trimmingCharacters(in: .whitespaces).lowercased())
+            }
         }
         var expectedUnmatched = 0
         for order in dataset["orders"]?.elements ?? [] {
@@ -85,7 +109,8 @@ import Testing
         #expect(try scalar("SELECT count(*) FROM merged_orders_v WHERE crm_match = 0") == expectedUnmatched)
         // Plain SQLite: the shell reads every sync view too.
         for view in SyncViews.names.sorted() {
-            let shell = try runProgram("/usr/bin/env", ["sqlite3", "-readonly", dbPath, "SELECT count(*) > 0 FROM \(view)"])
+            let shell = try runProgram(
+                "/usr/bin/env", ["sqlite3", "-readonly", dbPath, "SELECT count(*) > 0 FROM \(view)"])
             #expect(shell.output == "1\n", "\(view): \(shell.output)")
         }
 
@@ -140,7 +165,9 @@ import Testing
     @Test func aFailedRunReportsAndTheNextResumesWithoutLossOrDoubles() throws {
         let fakes = try FakeProviders(arguments: ["--orders", "1000", "--contacts", "300", "--customers", "30"])
         // Page 1 of Shopify succeeds, then the shop keeps failing beyond the retries.
-        try fakes.inject("[{\"provider\":\"shopify\",\"kind\":\"slow\",\"delay_ms\":1,\"count\":1},{\"provider\":\"shopify\",\"kind\":\"status\",\"status\":503,\"count\":50}]")
+        try fakes.inject(
+            "[{\"provider\":\"shopify\",\"kind\":\"slow\",\"delay_ms\":1,\"count\":1},{\"provider\":\"shopify\",\"kind\":\"status\",\"status\":503,\"count\":50}]"
+        )
         let failed = try sync(fakes, ["SYNC_MAX_ATTEMPTS": "2"])
         #expect(failed.status == 3, "\(failed.text)")
         #expect(failed.summary["status"] == .string("failed"))
@@ -171,7 +198,9 @@ import Testing
     @Test func aWorkerKilledMidSyncResumesWithoutLossOrDoubles() throws {
         let fakes = try FakeProviders(arguments: ["--orders", "1250", "--contacts", "100", "--customers", "12"])
         // The third Shopify page hangs long enough to kill the worker during it.
-        try fakes.inject("[{\"provider\":\"shopify\",\"kind\":\"slow\",\"delay_ms\":1,\"count\":2},{\"provider\":\"shopify\",\"kind\":\"slow\",\"delay_ms\":30000,\"count\":1}]")
+        try fakes.inject(
+            "[{\"provider\":\"shopify\",\"kind\":\"slow\",\"delay_ms\":1,\"count\":2},{\"provider\":\"shopify\",\"kind\":\"slow\",\"delay_ms\":30000,\"count\":1}]"
+        )
         var environment = ProcessInfo.processInfo.environment.merging(fakes.environment) { $1 }
         environment["LOG_FORMAT"] = "json"
         let worker = Process()
@@ -218,7 +247,8 @@ import Testing
         let fakes = try FakeProviders(arguments: ["--orders", "200", "--contacts", "300", "--customers", "24"])
         #expect(try sync(fakes).status == 0)
         let output = directory.file("customers.json")
-        let (status, text) = try runOrdersync(["export", "customers", "--output", output], environment: ["DB_PATH": dbPath])
+        let (status, text) = try runOrdersync(
+            ["export", "customers", "--output", output], environment: ["DB_PATH": dbPath])
         #expect(status == 0, "\(text)")
         let document = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: output))))
         let customers = document["customers"]?.elements ?? []
@@ -229,19 +259,28 @@ import Testing
             if case .string(let name)? = customer["customer_name"] { return name }
             return nil
         }
-        #expect(names == names.sorted { $0.lowercased() < $1.lowercased() || ($0.lowercased() == $1.lowercased() && $0 < $1) })
+        #expect(
+            names
+                == names.sorted { $0.lowercased() < $1.lowercased() || ($0.lowercased() == $1.lowercased() && $0 < $1) }
+        )
         // Engagement facts are the real order history: they add up to the synced orders with an email.
         let orderCount = customers.reduce(0) { $0 + ($1["order_count"]?.int ?? 0) }
-        #expect(orderCount == (try scalar("SELECT count(*) FROM shopify_orders_v WHERE email_key IN (SELECT email FROM customer_profiles_v)")))
+        #expect(
+            orderCount
+                == (try scalar(
+                    "SELECT count(*) FROM shopify_orders_v WHERE email_key IN (SELECT email FROM customer_profiles_v)"))
+        )
     }
 
     @Test func syncOverHTTPAnswersAfterCommitRefusesOverlapAndReplaysASchedulerRetry() throws {
         let fakes = try FakeProviders(arguments: ["--orders", "300", "--contacts", "200", "--customers", "12"])
-        let server = try ServerProcess(dbPath: dbPath, environment: fakes.environment.merging(["AUTH_TOKEN": "sync-test-token"]) { $1 })
+        let server = try ServerProcess(
+            dbPath: dbPath, environment: fakes.environment.merging(["AUTH_TOKEN": "sync-test-token"]) { $1 })
         let url = "http://127.0.0.1:\(server.port)/sync"
         let auth = ["-H", "Authorization: Bearer sync-test-token"]
 
-        let (_, unauthorized) = try runProgram("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", url], includeErrors: false)
+        let (_, unauthorized) = try runProgram(
+            "/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", url], includeErrors: false)
         #expect(unauthorized == "401")
 
         // The first run hangs on its first Shopify page; a second trigger meanwhile gets 409 naming it.
@@ -253,7 +292,9 @@ import Testing
         first.standardOutput = firstOutput
         try first.run()
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, (try? scalar("SELECT count(*) FROM sync_runs WHERE status = 'running'")) != 1 { usleep(20_000) }
+        while Date() < deadline, (try? scalar("SELECT count(*) FROM sync_runs WHERE status = 'running'")) != 1 {
+            usleep(20_000)
+        }
         let (_, busy) = try runProgram(
             "/usr/bin/curl", ["-s", "-X", "POST", "-w", "\n%{http_code}", url] + auth, includeErrors: false)
         #expect(busy.hasSuffix("\n409"), "\(busy)")
@@ -270,7 +311,8 @@ import Testing
         #expect(try scalar("SELECT count(*) FROM source_records WHERE source = 'shopify'") == 300)
 
         // Cloud Scheduler: a retried attempt for a slot that already synced gets the same summary.
-        let scheduler = auth + ["-H", "X-CloudScheduler: true", "-H", "X-CloudScheduler-ScheduleTime: 2026-11-21T10:15:00Z"]
+        let scheduler =
+            auth + ["-H", "X-CloudScheduler: true", "-H", "X-CloudScheduler-ScheduleTime: 2026-11-21T10:15:00Z"]
         let (_, once) = try runProgram("/usr/bin/curl", ["-s", "-X", "POST", url] + scheduler, includeErrors: false)
         let (_, again) = try runProgram("/usr/bin/curl", ["-s", "-X", "POST", url] + scheduler, includeErrors: false)
         let runOnce = try JSONParser.parse(Array(once.utf8))
@@ -288,7 +330,10 @@ import Testing
         server.signal(SIGTERM)
         let (status, log) = server.waitForExit()
         #expect(status == 0)
-        for secret in [FakeProviders.shopifyToken, FakeProviders.zohoClientSecret, FakeProviders.zohoRefreshToken, FakeProviders.customersKey, "sync-test-token"] {
+        for secret in [
+            FakeProviders.shopifyToken, FakeProviders.zohoClientSecret, FakeProviders.zohoRefreshToken,
+            FakeProviders.customersKey, "sync-test-token",
+        ] {
             #expect(!log.contains(secret), "log carries \(secret)")
             #expect(!failed.contains(secret))
         }

@@ -10,6 +10,9 @@ import Testing
         let viewFiles = try FileManager.default.contentsOfDirectory(atPath: fixture.sqlDirectory + "/views").filter {
             $0.hasSuffix(".sql")
         }
+        let tableFiles = try FileManager.default.contentsOfDirectory(atPath: fixture.sqlDirectory + "/tables").filter {
+            $0.hasSuffix(".sql")
+        }
         let store = try fixture.open()
         #expect(store.views.contains("latest_order_v"))
         #expect(store.views.count == viewFiles.count)
@@ -17,7 +20,8 @@ import Testing
         store.close()
         let db = try fixture.connection()
         #expect(try db.scalarString("PRAGMA journal_mode") == "wal")
-        #expect(try db.scalarInt("SELECT count(*) FROM ordersync_sql_files") == Int64(viewFiles.count + 1))
+        let recorded = try db.scalarInt("SELECT count(*) FROM ordersync_sql_files")
+        #expect(recorded == Int64(viewFiles.count + tableFiles.count))
         #expect(
             try db.scalarString("SELECT objects FROM ordersync_sql_files WHERE file = 'sql/views/latest_order_v.sql'")
                 == "latest_order_v")

@@ -68,7 +68,9 @@ final class ScriptedTransport: HTTPTransport {
     }
 
     @Test func clientErrorsAreNotRetried() async throws {
-        let transport = ScriptedTransport([.answer(ProviderResponse(status: 401)), .answer(ProviderResponse(status: 200))])
+        let transport = ScriptedTransport([
+            .answer(ProviderResponse(status: 401)), .answer(ProviderResponse(status: 200)),
+        ])
         let client = Self.client(transport)
         #expect(try await client.send(Self.request).status == 401)
         #expect(client.requests == 1)

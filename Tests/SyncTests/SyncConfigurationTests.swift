@@ -42,10 +42,23 @@ import Testing
             (["SHOPIFY_SHOP_URL": "http://shop.example.com", "SHOPIFY_ACCESS_TOKEN": "shpat_secret_value"], "https"),
             (["SHOPIFY_SHOP_URL": "https://a.myshopify.com/admin", "SHOPIFY_ACCESS_TOKEN": "t"], "no path"),
             (["SHOPIFY_SHOP_URL": "https://user:pw@a.myshopify.com", "SHOPIFY_ACCESS_TOKEN": "t"], "scheme://host"),
-            (["SHOPIFY_SHOP_URL": "https://a.myshopify.com", "SHOPIFY_ACCESS_TOKEN": "t", "SHOPIFY_API_VERSION": "latest"], "SHOPIFY_API_VERSION"),
+            (
+                [
+                    "SHOPIFY_SHOP_URL": "https://a.myshopify.com", "SHOPIFY_ACCESS_TOKEN": "t",
+                    "SHOPIFY_API_VERSION": "latest",
+                ], "SHOPIFY_API_VERSION"
+            ),
             (["ZOHO_CLIENT_ID": "id"], "must be set together"),
-            (["SHOPIFY_ACCESS_TOKEN": "a", "SHOPIFY_ACCESS_TOKEN_FILE": "/etc/hostname", "SHOPIFY_SHOP_URL": "https://a.b"], "not both"),
-            (["SHOPIFY_ACCESS_TOKEN_FILE": "/nonexistent/secret", "SHOPIFY_SHOP_URL": "https://a.b"], "cannot be read"),
+            (
+                [
+                    "SHOPIFY_ACCESS_TOKEN": "a", "SHOPIFY_ACCESS_TOKEN_FILE": "/etc/hostname",
+                    "SHOPIFY_SHOP_URL": "https://a.b",
+                ], "not both"
+            ),
+            (
+                ["SHOPIFY_ACCESS_TOKEN_FILE": "/nonexistent/secret", "SHOPIFY_SHOP_URL": "https://a.b"],
+                "cannot be read"
+            ),
             (["CUSTOMERS_API_URL": "ftp://files.example.com/users"], "CUSTOMERS_API_URL"),
             (["SYNC_DEADLINE_SECONDS": "0"], "SYNC_DEADLINE_SECONDS"),
             (["SYNC_MAX_ATTEMPTS": "many"], "SYNC_MAX_ATTEMPTS"),
@@ -63,11 +76,15 @@ import Testing
 
     @Test func plainHTTPOnlyForTheLocalMachine() throws {
         for url in ["http://127.0.0.1:8081", "http://localhost:9000", "http://[::1]:80"] {
-            let configuration = try SyncConfiguration(environment: ["SHOPIFY_SHOP_URL": url, "SHOPIFY_ACCESS_TOKEN": "t"])
+            let configuration = try SyncConfiguration(environment: [
+                "SHOPIFY_SHOP_URL": url, "SHOPIFY_ACCESS_TOKEN": "t",
+            ])
             #expect(configuration.shopify?.shopURL == url)
         }
         #expect(throws: SyncConfiguration.Invalid.self) {
-            try SyncConfiguration(environment: ["SHOPIFY_SHOP_URL": "http://127.0.0.1.evil.com", "SHOPIFY_ACCESS_TOKEN": "t"])
+            try SyncConfiguration(environment: [
+                "SHOPIFY_SHOP_URL": "http://127.0.0.1.evil.com", "SHOPIFY_ACCESS_TOKEN": "t",
+            ])
         }
     }
 }

@@ -89,14 +89,17 @@ import Testing
 
     @Test func later() {
         #expect(ProviderTime.later(nil, "2024-01-01T00:00:00.000Z") == "2024-01-01T00:00:00.000Z")
-        #expect(ProviderTime.later("2024-02-01T00:00:00.000Z", "2024-01-01T00:00:00.000Z") == "2024-02-01T00:00:00.000Z")
+        #expect(
+            ProviderTime.later("2024-02-01T00:00:00.000Z", "2024-01-01T00:00:00.000Z") == "2024-02-01T00:00:00.000Z")
         #expect(ProviderTime.later(nil, nil) == nil)
     }
 }
 
 @Suite struct QueryStringTests {
     @Test func escapesEverythingButUnreserved() {
-        #expect(QueryString.encode([("updated_at_min", "2024-05-03T15:00:12+00:00")]) == "updated_at_min=2024-05-03T15%3A00%3A12%2B00%3A00")
+        #expect(
+            QueryString.encode([("updated_at_min", "2024-05-03T15:00:12+00:00")])
+                == "updated_at_min=2024-05-03T15%3A00%3A12%2B00%3A00")
         #expect(QueryString.encode([("a b", "x&y=z"), ("é", "~._-")]) == "a%20b=x%26y%3Dz&%C3%A9=~._-")
         #expect(QueryString.appending("page=2", to: "http://h/api/users") == "http://h/api/users?page=2")
         #expect(QueryString.appending("page=2", to: "http://h/api/users?x=1") == "http://h/api/users?x=1&page=2")
@@ -129,7 +132,8 @@ import Testing
 
     @Test func shopifyStatusFromItsStates() throws {
         func status(_ fields: String) throws -> String {
-            try RecordMapping.shopifyOrder(Self.parse("{\"id\":1,\"created_at\":\"2024-01-01T00:00:00Z\",\(fields)}")).1.status
+            try RecordMapping.shopifyOrder(Self.parse("{\"id\":1,\"created_at\":\"2024-01-01T00:00:00Z\",\(fields)}")).1
+                .status
         }
         #expect(try status("\"cancelled_at\":\"2024-01-02T00:00:00Z\",\"financial_status\":\"paid\"") == "cancelled")
         #expect(try status("\"financial_status\":\"refunded\",\"fulfillment_status\":\"fulfilled\"") == "refunded")
@@ -143,7 +147,8 @@ import Testing
         let broken = [
             "[]", "{\"created_at\":\"2024-01-01T00:00:00Z\"}", "{\"id\":1.5,\"created_at\":\"2024-01-01T00:00:00Z\"}",
             "{\"id\":1}", "{\"id\":1,\"created_at\":\"tuesday\"}",
-            "{\"id\":1,\"created_at\":\"2024-01-01T00:00:00Z\",\"updated_at\":17}", "{\"id\":\"\",\"created_at\":\"2024-01-01\"}",
+            "{\"id\":1,\"created_at\":\"2024-01-01T00:00:00Z\",\"updated_at\":17}",
+            "{\"id\":\"\",\"created_at\":\"2024-01-01\"}",
         ]
         for text in broken {
             #expect(throws: RecordMapping.Problem.self, "\(text)") { try RecordMapping.shopifyOrder(Self.parse(text)) }
@@ -157,7 +162,9 @@ import Testing
             ))
         #expect(record.sourceID == "5725767000001234001")
         #expect(record.updatedAt == "2024-05-02T10:34:56.000Z")
-        #expect(throws: RecordMapping.Problem.self) { try RecordMapping.zohoContact(Self.parse("{\"Last_Name\":\"X\"}")) }
+        #expect(throws: RecordMapping.Problem.self) {
+            try RecordMapping.zohoContact(Self.parse("{\"Last_Name\":\"X\"}"))
+        }
     }
 
     @Test func genericCustomerHasNoModificationTime() throws {
@@ -194,7 +201,8 @@ import Testing
         zoho.requests = 7
         summary.connectors = [shopify, zoho]
         summary.errors = [
-            SyncFailure(connector: "zoho", path: "/crm/v8/Contacts", status: 503, attempts: 6, message: "server \"error\"")
+            SyncFailure(
+                connector: "zoho", path: "/crm/v8/Contacts", status: 503, attempts: 6, message: "server \"error\"")
         ]
         let value = try JSONParser.parse(summary.json())
         #expect(value["run_id"] == .number("12"))

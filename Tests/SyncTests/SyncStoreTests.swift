@@ -38,10 +38,13 @@ import Testing
         return try RecordMapping.shopifyOrder(JSONParser.parse(Array(text.utf8)))
     }
 
-    static func zoho(_ id: String, email: String?, name: String, phone: String?, company: String?, modified: String) throws
+    static func zoho(_ id: String, email: String?, name: String, phone: String?, company: String?, modified: String)
+        throws
         -> SourceRecord
     {
-        var members = ["\"id\":\"\(id)\"", "\"Full_Name\":\"\(name)\"", "\"Last_Name\":\"L\"", "\"Modified_Time\":\"\(modified)\""]
+        var members = [
+            "\"id\":\"\(id)\"", "\"Full_Name\":\"\(name)\"", "\"Last_Name\":\"L\"", "\"Modified_Time\":\"\(modified)\"",
+        ]
         members.append("\"Email\":" + (email.map { "\"\($0)\"" } ?? "null"))
         members.append("\"Phone\":" + (phone.map { "\"\($0)\"" } ?? "null"))
         members.append("\"Account_Name\":" + (company.map { "{\"name\":\"\($0)\",\"id\":\"9\"}" } ?? "null"))
@@ -74,7 +77,8 @@ import Testing
         // A changed order is a new version in both tables.
         let changed = try Self.shopify(1, email: "a@example.org", updated: "2024-05-03T10:00:00Z", status: "refunded")
         let third = try store.storePage(
-            connector: "shopify", records: [changed.0], orders: [changed.1], state: ConnectorState(cursor: "d"), runID: run)
+            connector: "shopify", records: [changed.0], orders: [changed.1], state: ConnectorState(cursor: "d"),
+            runID: run)
         #expect(third.inserted == 1 && third.ordersInserted == 1)
         #expect(try count("SELECT count(*) FROM latest_order_v WHERE order_status = 'refunded'") == 1)
         #expect(try count("SELECT count(*) FROM shopify_orders_v") == 2)
@@ -98,10 +102,14 @@ import Testing
         let store = try open()
         let contacts = try [
             // Same person twice, differently cased: the complete record wins over the newer, poorer one.
-            Self.zoho("1", email: " Ana@Example.org ", name: "Ana Ruiz", phone: "+34 600 000 000", company: "Acme SL",
-                      modified: "2024-01-01T00:00:00Z"),
-            Self.zoho("2", email: "ana@example.org", name: "Ana R.", phone: "12", company: nil, modified: "2024-03-01T00:00:00Z"),
-            Self.zoho("3", email: "bo@example.org", name: "Bo", phone: nil, company: nil, modified: "2024-03-01T00:00:00Z"),
+            Self.zoho(
+                "1", email: " Ana@Example.org ", name: "Ana Ruiz", phone: "+34 600 000 000", company: "Acme SL",
+                modified: "2024-01-01T00:00:00Z"),
+            Self.zoho(
+                "2", email: "ana@example.org", name: "Ana R.", phone: "12", company: nil,
+                modified: "2024-03-01T00:00:00Z"),
+            Self.zoho(
+                "3", email: "bo@example.org", name: "Bo", phone: nil, company: nil, modified: "2024-03-01T00:00:00Z"),
             Self.zoho("4", email: nil, name: "No Email", phone: nil, company: nil, modified: "2024-03-01T00:00:00Z"),
         ]
         _ = try store.storePage(connector: "zoho", records: contacts, orders: [], state: ConnectorState(), runID: 1)

@@ -24,7 +24,8 @@ final class FakeProviders {
         process.executableURL = URL(fileURLWithPath: Repository.program("ordersync-fake-providers"))
         process.arguments =
             [
-                "--port", "0", "--shopify-token", FakeProviders.shopifyToken, "--zoho-client-id", FakeProviders.zohoClientID,
+                "--port", "0", "--shopify-token", FakeProviders.shopifyToken, "--zoho-client-id",
+                FakeProviders.zohoClientID,
                 "--zoho-client-secret", FakeProviders.zohoClientSecret, "--zoho-refresh-token",
                 FakeProviders.zohoRefreshToken, "--customers-key", FakeProviders.customersKey,
             ] + arguments
