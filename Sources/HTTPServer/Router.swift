@@ -19,11 +19,15 @@ package struct Router<Handler: Sendable>: Sendable {
     private struct Route: Sendable {
         let method: String
         let pattern: String
+        /// Index of `pattern` in `patterns`.
+        let patternIndex: Int
         let segments: [Segment]
         let handler: Handler
     }
 
     private var routes: [Route] = []
+    /// Every distinct pattern, in the order first added: the bounded set of route labels for metrics.
+    package private(set) var patterns: [String] = []
 
     package init() {}
 
@@ -33,7 +37,23 @@ package struct Router<Handler: Sendable>: Sendable {
             part.hasPrefix("{") && part.hasSuffix("}")
                 ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
-        routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler))
+        let index = patterns.firstIndex(of: pattern) ?? patterns.count
+        if index == patterns.count { patterns.append(pattern) }
+        routes.append(
+            Route(method: method, pattern: pattern, patternIndex: index, segments: segments, handler: handler))
+    }
+
+    /// The index in `patterns` of the route `match` would find for `method` and `path`, or, when the
+    /// path exists only for other methods (a 405), of the first pattern the path fits; nil when no
+    /// pattern fits. Cheaper than `match`: no parameters are built.
+    package func patternIndex(method: String, path: Substring) -> Int? {
+        let parts = Router.split(path)
+        var pathOnly: Int?
+        for route in routes where Router.fits(route.segments, parts) {
+            if route.method == method || (method == "HEAD" && route.method == "GET") { return route.patternIndex }
+            if pathOnly == nil { pathOnly = route.patternIndex }
+        }
+        return pathOnly
     }
 
     /// Finds the route for `method` and `path` (the path without query).
@@ -66,6 +86,24 @@ package struct Router<Handler: Sendable>: Sendable {
             }
         }
         return parameters
+    }
+
+    /// True when `bind` would succeed, without building the parameters: a parameter needs a non-empty
+    /// value, and decoding is tried only when the part holds an escape (otherwise it cannot fail).
+    private static func fits(_ segments: [Segment], _ parts: [Substring]) -> Bool {
+        guard segments.count == parts.count else { return false }
+        for (segment, part) in zip(segments, parts) {
+            switch segment {
+            case .literal(let text):
+                guard part == text else { return false }
+            case .parameter:
+                guard !part.isEmpty else { return false }
+                if part.utf8.contains(UInt8(ascii: "%")) {
+                    guard let value = PercentDecoding.decode(part), !value.isEmpty else { return false }
+                }
+            }
+        }
+        return true
     }
 
     /// `/a/b` → ["a", "b"]; `/` → [].
