@@ -1,3 +1,4 @@
+package import CoreMetrics
 package import SQLite
 
 /// The database of ordersync: one writer with group commit, a pool of readers, and the SQL of `sql/`
@@ -28,11 +29,15 @@ package final class OrderStore: Sendable {
     }
 
     /// Opens (creating the file and its folder when missing), applies `sqlDirectory`, starts the writer.
-    package init(path: String, sqlDirectory: String, readerCapacity: Int = 8) throws(OpenError) {
+    /// The writer's metrics go to `metricsFactory` (the process-wide `MetricsSystem.factory` by default).
+    package init(
+        path: String, sqlDirectory: String, readerCapacity: Int = 8,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) throws(OpenError) {
         try OrderStore.createFolder(of: path)
         let writer: OrderWriter
         do {
-            writer = try OrderWriter(path: path)
+            writer = try OrderWriter(path: path, metrics: WriterMetrics(factory: metricsFactory))
         } catch {
             throw .database(path, error)
         }
@@ -63,6 +68,11 @@ package final class OrderStore: Sendable {
         if !folder.isEmpty && !FileSystem.exists(folder), let reason = FileSystem.createDirectories(folder) {
             throw .directory(folder, reason)
         }
+    }
+
+    /// The sizes of the database file and its WAL in bytes (0 for a file that does not exist).
+    package var fileSizes: (database: Int, wal: Int) {
+        (FileSystem.size(path) ?? 0, FileSystem.size(path + "-wal") ?? 0)
     }
 
     /// Stops the writer after it committed what was queued, checkpoints the WAL and closes readers.
