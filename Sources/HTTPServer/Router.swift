@@ -45,11 +45,11 @@ package struct Router<Handler: Sendable>: Sendable {
 
     /// The index in `patterns` of the route `match` would find for `method` and `path`, or, when the
     /// path exists only for other methods (a 405), of the first pattern the path fits; nil when no
-    /// pattern fits. Cheaper than `match`: no parameters are built.
+    /// pattern fits. Called for every request (metrics), so it allocates nothing: no parts array, no
+    /// parameters.
     package func patternIndex(method: String, path: Substring) -> Int? {
-        let parts = Router.split(path)
         var pathOnly: Int?
-        for route in routes where Router.fits(route.segments, parts) {
+        for route in routes where Router.fits(route.segments, path) {
             if route.method == method || (method == "HEAD" && route.method == "GET") { return route.patternIndex }
             if pathOnly == nil { pathOnly = route.patternIndex }
         }
@@ -88,11 +88,19 @@ package struct Router<Handler: Sendable>: Sendable {
         return parameters
     }
 
-    /// True when `bind` would succeed, without building the parameters: a parameter needs a non-empty
-    /// value, and decoding is tried only when the part holds an escape (otherwise it cannot fail).
-    private static func fits(_ segments: [Segment], _ parts: [Substring]) -> Bool {
-        guard segments.count == parts.count else { return false }
-        for (segment, part) in zip(segments, parts) {
+    /// True when `bind(segments, to: split(path))` would succeed, walking the path in place: a literal
+    /// must be equal, a parameter non-empty and decodable (decoding is tried only when the part holds
+    /// an escape; otherwise it cannot fail).
+    private static func fits(_ segments: [Segment], _ path: Substring) -> Bool {
+        let slash = UInt8(ascii: "/")
+        let bytes = path.utf8
+        // As in `split`: `/` has no parts, and the text before the first slash is not a part.
+        guard path != "/", var cursor = bytes.firstIndex(of: slash) else { return segments.isEmpty }
+        for segment in segments {
+            guard cursor != bytes.endIndex else { return false }
+            let start = bytes.index(after: cursor)
+            let end = bytes[start...].firstIndex(of: slash) ?? bytes.endIndex
+            let part = path[start..<end]
             switch segment {
             case .literal(let text):
                 guard part == text else { return false }
@@ -102,8 +110,9 @@ package struct Router<Handler: Sendable>: Sendable {
                     guard let value = PercentDecoding.decode(part), !value.isEmpty else { return false }
                 }
             }
+            cursor = end
         }
-        return true
+        return cursor == bytes.endIndex
     }
 
     /// `/a/b` → ["a", "b"]; `/` → [].

@@ -174,7 +174,8 @@ import Testing
             ])
         let paths: [Substring] = [
             "/", "/orders/A1", "/orders/A%201", "/orders/%zz", "/orders/", "/orders/a/events/b", "/views",
-            "/views/x", "/healthz", "/nope", "//", "/views/x/y", "/orders/%C0%80",
+            "/views/x", "/healthz", "/nope", "//", "/views/x/y", "/orders/%C0%80", "*", "orders/A1", "", "/orders//",
+            "/views/", "///", "/orders/A1/events/", "/orders/A1/events/e/", "/healthz/",
         ]
         for method in ["GET", "HEAD", "POST"] {
             for path in paths {
