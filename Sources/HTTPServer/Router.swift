@@ -95,7 +95,8 @@ package struct Router<Handler: Sendable>: Sendable {
         let slash = UInt8(ascii: "/")
         let bytes = path.utf8
         // As in `split`: `/` has no parts, and the text before the first slash is not a part.
-        guard path != "/", var cursor = bytes.firstIndex(of: slash) else { return segments.isEmpty }
+        let isRoot = bytes.count == 1 && bytes.first == slash
+        guard !isRoot, var cursor = bytes.firstIndex(of: slash) else { return segments.isEmpty }
         for segment in segments {
             guard cursor != bytes.endIndex else { return false }
             let start = bytes.index(after: cursor)
@@ -103,7 +104,7 @@ package struct Router<Handler: Sendable>: Sendable {
             let part = path[start..<end]
             switch segment {
             case .literal(let text):
-                guard part == text else { return false }
+                guard Router.same(part, text) else { return false }
             case .parameter:
                 guard !part.isEmpty else { return false }
                 if part.utf8.contains(UInt8(ascii: "%")) {
@@ -113,6 +114,14 @@ package struct Router<Handler: Sendable>: Sendable {
             cursor = end
         }
         return cursor == bytes.endIndex
+    }
+
+    /// `part == text` as `bind` compares (canonical equivalence), by bytes when both are ASCII: two
+    /// ASCII strings are canonically equivalent exactly when their bytes are equal.
+    private static func same(_ part: Substring, _ text: String) -> Bool {
+        let ascii = { (byte: UInt8) in byte < 0x80 }
+        if part.utf8.allSatisfy(ascii) && text.utf8.allSatisfy(ascii) { return part.utf8.elementsEqual(text.utf8) }
+        return part == text
     }
 
     /// `/a/b` → ["a", "b"]; `/` → [].

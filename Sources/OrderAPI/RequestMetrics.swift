@@ -19,7 +19,9 @@ package final class RequestMetrics: Sendable {
     /// The handles of one (method, route, status).
     struct Series: Sendable {
         let requests: Counter
-        let duration: Timer
+        /// Seconds, as a `Recorder` (a histogram of `Double`s): swift-prometheus compares each value
+        /// with every bucket bound, and `Double` compares cost a fraction of `Duration`'s (a `Timer`).
+        let duration: Recorder
         let requestBytes: Counter
         let responseBytes: Counter
     }
@@ -47,7 +49,7 @@ package final class RequestMetrics: Sendable {
             series.withLock { $0[key] }
             ?? makeSeries(key: key, methodIndex: methodIndex, routeIndex: routeIndex, status: statusKey)
         handles.requests.increment()
-        handles.duration.recordNanoseconds(Int64((max(seconds, 0) * 1e9).rounded()))
+        handles.duration.record(max(seconds, 0))
         if requestBytes > 0 { handles.requestBytes.increment(by: requestBytes) }
         if responseBytes > 0 { handles.responseBytes.increment(by: responseBytes) }
     }
@@ -63,8 +65,8 @@ package final class RequestMetrics: Sendable {
             requests: Counter(
                 label: MetricCatalog.httpRequests,
                 dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory),
-            duration: Timer(
-                label: MetricCatalog.httpDuration, dimensions: [("method", method), ("route", route)],
+            duration: Recorder(
+                label: MetricCatalog.httpDuration, dimensions: [("method", method), ("route", route)], aggregate: true,
                 factory: factory),
             requestBytes: Counter(
                 label: MetricCatalog.httpRequestBytes, dimensions: [("route", route)], factory: factory),

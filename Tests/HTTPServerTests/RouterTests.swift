@@ -198,4 +198,20 @@ import Testing
         #expect(index.map { router.patterns[$0] } == "/orders/{order_id}")
         #expect(router.patternIndex(method: "DELETE", path: "/") == 0)
     }
+
+    /// Literals compare as `match` compares them (canonical equivalence), also for non-ASCII text.
+    @Test func patternIndexComparesLiteralsLikeMatch() {
+        var router = Router<Endpoint>()
+        router.add("GET", "/caf\u{E9}", .views)
+        router.add("GET", "/K", .health)
+        for path: Substring in ["/caf\u{E9}", "/cafe\u{301}", "/cafe", "/\u{212A}", "/K", "/k"] {
+            let index = router.patternIndex(method: "GET", path: path)
+            if case .found(_, let pattern, _) = router.match(method: "GET", path: path) {
+                #expect(index.map { router.patterns[$0] } == pattern, "\(path)")
+            } else {
+                #expect(index == nil, "\(path)")
+            }
+        }
+        #expect(router.patternIndex(method: "GET", path: "/cafe\u{301}") == 0)
+    }
 }
