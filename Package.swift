@@ -18,6 +18,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries, each imported by exactly one wrapper target.
@@ -30,7 +32,21 @@ let package = Package(
         .target(name: "Threads", swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["Threads"], swiftSettings: strict),
         .target(name: "OrderCore", swiftSettings: strict),
-        .target(name: "OrderStore", dependencies: ["SQLite", "OrderCore", "Threads"], swiftSettings: strict),
+        .target(
+            name: "OrderStore",
+            dependencies: ["SQLite", "OrderCore", "Threads", .product(name: "CoreMetrics", package: "swift-metrics")],
+            swiftSettings: strict
+        ),
+        // The Prometheus registry behind swift-metrics, and process statistics from /proc. The only
+        // target that imports Prometheus; everything else records through CoreMetrics handles.
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "ServiceSupport",
             dependencies: ["OrderCore", "Threads", .product(name: "Logging", package: "swift-log")],
@@ -50,8 +66,9 @@ let package = Package(
         .target(
             name: "OrderAPI",
             dependencies: [
-                "HTTPServer", "Gzip", "OrderCore", "OrderStore", "SyncCore",
+                "HTTPServer", "Gzip", "OrderCore", "OrderStore", "SyncCore", "Telemetry",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
@@ -62,6 +79,7 @@ let package = Package(
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
@@ -91,11 +109,23 @@ let package = Package(
             dependencies: ["FakeProviders", "HTTPServer", "OrderCore", "ordersync-fake-providers"]
         ),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore"]),
-        .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", "SQLite", "Gzip"]),
+        .testTarget(
+            name: "OrderStoreTests",
+            dependencies: [
+                "OrderStore", "SQLite", "Gzip", "Telemetry", .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        .testTarget(
+            name: "TelemetryTests",
+            dependencies: [
+                "Telemetry", "OrderAPI", "HTTPServer", "OrderCore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
         .testTarget(name: "SyncTests", dependencies: ["SyncCore", "Connectors", "OrderStore", "OrderCore", "SQLite"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ordersync", "OrderAPI", "Gzip", "SQLite"]
+            dependencies: ["ordersync", "OrderAPI", "Gzip", "SQLite", "Telemetry"]
         ),
     ]
 )

@@ -47,7 +47,7 @@ final class HTTPConnection {
 
     /// Serves one exchange; false when the connection must close.
     private func serveOne() -> Bool {
-        var started: Int64 = 0
+        var started: Int64 = 0  // monotonic nanoseconds of the request's first byte
         var head: HTTPRequestHead?
         var body: [UInt8]?
         var deadline: Int64 = 0
@@ -76,14 +76,14 @@ final class HTTPConnection {
                     if isDraining() { return false }
                     deadline = idleDeadline
                 case .head:
-                    if started == 0 { started = now }
-                    deadline = started + Int64(configuration.headTimeoutMilliseconds)
+                    if started == 0 { started = Syscall.nowNanoseconds() }
+                    deadline = started / 1_000_000 + Int64(configuration.headTimeoutMilliseconds)
                 case .body:
                     deadline = now + Int64(configuration.bodyTimeoutMilliseconds)
                 }
                 switch try read(until: deadline, wakeOnDrain: phase == .idle) {
                 case .data:
-                    if started == 0 { started = Syscall.nowMilliseconds() }
+                    if started == 0 { started = Syscall.nowNanoseconds() }
                 case .closed, .draining:
                     return false
                 case .timedOut:
@@ -143,11 +143,12 @@ final class HTTPConnection {
         } catch {
             delivered = false
         }
-        let begin = started == 0 ? Syscall.nowMilliseconds() : started
+        let end = Syscall.nowNanoseconds()
+        let begin = started == 0 ? end : started
         handler.completed(
             CompletedExchange(
                 head: head, status: response.status, requestBytes: requestBytes, responseBytes: writer.bodyBytes,
-                durationSeconds: Double(Syscall.nowMilliseconds() - begin) / 1_000, remoteAddress: peer,
+                durationSeconds: Double(end - begin) / 1e9, remoteAddress: peer,
                 delivered: delivered, responseHeaders: response.headers))
         if !keepAlive && delivered { lingeringClose() }
         idleDeadline = Syscall.nowMilliseconds() + Int64(configuration.idleTimeoutMilliseconds)

@@ -19,11 +19,15 @@ package struct Router<Handler: Sendable>: Sendable {
     private struct Route: Sendable {
         let method: String
         let pattern: String
+        /// Index of `pattern` in `patterns`.
+        let patternIndex: Int
         let segments: [Segment]
         let handler: Handler
     }
 
     private var routes: [Route] = []
+    /// Every distinct pattern, in the order first added: the bounded set of route labels for metrics.
+    package private(set) var patterns: [String] = []
 
     package init() {}
 
@@ -33,7 +37,23 @@ package struct Router<Handler: Sendable>: Sendable {
             part.hasPrefix("{") && part.hasSuffix("}")
                 ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
-        routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler))
+        let index = patterns.firstIndex(of: pattern) ?? patterns.count
+        if index == patterns.count { patterns.append(pattern) }
+        routes.append(
+            Route(method: method, pattern: pattern, patternIndex: index, segments: segments, handler: handler))
+    }
+
+    /// The index in `patterns` of the route `match` would find for `method` and `path`, or, when the
+    /// path exists only for other methods (a 405), of the first pattern the path fits; nil when no
+    /// pattern fits. Called for every request (metrics), so it allocates nothing: no parts array, no
+    /// parameters.
+    package func patternIndex(method: String, path: Substring) -> Int? {
+        var pathOnly: Int?
+        for route in routes where Router.fits(route.segments, path) {
+            if route.method == method || (method == "HEAD" && route.method == "GET") { return route.patternIndex }
+            if pathOnly == nil { pathOnly = route.patternIndex }
+        }
+        return pathOnly
     }
 
     /// Finds the route for `method` and `path` (the path without query).
@@ -66,6 +86,42 @@ package struct Router<Handler: Sendable>: Sendable {
             }
         }
         return parameters
+    }
+
+    /// True when `bind(segments, to: split(path))` would succeed, walking the path in place: a literal
+    /// must be equal, a parameter non-empty and decodable (decoding is tried only when the part holds
+    /// an escape; otherwise it cannot fail).
+    private static func fits(_ segments: [Segment], _ path: Substring) -> Bool {
+        let slash = UInt8(ascii: "/")
+        let bytes = path.utf8
+        // As in `split`: `/` has no parts, and the text before the first slash is not a part.
+        let isRoot = bytes.count == 1 && bytes.first == slash
+        guard !isRoot, var cursor = bytes.firstIndex(of: slash) else { return segments.isEmpty }
+        for segment in segments {
+            guard cursor != bytes.endIndex else { return false }
+            let start = bytes.index(after: cursor)
+            let end = bytes[start...].firstIndex(of: slash) ?? bytes.endIndex
+            let part = path[start..<end]
+            switch segment {
+            case .literal(let text):
+                guard Router.same(part, text) else { return false }
+            case .parameter:
+                guard !part.isEmpty else { return false }
+                if part.utf8.contains(UInt8(ascii: "%")) {
+                    guard let value = PercentDecoding.decode(part), !value.isEmpty else { return false }
+                }
+            }
+            cursor = end
+        }
+        return cursor == bytes.endIndex
+    }
+
+    /// `part == text` as `bind` compares (canonical equivalence), by bytes when both are ASCII: two
+    /// ASCII strings are canonically equivalent exactly when their bytes are equal.
+    private static func same(_ part: Substring, _ text: String) -> Bool {
+        let ascii = { (byte: UInt8) in byte < 0x80 }
+        if part.utf8.allSatisfy(ascii) && text.utf8.allSatisfy(ascii) { return part.utf8.elementsEqual(text.utf8) }
+        return part == text
     }
 
     /// `/a/b` → ["a", "b"]; `/` → [].

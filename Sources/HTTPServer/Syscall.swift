@@ -154,9 +154,15 @@ package enum Syscall {
 
     /// Monotonic milliseconds, for deadlines.
     static func nowMilliseconds() -> Int64 {
+        nowNanoseconds() / 1_000_000
+    }
+
+    /// Monotonic nanoseconds, for request durations (milliseconds are too coarse for a histogram of
+    /// sub-millisecond requests).
+    static func nowNanoseconds() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
-        return Int64(time.tv_sec) * 1_000 + Int64(time.tv_nsec) / 1_000_000
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 
     private static func cString(_ text: [CChar]) -> String {

@@ -22,11 +22,13 @@ extension OrderService {
         case .exited(let status, let output):
             return syncResponse(exitStatus: status, output: output)
         case .killed:
+            syncMetrics.record(.stopped, summary: nil)
             var problem = Problem(
                 status: 503, detail: "the sync run was stopped before it finished; it resumes next time")
             problem.headers = [("Retry-After", "60")]
             return problem.response
         case .notStarted(let reason):
+            syncMetrics.record(.error, summary: nil)
             logger.error("sync worker could not start", metadata: ["reason": .string(reason)])
             return Problem(status: 503, detail: "the sync worker could not be started").response
         }
@@ -38,8 +40,10 @@ extension OrderService {
         switch status {
         case .succeeded?:
             guard parsed != nil else { break }
+            syncMetrics.record(.succeeded, summary: parsed)
             return HTTPResponse(status: 200, contentType: "application/json", body: output)
         case .busy?:
+            syncMetrics.record(.busy, summary: nil)
             var detail = "another sync run is running"
             if case .number(let id)? = parsed?["running"]?["run_id"] {
                 detail = "sync run \(id) is running"
@@ -51,6 +55,7 @@ extension OrderService {
             return problem.response
         case .providerFailed?, .unavailable?:
             guard let parsed else { break }
+            syncMetrics.record(.failed, summary: parsed)
             var detail = "the sync run failed"
             if case .array(let errors)? = parsed["errors"], let first = errors.first,
                 case .string(let connector)? = first["connector"], case .string(let message)? = first["message"]
@@ -63,11 +68,13 @@ extension OrderService {
             if code == 503 { problem.headers = [("Retry-After", "60")] }
             return problem.response
         case .cannotStart?:
+            syncMetrics.record(.error, summary: nil)
             return Problem(status: 503, detail: "the sync could not start (its configuration or database: see the log)")
                 .response
         case nil:
             break
         }
+        syncMetrics.record(.error, summary: nil)
         logger.error("sync worker ended unexpectedly", metadata: ["exit": .stringConvertible(exitStatus)])
         return Problem(status: 503, detail: "the sync worker ended unexpectedly").response
     }

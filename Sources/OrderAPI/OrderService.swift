@@ -2,6 +2,7 @@ package import HTTPServer
 package import Logging
 package import OrderStore
 import Synchronization
+package import Telemetry
 
 /// The ordersync API behind our HTTP server: routing, auth, content rules, gzip and access logs.
 /// Handlers of each resource live in their own files (`OrderService+Ingest`, `+Latest`, …).
@@ -9,7 +10,11 @@ package final class OrderService: HTTPHandler {
     let store: OrderStore
     let configuration: APIConfiguration
     let logger: Logger
-    let counters = RequestCounters()
+    /// The registry `/metrics` renders; the store's writer records into the same one.
+    let metricsRegistry: MetricsRegistry
+    let requestMetrics: RequestMetrics
+    let syncMetrics: SyncMetrics
+    let scrapeGauges: ScrapeGauges
     private let authorization: Authorization?
     private let draining = Atomic<Bool>(false)
     /// The Google Cloud project for trace names in logs (`GOOGLE_CLOUD_PROJECT`), when known.
@@ -32,10 +37,13 @@ package final class OrderService: HTTPHandler {
     /// sends the token from `?token=` on its API calls, which do require it).
     private static let openPaths: Set<String> = ["/healthz", "/readyz", "/dashboard"]
 
-    package init(store: OrderStore, configuration: APIConfiguration, logger: Logger) {
+    /// A service over `store`. `metrics` should be the registry whose factory the store was opened
+    /// with (`MetricCatalog.makeRegistry()`), so `/metrics` shows the writer's figures too.
+    package init(store: OrderStore, configuration: APIConfiguration, logger: Logger, metrics: MetricsRegistry) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
+        self.metricsRegistry = metrics
         self.authorization = configuration.authToken.map(Authorization.init(token:))
         self.traceProject = configuration.traceProject
         var router = Router<Endpoint>()
@@ -51,6 +59,9 @@ package final class OrderService: HTTPHandler {
         router.add("GET", "/sync", .sync)
         router.add("POST", "/sync", .sync)
         self.router = router
+        self.requestMetrics = RequestMetrics(routes: router.patterns, factory: metrics.factory)
+        self.syncMetrics = SyncMetrics(factory: metrics.factory)
+        self.scrapeGauges = ScrapeGauges(factory: metrics.factory)
     }
 
     /// Tells the service which server carries it (for connection counts in /metrics).
@@ -135,12 +146,14 @@ package final class OrderService: HTTPHandler {
     }
 
     package func completed(_ exchange: CompletedExchange) {
-        counters.record(status: exchange.status)
+        // The route pattern, never the raw path: a bounded label (a 405 gets the pattern its path fits).
+        let routeIndex = exchange.head.flatMap { router.patternIndex(method: $0.method, path: $0.path) }
+        requestMetrics.record(
+            method: exchange.head?.method, route: routeIndex, status: exchange.status,
+            requestBytes: exchange.requestBytes, responseBytes: exchange.responseBytes,
+            seconds: exchange.durationSeconds)
         guard logger.logLevel <= .info else { return }
-        let route = exchange.head.flatMap { head -> String? in
-            if case .found(_, let pattern, _) = router.match(method: head.method, path: head.path) { return pattern }
-            return nil
-        }
+        let route = routeIndex.map { router.patterns[$0] }
         let method = exchange.head?.method ?? "-"
         // The path without its query: query values may carry customer data. Never the body.
         let path = String((exchange.head?.path ?? "-").prefix(256))
@@ -203,15 +216,4 @@ package final class OrderService: HTTPHandler {
         let fraction = String(thousandths % 1_000)
         return "\(thousandths / 1_000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
-}
-
-/// Responses by status class since start, for `/metrics`.
-final class RequestCounters: Sendable {
-    private let counts = Mutex<[Int: Int]>([:])
-
-    func record(status: Int) {
-        counts.withLock { $0[status, default: 0] += 1 }
-    }
-
-    var snapshot: [Int: Int] { counts.withLock { $0 } }
 }

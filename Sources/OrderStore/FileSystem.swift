@@ -15,6 +15,12 @@ enum FileSystem {
         return stat(path, &info) == 0
     }
 
+    /// The size of a file in bytes (`stat`), nil when it does not exist.
+    static func size(_ path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
     /// Creates `path` and its missing parents (mode 0755); the error text on failure.
     static func createDirectories(_ path: String) -> String? {
         var prefix = path.hasPrefix("/") ? "/" : ""

@@ -1,3 +1,4 @@
+package import CoreMetrics
 package import SQLite
 
 /// The database of ordersync: one writer with group commit, a pool of readers, and the SQL of `sql/`
@@ -30,11 +31,15 @@ package final class OrderStore: Sendable {
     }
 
     /// Opens (creating the file and its folder when missing), applies `sqlDirectory`, starts the writer.
-    package init(path: String, sqlDirectory: String, readerCapacity: Int = 8) throws(OpenError) {
+    /// The writer's metrics go to `metricsFactory` (the process-wide `MetricsSystem.factory` by default).
+    package init(
+        path: String, sqlDirectory: String, readerCapacity: Int = 8,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) throws(OpenError) {
         try OrderStore.createFolder(of: path)
         let writer: OrderWriter
         do {
-            writer = try OrderWriter(path: path)
+            writer = try OrderWriter(path: path, metrics: WriterMetrics(factory: metricsFactory))
         } catch {
             throw .database(path, error)
         }
@@ -78,6 +83,11 @@ package final class OrderStore: Sendable {
             throw .unwritable(folder, "\(reason) (the database and its -wal and -shm files live there)")
         }
         if FileSystem.exists(path), let reason = FileSystem.readWriteProblem(path) { throw .unwritable(path, reason) }
+    }
+
+    /// The sizes of the database file and its WAL in bytes (0 for a file that does not exist).
+    package var fileSizes: (database: Int, wal: Int) {
+        (FileSystem.size(path) ?? 0, FileSystem.size(path + "-wal") ?? 0)
     }
 
     /// Stops the writer after it committed what was queued, checkpoints the WAL and closes readers.

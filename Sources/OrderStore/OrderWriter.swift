@@ -26,11 +26,15 @@ package final class OrderWriter: @unchecked Sendable {
     private var statistics = WriterStatistics()
     private var started = false
     private let finished = DispatchSemaphore(value: 0)
+    private let metrics: WriterMetrics
 
     private enum State { case running, stopping, stopped }
 
-    /// Opens the writer connection (WAL, `synchronous=FULL`) and starts its thread.
-    package init(path: String, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLiteError) {
+    /// Opens the writer connection (WAL, `synchronous=FULL`); `start()` starts its thread.
+    package init(
+        path: String, busyTimeoutMilliseconds: Int32 = 5_000, metrics: WriterMetrics = WriterMetrics()
+    ) throws(SQLiteError) {
+        self.metrics = metrics
         connection = try Connection(path: path, mode: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         try connection.configureAsWriter()
     }
@@ -100,14 +104,18 @@ package final class OrderWriter: @unchecked Sendable {
 
     private func run() {
         while let group = nextGroup() {
-            let begin = Threads.monotonicSeconds()
-            var commits = commit(group) ? 1 : 0
+            var (commits, seconds) = commitMeasured(group)
             // A failed group is retried batch by batch, so one batch that cannot be stored never
             // takes the others down with it (a full disk fails them all again, which is right).
             if commits == 0 && group.count > 1 {
-                for batch in group { commits += commit([batch]) ? 1 : 0 }
+                for batch in group {
+                    let (committed, elapsed) = commitMeasured([batch])
+                    commits += committed
+                    seconds += elapsed
+                }
             }
-            let seconds = Threads.monotonicSeconds() - begin
+            // Metrics before the callers wake: a response that was sent is already counted.
+            for batch in group { metrics.finished(batch.result) }
             condition.lock()
             statistics.commits += commits
             statistics.commitSeconds += seconds
@@ -127,6 +135,19 @@ package final class OrderWriter: @unchecked Sendable {
         condition.lock()
         state = .stopped
         condition.unlock()
+    }
+
+    /// `commit(_:)`, timed: (1, seconds) when it committed, (0, seconds) when it rolled back. A
+    /// committed transaction is observed in the commit histograms.
+    private func commitMeasured(_ batches: [PendingBatch]) -> (commits: Int, seconds: Double) {
+        let begin = Threads.monotonicSeconds()
+        let committed = commit(batches)
+        let seconds = Threads.monotonicSeconds() - begin
+        guard committed else { return (0, seconds) }
+        var rows = 0
+        for batch in batches { rows += (try? batch.result.get().inserted) ?? 0 }
+        metrics.committed(seconds: seconds, rows: rows, batches: batches.count)
+        return (1, seconds)
     }
 
     /// Waits for work and takes every queued batch (up to the per-commit bound); nil once stopped and drained.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoreMetrics
 import HTTPServer
 import Logging
 import OrderAPI
@@ -29,9 +30,14 @@ struct ServeCommand: ParsableCommand {
         let logger = Logging.make(settings)
         let signals = SignalWaiter()  // from here on, SIGTERM drains instead of killing
         Allocator.returnLargeBlocks()
+        // One registry for the process: the service and the store record into it through its factory,
+        // and so does any library that uses the global MetricsSystem (bootstrapped once, here).
+        let metrics = MetricCatalog.makeRegistry()
+        MetricsSystem.bootstrap(metrics.factory)
         let store: OrderStore
         do {
-            store = try OrderStore(path: settings.dbPath, sqlDirectory: settings.sqlDirectory)
+            store = try OrderStore(
+                path: settings.dbPath, sqlDirectory: settings.sqlDirectory, metricsFactory: metrics.factory)
         } catch {
             logger.critical("startup failed", metadata: ["error": .string(error.description)])
             throw Failure(error.description)
@@ -44,7 +50,7 @@ struct ServeCommand: ParsableCommand {
             workerPath: SyncLauncher.workerPath(environment: settings.environment), databasePath: settings.dbPath,
             sqlDirectory: settings.sqlDirectory, deadlineSeconds: settings.syncDeadlineSeconds)
         apiConfiguration.syncRunner = syncLauncher
-        let service = OrderService(store: store, configuration: apiConfiguration, logger: logger)
+        let service = OrderService(store: store, configuration: apiConfiguration, logger: logger, metrics: metrics)
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.port = settings.port
         serverConfiguration.maxBodyBytes = settings.maxBodyBytes

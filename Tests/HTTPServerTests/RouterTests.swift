@@ -165,4 +165,53 @@ import Testing
         #expect(PercentDecoding.decode("%00") == "\u{0}")
         #expect(PercentDecoding.decode("%C0%80") == nil)  // overlong UTF-8
     }
+
+    /// The pattern label for metrics: distinct patterns in order, and the index `match` agrees with.
+    @Test func patternIndexAgreesWithMatch() throws {
+        #expect(
+            router.patterns == [
+                "/", "/orders/{order_id}", "/orders/{order_id}/events/{event}", "/views", "/views/{name}", "/healthz",
+            ])
+        let paths: [Substring] = [
+            "/", "/orders/A1", "/orders/A%201", "/orders/%zz", "/orders/", "/orders/a/events/b", "/views",
+            "/views/x", "/healthz", "/nope", "//", "/views/x/y", "/orders/%C0%80", "*", "orders/A1", "", "/orders//",
+            "/views/", "///", "/orders/A1/events/", "/orders/A1/events/e/", "/healthz/",
+        ]
+        for method in ["GET", "HEAD", "POST"] {
+            for path in paths {
+                let index = router.patternIndex(method: method, path: path)
+                switch router.match(method: method, path: path) {
+                case .found(_, let pattern, _):
+                    #expect(index.map { router.patterns[$0] } == pattern, "\(method) \(path)")
+                case .methodNotAllowed:
+                    #expect(index != nil, "\(method) \(path)")
+                case .notFound:
+                    #expect(index == nil, "\(method) \(path)")
+                }
+            }
+        }
+    }
+
+    /// A path served only for other methods (a 405) still gets the pattern it fits.
+    @Test func patternIndexOfA405IsThePathsPattern() {
+        let index = router.patternIndex(method: "DELETE", path: "/orders/A1")
+        #expect(index.map { router.patterns[$0] } == "/orders/{order_id}")
+        #expect(router.patternIndex(method: "DELETE", path: "/") == 0)
+    }
+
+    /// Literals compare as `match` compares them (canonical equivalence), also for non-ASCII text.
+    @Test func patternIndexComparesLiteralsLikeMatch() {
+        var router = Router<Endpoint>()
+        router.add("GET", "/caf\u{E9}", .views)
+        router.add("GET", "/K", .health)
+        for path: Substring in ["/caf\u{E9}", "/cafe\u{301}", "/cafe", "/\u{212A}", "/K", "/k"] {
+            let index = router.patternIndex(method: "GET", path: path)
+            if case .found(_, let pattern, _) = router.match(method: "GET", path: path) {
+                #expect(index.map { router.patterns[$0] } == pattern, "\(path)")
+            } else {
+                #expect(index == nil, "\(path)")
+            }
+        }
+        #expect(router.patternIndex(method: "GET", path: "/cafe\u{301}") == 0)
+    }
 }

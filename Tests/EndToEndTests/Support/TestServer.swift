@@ -3,11 +3,14 @@ import HTTPServer
 import Logging
 import OrderAPI
 import OrderStore
+import Telemetry
 
 /// The real server, in-process, on an ephemeral port, over a temporary database.
 final class TestServer {
     let directory = TemporaryDirectory()
     let store: OrderStore
+    /// This server's own registry: several servers run in one test process, each counting apart.
+    let metrics = MetricCatalog.makeRegistry()
     let service: OrderService
     let server: HTTPServer
     let port: UInt16
@@ -19,12 +22,13 @@ final class TestServer {
         configure: (inout ServerConfiguration) -> Void = { _ in }, api: (inout APIConfiguration) -> Void = { _ in },
         sqlDirectory: String = Repository.sqlDirectory
     ) throws {
-        store = try OrderStore(path: directory.file("orders.db"), sqlDirectory: sqlDirectory)
+        store = try OrderStore(
+            path: directory.file("orders.db"), sqlDirectory: sqlDirectory, metricsFactory: metrics.factory)
         var apiConfiguration = APIConfiguration()
         api(&apiConfiguration)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        service = OrderService(store: store, configuration: apiConfiguration, logger: logger)
+        service = OrderService(store: store, configuration: apiConfiguration, logger: logger, metrics: metrics)
         var configuration = ServerConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = 0

@@ -1,0 +1,83 @@
+import OrderStore
+package import Telemetry
+
+/// Every metric family `/metrics` serves: name, type, help, labels and buckets. README.md's metrics
+/// table documents the same list (a test keeps the two in step).
+package enum MetricCatalog {
+    /// A registry that knows every family of ordersync.
+    package static func makeRegistry() -> MetricsRegistry {
+        MetricsRegistry(descriptions: all)
+    }
+
+    /// Request durations: sub-millisecond for small requests up to the 30 s body timeout.
+    static let durationBuckets: [Double] = [
+        0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+    ]
+    /// A commit is one fsync: around a millisecond on SSDs, far more on a slow or busy disk.
+    static let commitBuckets: [Double] = [0.000_5, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5]
+    /// Rows per commit, up to `OrderWriter.maxOrdersPerCommit`.
+    static let rowBuckets: [Double] = [0, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 10_000, 50_000]
+    /// Requests (batches) sharing one commit.
+    static let batchBuckets: [Double] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1_024]
+
+    package static let httpRequests = "ordersync_http_requests_total"
+    package static let httpDuration = "ordersync_http_request_duration_seconds"
+    package static let httpRequestBytes = "ordersync_http_request_body_bytes_total"
+    package static let httpResponseBytes = "ordersync_http_response_body_bytes_total"
+    package static let openConnections = "ordersync_http_open_connections"
+    package static let databaseBytes = "ordersync_sqlite_database_size_bytes"
+    package static let walBytes = "ordersync_sqlite_wal_size_bytes"
+    package static let syncRuns = "ordersync_sync_runs_total"
+    package static let syncRecords = "ordersync_sync_records_total"
+    package static let syncRetries = "ordersync_sync_retries_total"
+    package static let syncErrors = "ordersync_sync_errors_total"
+    package static let processStartTime = "process_start_time_seconds"
+    package static let processResidentMemory = "process_resident_memory_bytes"
+    package static let processOpenFDs = "process_open_fds"
+
+    package static let all: [MetricDescription] = [
+        MetricDescription(
+            httpRequests, .counter, "HTTP requests answered, by method, route pattern and status code.",
+            labels: ["method", "route", "status"]),
+        MetricDescription(
+            httpDuration, .histogram,
+            "Time from the first byte of a request to the last byte of its response, in seconds.",
+            labels: ["method", "route"], buckets: durationBuckets),
+        MetricDescription(
+            httpRequestBytes, .counter, "Request body bytes received (as sent: gzip bodies compressed).",
+            labels: ["route"]),
+        MetricDescription(
+            httpResponseBytes, .counter, "Response body bytes sent (after any gzip).", labels: ["route"]),
+        MetricDescription(openConnections, .gauge, "Open client connections."),
+        MetricDescription(WriterMetrics.ordersInserted, .counter, "Order versions stored by POST /."),
+        MetricDescription(
+            WriterMetrics.ordersUnchanged, .counter, "Order versions POST / skipped as already stored (SPEC 2)."),
+        MetricDescription(WriterMetrics.failedBatches, .counter, "POST / batches the store could not commit."),
+        MetricDescription(
+            WriterMetrics.commitDuration, .histogram,
+            "Duration of each SQLite write transaction (one fsync), in seconds.",
+            buckets: commitBuckets),
+        MetricDescription(
+            WriterMetrics.commitRows, .histogram, "Rows inserted by each SQLite write transaction (group commit).",
+            buckets: rowBuckets),
+        MetricDescription(
+            WriterMetrics.commitBatches, .histogram, "Requests (batches) sharing each SQLite write transaction.",
+            buckets: batchBuckets),
+        MetricDescription(databaseBytes, .gauge, "Size of the SQLite database file in bytes."),
+        MetricDescription(walBytes, .gauge, "Size of the SQLite write-ahead log (DB_PATH-wal) in bytes."),
+        MetricDescription(
+            syncRuns, .counter,
+            "Sync runs through /sync by outcome: succeeded, failed, busy (another run held the lock), stopped (deadline or shutdown), error (the worker could not run).",
+            labels: ["status"]),
+        MetricDescription(
+            syncRecords, .counter, "Records synced through /sync, by connector and outcome (inserted or unchanged).",
+            labels: ["connector", "outcome"]),
+        MetricDescription(
+            syncRetries, .counter, "Provider requests retried during /sync runs, by connector.", labels: ["connector"]),
+        MetricDescription(
+            syncErrors, .counter, "Connector failures in /sync runs, by connector.", labels: ["connector"]),
+        MetricDescription(processStartTime, .gauge, "Start time of the process since the Unix epoch, in seconds."),
+        MetricDescription(processResidentMemory, .gauge, "Resident memory size in bytes."),
+        MetricDescription(processOpenFDs, .gauge, "Number of open file descriptors."),
+    ]
+}
