@@ -12,6 +12,7 @@ import Synchronization
 package final class RequestMetrics: Sendable {
     /// Methods counted under their own name; any other is `other`.
     package static let methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"]
+    /// The label of every method outside `methods` (and of a request whose head could not be parsed).
     package static let otherMethod = "other"
     /// The route label of a request no route pattern matched (or whose head could not be parsed).
     package static let unmatchedRoute = "unmatched"
@@ -29,6 +30,7 @@ package final class RequestMetrics: Sendable {
     private let factory: any MetricsFactory
     private let series = Mutex<[Int: Series]>([:])
 
+    /// Metrics over the router's `patterns`, with handles made by `factory`.
     package init(routes: [String], factory: any MetricsFactory) {
         self.routes = routes + [RequestMetrics.unmatchedRoute]
         self.factory = factory
