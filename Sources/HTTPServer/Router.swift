@@ -11,21 +11,17 @@ package struct Router<Handler: Sendable>: Sendable {
         case notFound
     }
 
-    private enum Segment: Equatable, Sendable {
-        case literal(String)
-        case parameter(String)
-    }
-
     private struct Route: Sendable {
         let method: String
         let pattern: String
-        /// Index of `pattern` in `patterns`.
-        let patternIndex: Int
-        let segments: [Segment]
+        let segments: [RouteSegment]
         let handler: Handler
     }
 
     private var routes: [Route] = []
+    /// The routes without their handlers, in the same order: outside the generic type, so the per-request
+    /// `patternIndex` runs as plain specialized code, without generic metadata lookups and copies.
+    private var shapes: [RouteShape] = []
     /// Every distinct pattern, in the order first added: the bounded set of route labels for metrics.
     package private(set) var patterns: [String] = []
 
@@ -33,14 +29,14 @@ package struct Router<Handler: Sendable>: Sendable {
 
     /// Adds a route; `pattern` must start with `/`.
     package mutating func add(_ method: String, _ pattern: String, _ handler: Handler) {
-        let segments = Router.split(pattern).map { part -> Segment in
+        let segments = Router.split(pattern).map { part -> RouteSegment in
             part.hasPrefix("{") && part.hasSuffix("}")
                 ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
         let index = patterns.firstIndex(of: pattern) ?? patterns.count
         if index == patterns.count { patterns.append(pattern) }
-        routes.append(
-            Route(method: method, pattern: pattern, patternIndex: index, segments: segments, handler: handler))
+        routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler))
+        shapes.append(RouteShape(method: method, segments: segments, patternIndex: index))
     }
 
     /// The index in `patterns` of the route `match` would find for `method` and `path`, or, when the
@@ -48,12 +44,7 @@ package struct Router<Handler: Sendable>: Sendable {
     /// pattern fits. Called for every request (metrics), so it allocates nothing: no parts array, no
     /// parameters.
     package func patternIndex(method: String, path: Substring) -> Int? {
-        var pathOnly: Int?
-        for route in routes where Router.fits(route.segments, path) {
-            if route.method == method || (method == "HEAD" && route.method == "GET") { return route.patternIndex }
-            if pathOnly == nil { pathOnly = route.patternIndex }
-        }
-        return pathOnly
+        RouteShape.patternIndex(in: shapes, method: method, path: path)
     }
 
     /// Finds the route for `method` and `path` (the path without query).
@@ -73,7 +64,7 @@ package struct Router<Handler: Sendable>: Sendable {
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }
 
-    private static func bind(_ segments: [Segment], to parts: [Substring]) -> [String: String]? {
+    private static func bind(_ segments: [RouteSegment], to parts: [Substring]) -> [String: String]? {
         guard segments.count == parts.count else { return nil }
         var parameters: [String: String] = [:]
         for (segment, part) in zip(segments, parts) {
@@ -88,10 +79,39 @@ package struct Router<Handler: Sendable>: Sendable {
         return parameters
     }
 
-    /// True when `bind(segments, to: split(path))` would succeed, walking the path in place: a literal
+    /// `/a/b` → ["a", "b"]; `/` → [].
+    private static func split<S: StringProtocol>(_ path: S) -> [Substring] {
+        let text = Substring(path)
+        if text == "/" { return [] }
+        return Array(text.split(separator: "/", omittingEmptySubsequences: false).dropFirst())
+    }
+}
+
+/// One part of a route pattern.
+private enum RouteSegment: Equatable, Sendable {
+    case literal(String)
+    case parameter(String)
+}
+
+/// A route as `patternIndex` needs it: method, segments and the index of its pattern.
+private struct RouteShape: Sendable {
+    let method: String
+    let segments: [RouteSegment]
+    let patternIndex: Int
+
+    static func patternIndex(in shapes: [RouteShape], method: String, path: Substring) -> Int? {
+        var pathOnly: Int?
+        for shape in shapes where fits(shape.segments, path) {
+            if shape.method == method || (method == "HEAD" && shape.method == "GET") { return shape.patternIndex }
+            if pathOnly == nil { pathOnly = shape.patternIndex }
+        }
+        return pathOnly
+    }
+
+    /// True when `Router.bind(segments, to: Router.split(path))` would succeed, walking the path in place: a literal
     /// must be equal, a parameter non-empty and decodable (decoding is tried only when the part holds
     /// an escape; otherwise it cannot fail).
-    private static func fits(_ segments: [Segment], _ path: Substring) -> Bool {
+    private static func fits(_ segments: [RouteSegment], _ path: Substring) -> Bool {
         let slash = UInt8(ascii: "/")
         let bytes = path.utf8
         // As in `split`: `/` has no parts, and the text before the first slash is not a part.
@@ -104,7 +124,7 @@ package struct Router<Handler: Sendable>: Sendable {
             let part = path[start..<end]
             switch segment {
             case .literal(let text):
-                guard Router.same(part, text) else { return false }
+                guard same(part, text) else { return false }
             case .parameter:
                 guard !part.isEmpty else { return false }
                 if part.utf8.contains(UInt8(ascii: "%")) {
@@ -122,13 +142,6 @@ package struct Router<Handler: Sendable>: Sendable {
         let ascii = { (byte: UInt8) in byte < 0x80 }
         if part.utf8.allSatisfy(ascii) && text.utf8.allSatisfy(ascii) { return part.utf8.elementsEqual(text.utf8) }
         return part == text
-    }
-
-    /// `/a/b` → ["a", "b"]; `/` → [].
-    private static func split<S: StringProtocol>(_ path: S) -> [Substring] {
-        let text = Substring(path)
-        if text == "/" { return [] }
-        return Array(text.split(separator: "/", omittingEmptySubsequences: false).dropFirst())
     }
 }
 

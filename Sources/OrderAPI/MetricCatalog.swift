@@ -20,21 +20,37 @@ package enum MetricCatalog {
     /// Requests (batches) sharing one commit.
     static let batchBuckets: [Double] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1_024]
 
+    // The names of the families the service itself records (the writer's are in `WriterMetrics`).
+    /// Requests by method, route and status.
     package static let httpRequests = "ordersync_http_requests_total"
+    /// Request durations by method and route.
     package static let httpDuration = "ordersync_http_request_duration_seconds"
+    /// Request body bytes by route.
     package static let httpRequestBytes = "ordersync_http_request_body_bytes_total"
+    /// Response body bytes by route.
     package static let httpResponseBytes = "ordersync_http_response_body_bytes_total"
+    /// Open connections (scrape time).
     package static let openConnections = "ordersync_http_open_connections"
+    /// Database file size (scrape time).
     package static let databaseBytes = "ordersync_sqlite_database_size_bytes"
+    /// WAL file size (scrape time).
     package static let walBytes = "ordersync_sqlite_wal_size_bytes"
+    /// `/sync` runs by outcome.
     package static let syncRuns = "ordersync_sync_runs_total"
+    /// Synced records by connector and outcome.
     package static let syncRecords = "ordersync_sync_records_total"
+    /// Provider retries by connector.
     package static let syncRetries = "ordersync_sync_retries_total"
+    /// Connector failures by connector.
     package static let syncErrors = "ordersync_sync_errors_total"
+    /// Process start time (scrape time).
     package static let processStartTime = "process_start_time_seconds"
+    /// Resident memory (scrape time).
     package static let processResidentMemory = "process_resident_memory_bytes"
+    /// Open file descriptors (scrape time).
     package static let processOpenFDs = "process_open_fds"
 
+    /// Every family, in the order README.md lists them.
     package static let all: [MetricDescription] = [
         MetricDescription(
             httpRequests, .counter, "HTTP requests answered, by method, route pattern and status code.",

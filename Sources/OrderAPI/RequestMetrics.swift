@@ -12,6 +12,7 @@ import Synchronization
 package final class RequestMetrics: Sendable {
     /// Methods counted under their own name; any other is `other`.
     package static let methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"]
+    /// The label of every method outside `methods` (and of a request whose head could not be parsed).
     package static let otherMethod = "other"
     /// The route label of a request no route pattern matched (or whose head could not be parsed).
     package static let unmatchedRoute = "unmatched"
@@ -19,9 +20,7 @@ package final class RequestMetrics: Sendable {
     /// The handles of one (method, route, status).
     struct Series: Sendable {
         let requests: Counter
-        /// Seconds, as a `Recorder` (a histogram of `Double`s): swift-prometheus compares each value
-        /// with every bucket bound, and `Double` compares cost a fraction of `Duration`'s (a `Timer`).
-        let duration: Recorder
+        let duration: Timer
         let requestBytes: Counter
         let responseBytes: Counter
     }
@@ -31,6 +30,7 @@ package final class RequestMetrics: Sendable {
     private let factory: any MetricsFactory
     private let series = Mutex<[Int: Series]>([:])
 
+    /// Metrics over the router's `patterns`, with handles made by `factory`.
     package init(routes: [String], factory: any MetricsFactory) {
         self.routes = routes + [RequestMetrics.unmatchedRoute]
         self.factory = factory
@@ -49,7 +49,7 @@ package final class RequestMetrics: Sendable {
             series.withLock { $0[key] }
             ?? makeSeries(key: key, methodIndex: methodIndex, routeIndex: routeIndex, status: statusKey)
         handles.requests.increment()
-        handles.duration.record(max(seconds, 0))
+        handles.duration.recordNanoseconds(Int64((max(seconds, 0) * 1e9).rounded()))
         if requestBytes > 0 { handles.requestBytes.increment(by: requestBytes) }
         if responseBytes > 0 { handles.responseBytes.increment(by: responseBytes) }
     }
@@ -65,8 +65,8 @@ package final class RequestMetrics: Sendable {
             requests: Counter(
                 label: MetricCatalog.httpRequests,
                 dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory),
-            duration: Recorder(
-                label: MetricCatalog.httpDuration, dimensions: [("method", method), ("route", route)], aggregate: true,
+            duration: Timer(
+                label: MetricCatalog.httpDuration, dimensions: [("method", method), ("route", route)],
                 factory: factory),
             requestBytes: Counter(
                 label: MetricCatalog.httpRequestBytes, dimensions: [("route", route)], factory: factory),

@@ -26,6 +26,7 @@ package final class SyncMetrics: Sendable {
     package static let maxConnectors = 16
     /// Longest connector name kept as a label.
     package static let maxConnectorNameLength = 32
+    /// The label of a connector name that is not kept.
     package static let otherConnector = "other"
 
     private struct ConnectorSeries: Sendable {
@@ -39,9 +40,10 @@ package final class SyncMetrics: Sendable {
     private let runs: [RunStatus: Counter]
     private let connectors = Mutex<[String: ConnectorSeries]>([:])
 
+    /// Counters made by `factory`; every run status exists from the start.
     package init(factory: any MetricsFactory) {
         self.factory = factory
-        // Every outcome exists from the start at 0, so a rate over the first failure is not lost.
+        // At 0 from the start, so a rate over the first failure is not lost.
         var runs: [RunStatus: Counter] = [:]
         for status in RunStatus.allCases {
             runs[status] = Counter(

@@ -5,11 +5,17 @@ package import CoreMetrics
 ///
 /// The names are the Prometheus names; the service's metric catalogue gives their help texts.
 package struct WriterMetrics: Sendable {
+    /// Order versions stored.
     package static let ordersInserted = "ordersync_orders_inserted_total"
+    /// Order versions skipped as already stored.
     package static let ordersUnchanged = "ordersync_orders_unchanged_total"
+    /// Batches that could not be committed.
     package static let failedBatches = "ordersync_ingest_failed_batches_total"
+    /// Seconds per committed transaction (histogram).
     package static let commitDuration = "ordersync_sqlite_commit_duration_seconds"
+    /// Rows inserted per committed transaction (histogram).
     package static let commitRows = "ordersync_sqlite_commit_rows"
+    /// Batches per committed transaction (histogram).
     package static let commitBatches = "ordersync_sqlite_commit_batches"
 
     let inserted: Counter

@@ -9,6 +9,7 @@ package struct MetricDescription: Sendable {
 
     /// The full name, `_total` included for counters (swift-prometheus adds no suffix).
     package let name: String
+    /// Counter, gauge or histogram.
     package let kind: Kind
     /// One line for `# HELP`.
     package let help: String
@@ -17,6 +18,7 @@ package struct MetricDescription: Sendable {
     /// Upper bounds of the histogram buckets (seconds for durations), ascending; empty for the others.
     package let buckets: [Double]
 
+    /// A description; `buckets` only for histograms.
     package init(_ name: String, _ kind: Kind, _ help: String, labels: [String] = [], buckets: [Double] = []) {
         self.name = name
         self.kind = kind

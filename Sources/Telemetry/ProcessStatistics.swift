@@ -12,6 +12,7 @@ package struct ProcessStatistics: Sendable, Equatable {
     /// Open file descriptors (`process_open_fds`).
     package var openFileDescriptors: Int?
 
+    /// Figures known by other means (tests); `read()` reads them from `/proc`.
     package init(startTimeSeconds: Double? = nil, residentMemoryBytes: Int? = nil, openFileDescriptors: Int? = nil) {
         self.startTimeSeconds = startTimeSeconds
         self.residentMemoryBytes = residentMemoryBytes
