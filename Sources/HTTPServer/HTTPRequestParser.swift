@@ -88,9 +88,12 @@ package struct HTTPRequestParser {
         while start + 1 < buffer.count && buffer[start] == 0x0D && buffer[start + 1] == 0x0A { start += 2 }
         scanned = max(scanned, start)
         guard let end = findHeadEnd() else {
-            try checkIncompleteHeadLimits()
+            try checkHeadLimits(upTo: buffer.count)
             return nil
         }
+        // Judge the complete head as a byte-by-byte delivery would have judged its longest unfinished
+        // prefix (all but the final LF): the answer then never depends on how the bytes were cut into reads.
+        try checkHeadLimits(upTo: end + 3)
         let head = try buffer.withUnsafeBufferPointer { all throws(HTTPParseError) in
             try HTTPHeadParser.parse(UnsafeBufferPointer(rebasing: all[start..<end]), limits: limits)
         }
@@ -117,9 +120,10 @@ package struct HTTPRequestParser {
     }
 
     /// An unfinished head may already be over a limit: refuse it without waiting for the rest.
-    private func checkIncompleteHeadLimits() throws(HTTPParseError) {
-        let pending = buffer.count - start
-        let lineEnd = buffer[start...].firstIndex(of: 0x0A)
+    /// `end` bounds the head bytes judged (the head has not ended before it).
+    private func checkHeadLimits(upTo end: Int) throws(HTTPParseError) {
+        let pending = end - start
+        let lineEnd = buffer[start..<end].firstIndex(of: 0x0A)
         // + 1: the line's CR may already be here while its LF is not.
         if lineEnd == nil && pending > limits.maxRequestLineBytes + 1 {
             throw HTTPParseError(414, "the request line is longer than \(limits.maxRequestLineBytes) bytes")
