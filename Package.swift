@@ -11,7 +11,11 @@ let package = Package(
     name: "ordersync",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "ordersync", targets: ["ordersync"])
+        .executable(name: "ordersync", targets: ["ordersync"]),
+        // Libraries only so that the fuzzers in Fuzz/ (a package of their own) can link these targets.
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "Gzip", targets: ["Gzip"]),
+        .library(name: "OrderCore", targets: ["OrderCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
