@@ -14,6 +14,10 @@ let package = Package(
         .executable(name: "ordersync", targets: ["ordersync"]),
         .executable(name: "ordersync-sync", targets: ["ordersync-sync"]),
         .executable(name: "ordersync-fake-providers", targets: ["ordersync-fake-providers"]),
+        // Libraries only so that the fuzzers in Fuzz/ (a package of their own) can link these targets.
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "Gzip", targets: ["Gzip"]),
+        .library(name: "OrderCore", targets: ["OrderCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -36,6 +36,10 @@ package struct HTTPRequestParser {
     private var start = 0
     /// How far the head has been searched for its end, so byte-by-byte input stays linear.
     private var scanned = 0
+    /// The same for the line being read (the request line's LF, a chunk-size line, a trailer): where
+    /// the search stopped, or the LF found. Without it each read rescans the whole line, and a 64 KiB
+    /// trailer sent one byte per read costs seconds of CPU.
+    private var lineScanned = 0
     private var framing: Framing?
     private var body: [UInt8] = []
 
@@ -48,6 +52,7 @@ package struct HTTPRequestParser {
         if start > 0 && start >= buffer.count / 2 {
             buffer.removeFirst(start)
             scanned -= start
+            lineScanned -= start
             start = 0
         }
         buffer.append(contentsOf: bytes)
@@ -88,9 +93,12 @@ package struct HTTPRequestParser {
         while start + 1 < buffer.count && buffer[start] == 0x0D && buffer[start + 1] == 0x0A { start += 2 }
         scanned = max(scanned, start)
         guard let end = findHeadEnd() else {
-            try checkIncompleteHeadLimits()
+            try checkHeadLimits(upTo: buffer.count)
             return nil
         }
+        // Judge the complete head as a byte-by-byte delivery would have judged its longest unfinished
+        // prefix (all but the final LF): the answer then never depends on how the bytes were cut into reads.
+        try checkHeadLimits(upTo: end + 3)
         let head = try buffer.withUnsafeBufferPointer { all throws(HTTPParseError) in
             try HTTPHeadParser.parse(UnsafeBufferPointer(rebasing: all[start..<end]), limits: limits)
         }
@@ -117,9 +125,11 @@ package struct HTTPRequestParser {
     }
 
     /// An unfinished head may already be over a limit: refuse it without waiting for the rest.
-    private func checkIncompleteHeadLimits() throws(HTTPParseError) {
-        let pending = buffer.count - start
-        let lineEnd = buffer[start...].firstIndex(of: 0x0A)
+    /// `end` bounds the head bytes judged (the head has not ended before it).
+    private mutating func checkHeadLimits(upTo end: Int) throws(HTTPParseError) {
+        let pending = end - start
+        let lineEnd = buffer[max(start, lineScanned)..<end].firstIndex(of: 0x0A)
+        lineScanned = lineEnd ?? end
         // + 1: the line's CR may already be here while its LF is not.
         if lineEnd == nil && pending > limits.maxRequestLineBytes + 1 {
             throw HTTPParseError(414, "the request line is longer than \(limits.maxRequestLineBytes) bytes")
@@ -246,15 +256,16 @@ package struct HTTPRequestParser {
     }
 
     /// The index of the CR of the next CRLF from `start`; nil if not yet buffered. Bare LF is refused.
-    private func lineEnd(maxLength: Int, what: String) throws(HTTPParseError) -> Int? {
-        var index = start
+    private mutating func lineEnd(maxLength: Int, what: String) throws(HTTPParseError) -> Int? {
+        var index = max(start, lineScanned)
         let limit = min(buffer.count, start + maxLength + 2)
+        defer { lineScanned = index }
         while index < limit {
             switch buffer[index] {
             case 0x0A:
                 throw HTTPParseError(400, "bare LF in a \(what)")
             case 0x0D:
-                guard index + 1 < buffer.count else { return nil }
+                guard index + 1 < buffer.count else { return nil }  // its LF may come next: look again
                 guard buffer[index + 1] == 0x0A else { throw HTTPParseError(400, "bare CR in a \(what)") }
                 return index
             default:

@@ -23,8 +23,10 @@ package final class OrderService: HTTPHandler {
     let instanceNonce = String(UInt32.random(in: 0...UInt32.max), radix: 36)
     /// The views, read once from the database (they change only at startup).
     private let catalog = Mutex<ViewCatalog?>(nil)
-    /// Set once the server exists, for the open-connection gauge.
-    private let server = Mutex<HTTPServer?>(nil)
+    /// Set once the server exists, for the open-connection gauge. Weak: the server holds this service
+    /// as its handler, and a strong reference back made a cycle that kept both, and the store with its
+    /// SQLite connections, alive forever (LeakSanitizer found it: every in-process test server leaked).
+    private let server = Mutex<WeakServer>(WeakServer())
     private let router: Router<Endpoint>
 
     /// Every resource of the API.
@@ -66,7 +68,7 @@ package final class OrderService: HTTPHandler {
 
     /// Tells the service which server carries it (for connection counts in /metrics).
     package func attach(_ server: HTTPServer) {
-        self.server.withLock { $0 = server }
+        self.server.withLock { $0.server = server }
     }
 
     /// From now on `/readyz` answers 503, so the platform stops routing new traffic here.
@@ -76,7 +78,11 @@ package final class OrderService: HTTPHandler {
 
     package var isDraining: Bool { draining.load(ordering: .relaxed) }
 
-    var openConnections: Int { server.withLock { $0?.openConnections ?? 0 } }
+    var openConnections: Int { server.withLock { $0.server?.openConnections ?? 0 } }
+
+    private struct WeakServer {
+        weak var server: HTTPServer?
+    }
 
     // MARK: - HTTPHandler
 

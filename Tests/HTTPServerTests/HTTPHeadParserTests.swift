@@ -184,6 +184,22 @@ import Testing
         #expect(byteByByte.requests.count == 1)
     }
 
+    /// Found by Fuzz/HTTPRequestFuzzer: a first line over the limit with a bare CR in it was 400 when
+    /// the head came in one read (the complete head was parsed) but 414 when it came in pieces (the
+    /// unfinished head was measured first). The answer must not depend on how TCP cut the bytes.
+    @Test func overlongRequestLineWithABareCRIs414HoweverSplit() {
+        let limits = smallLimits(requestLine: 24, headerBytes: 64, headerCount: 3, body: 16)
+        expectRefused("GET /aaaaaaaaaaaaaaaaaaaaaaaa\rX HTTP/1.1\r\nHost: a\r\n\r\n", 414, limits: limits)
+        // The fuzzer's own input (after its two control bytes).
+        let found: [UInt8] = [
+            0x50, 0x20, 0x54, 0x4F, 0x53, 0x20, 0x2F, 0x48, 0x54, 0x54, 0x20, 0x43, 0x6F, 0x6E, 0x74, 0x65, 0x5E,
+            0x5E, 0x87, 0x8C, 0x74, 0x3A, 0x20, 0x61, 0x0D, 0x3A, 0x20, 0x62, 0x0D, 0x0A, 0x0D, 0x0A,
+        ]
+        expectRefused(found, 414, limits: limits)
+        // Under the limit, the bare CR is what is wrong.
+        expectRefused("GET /a\rX HTTP/1.1\r\nHost: a\r\n\r\n", 400, limits: limits)
+    }
+
     @Test func headerSectionOverTheLimitIs431() {
         // 64 KiB of fields plus the Host line: over the default limit.
         let filler = (0..<64).map { "X-Fill-\($0): " + String(repeating: "v", count: 1_024) + "\r\n" }.joined()
