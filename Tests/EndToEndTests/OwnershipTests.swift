@@ -15,7 +15,9 @@ import Testing
         do {
             let store = try OrderStore(path: directory.file("orders.db"), sqlDirectory: Repository.sqlDirectory)
             defer { store.close() }
-            let service = OrderService(store: store, configuration: APIConfiguration(), logger: Logger(label: "test"))
+            let service = OrderService(
+                store: store, configuration: APIConfiguration(), logger: Logger(label: "test"),
+                metrics: MetricCatalog.makeRegistry())
             let server = try HTTPServer(configuration: ServerConfiguration(), handler: service)
             service.attach(server)
             weakServer = server
