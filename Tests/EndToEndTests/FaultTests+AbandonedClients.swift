@@ -25,7 +25,10 @@ extension FaultTests {
         let idle = probe.settled(databasePath: dbPath)
 
         let run = AbandoningClient.run(count: 10_000, concurrency: 32, port: server.port)
-        let slackBytes = 8 * 1024 * 1024
+        // Under ASan/TSan (.ci/sanitizers) freed memory stays in the sanitizer's quarantine, so RSS says
+        // nothing about leaks there (LeakSanitizer does); descriptors and threads are still checked.
+        let underSanitizer = ProcessInfo.processInfo.environment["ORDERSYNC_SANITIZER"] != nil
+        let slackBytes = underSanitizer ? Int.max / 4 : 8 * 1024 * 1024
         let after = probe.poll(databasePath: dbPath, timeoutSeconds: 60) { now in
             now.otherFDs == idle.otherFDs && now.threads <= idle.threads
                 && now.residentBytes <= idle.residentBytes + slackBytes
