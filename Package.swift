@@ -107,10 +107,12 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Test helpers shared by test targets (never linked into a program).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(
             name: "FakeProvidersTests",
-            dependencies: ["FakeProviders", "HTTPServer", "OrderCore", "ordersync-fake-providers"]
+            dependencies: ["FakeProviders", "HTTPServer", "OrderCore", "ordersync-fake-providers", "TestSupport"]
         ),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore"]),
         .testTarget(
@@ -129,7 +131,7 @@ let package = Package(
         .testTarget(name: "SyncTests", dependencies: ["SyncCore", "Connectors", "OrderStore", "OrderCore", "SQLite"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ordersync", "OrderAPI", "Gzip", "SQLite", "Telemetry"]
+            dependencies: ["ordersync", "OrderAPI", "Gzip", "SQLite", "TestSupport", "Telemetry"]
         ),
     ]
 )

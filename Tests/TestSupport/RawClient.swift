@@ -4,15 +4,18 @@ import Foundation
     import Glibc
 #endif
 
-/// A blocking TCP client that sends exact bytes and reads raw responses (copied from EndToEndTests), so
-/// tests see exactly what the fake put on the wire, broken framing included.
-final class RawClient {
-    let fd: Int32
+/// A blocking TCP client that sends exact bytes and reads raw responses: for what URLSession and curl
+/// would never send (pipelining, broken framing, slow writes), and to see exactly what a server put on
+/// the wire. Shared by the end-to-end and the fake-provider tests.
+package final class RawClient {
+    package let fd: Int32
     private var buffer: [UInt8] = []
+    /// Set once a read saw the peer's close (end of file) or reset; a timeout leaves it false.
+    package private(set) var peerClosed = false
 
-    struct Failed: Error, CustomStringConvertible { let description: String }
+    package struct Failed: Error, CustomStringConvertible { package let description: String }
 
-    init(port: UInt16, receiveTimeoutSeconds: Int = 10) throws {
+    package init(port: UInt16, receiveTimeoutSeconds: Int = 10) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failed(description: "socket") }
         var address = sockaddr_in()
@@ -34,9 +37,9 @@ final class RawClient {
 
     deinit { close(fd) }
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
+    package func send(_ text: String) throws { try send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) throws {
+    package func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -51,6 +54,7 @@ final class RawClient {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while buffer.count < count {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 || (n < 0 && errno == ECONNRESET) { peerClosed = true }
             if n <= 0 { return false }
             buffer.append(contentsOf: chunk[0..<n])
         }
@@ -58,16 +62,16 @@ final class RawClient {
     }
 
     /// Reads one response: status, lower-cased headers, de-chunked body. `headOnly` for HEAD requests.
-    func readResponse(headOnly: Bool = false) throws -> RawResponse {
+    package func readResponse(headOnly: Bool = false) throws -> RawResponse {
         var found = findHeadEnd()
         while found == nil {
-            guard fill(atLeast: buffer.count + 1) else {
+            if !fill(atLeast: buffer.count + 1) {
                 throw Failed(
                     description: "connection closed or timed out before a response head (\(buffer.count) bytes)")
             }
             found = findHeadEnd()
         }
-        let headEnd = found ?? 0
+        guard let headEnd = found else { throw Failed(description: "no response head") }
         let head = String(decoding: buffer[0..<headEnd], as: UTF8.self)
         buffer.removeFirst(headEnd + 4)
         var lines = head.components(separatedBy: "\r\n")
@@ -113,8 +117,42 @@ final class RawClient {
         return RawResponse(status: status, headers: headers, body: body)
     }
 
+    /// How one exchange ended: a whole response; the connection closed before any byte of one arrived;
+    /// or anything else (a cut-off or malformed response, a timeout), which a server must never produce.
+    package enum Outcome {
+        case response(RawResponse)
+        case closedBeforeResponse
+        case broken(String)
+    }
+
+    /// Reads the next response and says how the exchange ended (see `Outcome`).
+    package func readOutcome() -> Outcome {
+        do {
+            return .response(try readResponse())
+        } catch {
+            if buffer.isEmpty && peerClosed { return .closedBeforeResponse }
+            return .broken("\(error) (\(buffer.count) bytes buffered, peer closed: \(peerClosed))")
+        }
+    }
+
+    /// Reads until `count` bytes arrived (they are discarded) or the peer closed or the time ran out;
+    /// returns how many arrived.
+    @discardableResult
+    package func receive(atLeast count: Int) -> Int {
+        fill(atLeast: count)
+        let received = buffer.count
+        buffer = []
+        return received
+    }
+
+    /// Makes the coming close a reset (RST) instead of an orderly FIN: SO_LINGER with a zero timeout.
+    package func resetOnClose() {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    }
+
     /// True when the server closed the connection (reads EOF) within the receive timeout.
-    func isClosedByPeer() -> Bool {
+    package func isClosedByPeer() -> Bool {
         var byte: UInt8 = 0
         let n = recv(fd, &byte, 1, 0)
         if n > 0 { buffer.append(byte) }
@@ -122,14 +160,14 @@ final class RawClient {
     }
 
     /// Everything until the peer closes (or the receive timeout passes), raw.
-    func readAll() -> [UInt8] {
+    package func readAll() -> [UInt8] {
         while fill(atLeast: buffer.count + 1) {}
         defer { buffer = [] }
         return buffer
     }
 
     /// Bytes already received and not yet consumed, plus whatever arrives within `waitMilliseconds`.
-    func peek(waitMilliseconds: Int32) -> [UInt8] {
+    package func peek(waitMilliseconds: Int32) -> [UInt8] {
         var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
         if poll(&fds, 1, waitMilliseconds) > 0 { fill(atLeast: buffer.count + 1) }
         return buffer
@@ -152,12 +190,28 @@ final class RawClient {
 }
 
 /// A response as the raw client read it.
-struct RawResponse {
-    let status: Int
-    let headers: [String: String]
-    let body: [UInt8]
+package struct RawResponse {
+    package let status: Int
+    package let headers: [String: String]
+    package let body: [UInt8]
 
-    var text: String { String(decoding: body, as: UTF8.self) }
+    package var text: String { String(decoding: body, as: UTF8.self) }
 
-    var json: Any? { try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) }
+    package var json: Any? { try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) }
+}
+
+/// Builds request bytes.
+package enum Request {
+    package static func post(_ body: String, path: String = "/", headers: [String] = []) -> String {
+        var lines = [
+            "POST \(path) HTTP/1.1", "Host: test", "Content-Type: application/json",
+            "Content-Length: \(body.utf8.count)",
+        ]
+        lines += headers
+        return lines.joined(separator: "\r\n") + "\r\n\r\n" + body
+    }
+
+    package static func get(_ path: String, headers: [String] = []) -> String {
+        (["GET \(path) HTTP/1.1", "Host: test"] + headers).joined(separator: "\r\n") + "\r\n\r\n"
+    }
 }

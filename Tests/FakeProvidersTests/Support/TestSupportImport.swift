@@ -1,0 +1,2 @@
+// The raw socket client every test file here uses.
+@_exported import TestSupport
