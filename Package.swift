@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "ordersync-fake-providers",
             dependencies: [
-                "FakeProviders", "HTTPServer",
+                "FakeProviders", "HTTPServer", "ServiceSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

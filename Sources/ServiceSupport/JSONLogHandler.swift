@@ -6,6 +6,17 @@ import Threads
     import Glibc
 #endif
 
+/// The process logger of every ordersync program: JSON lines (Cloud Logging's field names) or text.
+package enum ProcessLogger {
+    package static func make(label: String, json: Bool, level: Logger.Level) -> Logger {
+        var logger = Logger(label: label) { label in
+            json ? JSONLogHandler() as any LogHandler : StreamLogHandler.standardError(label: label)
+        }
+        logger.logLevel = level
+        return logger
+    }
+}
+
 /// One JSON object per line on stderr, with `severity`, `message` and `time` as Cloud Logging reads them.
 package struct JSONLogHandler: LogHandler {
     package init() {}

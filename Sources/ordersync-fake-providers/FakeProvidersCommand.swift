@@ -1,6 +1,7 @@
 import ArgumentParser
 import FakeProviders
 import HTTPServer
+import ServiceSupport
 
 #if canImport(Glibc)
     import Glibc

@@ -143,11 +143,8 @@ struct SyncWorker: AsyncParsableCommand {
     static func logger(_ environment: [String: String]) -> Logger {
         let format = environment["LOG_FORMAT"]?.lowercased()
         let json = format == "json" || (format != "text" && isatty(STDERR_FILENO) == 0)
-        var logger = Logger(label: "ordersync-sync") { label in
-            json ? JSONLogHandler() as any LogHandler : StreamLogHandler.standardError(label: label)
-        }
-        logger.logLevel = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-        return logger
+        let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        return ProcessLogger.make(label: "ordersync-sync", json: json, level: level)
     }
 
     static func stop(_ status: SyncExit, _ message: String, _ logger: Logger) -> ExitCode {

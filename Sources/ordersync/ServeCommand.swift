@@ -4,6 +4,7 @@ import HTTPServer
 import Logging
 import OrderAPI
 import OrderStore
+import ServiceSupport
 
 /// `ordersync serve`: run the HTTP service until SIGTERM or SIGINT.
 struct ServeCommand: ParsableCommand {

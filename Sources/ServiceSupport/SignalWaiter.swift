@@ -7,7 +7,7 @@ import Dispatch
 /// Catches SIGTERM and SIGINT from the moment it is made. The first signal ends `waitForTermination`
 /// (a graceful drain follows); a second one exits at once. Keep the object alive until the process
 /// is done: its dispatch sources are what listen.
-final class SignalWaiter: @unchecked Sendable {
+package final class SignalWaiter: @unchecked Sendable {
     // @unchecked Sendable: `first` is written on the serial signal queue only, and read by the waiting
     // thread after the semaphore, which orders the two.
     private let queue = DispatchQueue(label: "ordersync.signals")
@@ -15,7 +15,7 @@ final class SignalWaiter: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
     private var first: String?
 
-    init() {
+    package init() {
         for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
             signal(number, SIG_IGN)  // let Dispatch see it instead of the default action
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
@@ -33,7 +33,7 @@ final class SignalWaiter: @unchecked Sendable {
     }
 
     /// Blocks until the first signal; returns its name.
-    func waitForTermination() -> String {
+    package func waitForTermination() -> String {
         received.wait()
         return first ?? "signal"
     }
