@@ -24,7 +24,7 @@ package final class CustomersConnector: Connector {
 
     package func fetch(_ position: JSONValue) async throws(SyncFailure) -> Page {
         guard case .number(let text)? = position["page"], let number = Int(text), number >= 1 else {
-            throw SyncFailure(connector: name, path: "/", status: nil, attempts: 0, message: "invalid resume position")
+            throw .invalidPosition(name)
         }
         var headers = [("Accept", "application/json")]
         if let apiKey { headers.append(("x-api-key", apiKey)) }

@@ -41,7 +41,7 @@ package final class ProviderClient {
             attempt += 1
             let remaining = deadline - Threads.monotonicSeconds()
             guard remaining > 0.05 else {
-                throw failure(request, status: nil, attempts: attempt - 1, "sync deadline reached")
+                throw failure(request, status: nil, attempts: attempt - 1, "sync deadline reached", kind: .deadline)
             }
             requests += 1
             let outcome: Result<ProviderResponse, TransportError>
@@ -84,7 +84,7 @@ package final class ProviderClient {
         guard Threads.monotonicSeconds() + seconds < deadline else {
             throw failure(
                 request, status: nil, attempts: attempts,
-                "sync deadline reached (next attempt in \(Int(seconds.rounded(.up))) s)")
+                "sync deadline reached (next attempt in \(Int(seconds.rounded(.up))) s)", kind: .deadline)
         }
         do {
             try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
@@ -94,11 +94,12 @@ package final class ProviderClient {
     }
 
     /// A failure naming this connector and the request's path.
-    package func failure(_ request: ProviderRequest, status: Int?, attempts: Int? = nil, _ message: String)
-        -> SyncFailure
-    {
+    package func failure(
+        _ request: ProviderRequest, status: Int?, attempts: Int? = nil, _ message: String,
+        kind: SyncFailure.Kind = .provider
+    ) -> SyncFailure {
         SyncFailure(
-            connector: connector, path: request.path, status: status, attempts: attempts ?? lastAttempts,
+            kind, connector: connector, path: request.path, status: status, attempts: attempts ?? lastAttempts,
             message: message)
     }
 }

@@ -35,7 +35,7 @@ package final class ShopifyConnector: Connector {
 
     package func fetch(_ position: JSONValue) async throws(SyncFailure) -> Page {
         guard case .string(let url)? = position["url"], url.hasPrefix(shopURL + "/") else {
-            throw SyncFailure(connector: name, path: "/", status: nil, attempts: 0, message: "invalid resume position")
+            throw .invalidPosition(name)
         }
         let request = ProviderRequest(
             url: url, headers: [("X-Shopify-Access-Token", token), ("Accept", "application/json")])

@@ -37,7 +37,7 @@ package final class SyncEngine {
                 let failure =
                     error as? SyncFailure
                     ?? SyncFailure(
-                        connector: connector.name, path: "database", status: nil, attempts: 1,
+                        .storage, connector: connector.name, path: "database", status: nil, attempts: 1,
                         message: "storing failed: \(StoreError.from(error))")
                 report.status = "failed"
                 summary.errors.append(failure)
@@ -59,7 +59,9 @@ package final class SyncEngine {
             (summary.mergedOrders, summary.unmatchedOrders) = try store.mergeCounts()
         } catch {
             summary.errors.append(
-                SyncFailure(connector: "merge", path: "merged_orders_v", status: nil, attempts: 1, message: "\(error)"))
+                SyncFailure(
+                    .storage, connector: "merge", path: "merged_orders_v", status: nil, attempts: 1, message: "\(error)"
+                ))
         }
         summary.durationSeconds = Threads.monotonicSeconds() - begin
         return summary
@@ -122,7 +124,7 @@ package final class SyncEngine {
 
     /// A 4xx other than auth and rate limits on the first request of a resumed run.
     static func isStalePosition(_ error: SyncFailure) -> Bool {
-        guard let status = error.status else { return error.message == "invalid resume position" }
+        guard let status = error.status else { return error.kind == .invalidPosition }
         return (400...499).contains(status) && ![401, 403, 429].contains(status)
     }
 

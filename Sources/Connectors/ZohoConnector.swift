@@ -41,7 +41,7 @@ package final class ZohoConnector: Connector {
             pageNumber = number
             query.append(("page", text))
         } else {
-            throw SyncFailure(connector: name, path: "/", status: nil, attempts: 0, message: "invalid resume position")
+            throw .invalidPosition(name)
         }
         var since: String?
         if case .string(let text)? = position["since"] { since = text }

@@ -108,18 +108,42 @@ package struct ConnectorReport: Sendable {
 /// A failure of one connector, reported with the provider, the URL path (never a query string or a
 /// token), the HTTP status when there was one, and the number of attempts.
 package struct SyncFailure: Error, Sendable, CustomStringConvertible {
+    /// What failed: decides the answer (502 for a provider, 503 otherwise) and whether a resumed run
+    /// may start over.
+    package enum Kind: Sendable, Equatable {
+        /// The provider failed or answered something unusable (after retries).
+        case provider
+        /// The whole-run deadline left no time for the next request or wait.
+        case deadline
+        /// The database could not store or read.
+        case storage
+        /// A saved resume position could not be read back.
+        case invalidPosition
+    }
+
+    package let kind: Kind
     package let connector: String
     package let path: String
     package let status: Int?
     package let attempts: Int
     package let message: String
 
-    package init(connector: String, path: String, status: Int?, attempts: Int, message: String) {
+    package init(
+        _ kind: Kind = .provider, connector: String, path: String, status: Int?, attempts: Int, message: String
+    ) {
+        self.kind = kind
         self.connector = connector
         self.path = path
         self.status = status
         self.attempts = attempts
         self.message = message
+    }
+
+    /// A resume position the connector cannot use.
+    package static func invalidPosition(_ connector: String) -> SyncFailure {
+        SyncFailure(
+            .invalidPosition, connector: connector, path: "/", status: nil, attempts: 0,
+            message: "invalid resume position")
     }
 
     package var description: String {

@@ -91,7 +91,8 @@ struct SyncWorker: AsyncParsableCommand {
             try store.finishRun(summary.runID, succeeded: summary.succeeded, summary: json)
         } catch {
             summary.errors.append(
-                SyncFailure(connector: "database", path: "sync_runs", status: nil, attempts: 1, message: "\(error)"))
+                SyncFailure(
+                    .storage, connector: "database", path: "sync_runs", status: nil, attempts: 1, message: "\(error)"))
         }
         SyncWorker.printLine(String(decoding: summary.json(), as: UTF8.self))
         logger.info(
@@ -133,10 +134,7 @@ struct SyncWorker: AsyncParsableCommand {
 
     /// 503 when only the deadline or the database failed (try again later), else 502 (a provider failed).
     static func exitStatus(_ summary: SyncSummary) -> SyncExit {
-        let local = summary.errors.allSatisfy {
-            $0.message.hasPrefix("sync deadline reached") || ["database", "merge"].contains($0.connector)
-                || $0.path == "database"
-        }
+        let local = summary.errors.allSatisfy { [.deadline, .storage].contains($0.kind) }
         return local ? .unavailable : .providerFailed
     }
 
