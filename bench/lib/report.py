@@ -167,6 +167,9 @@ def sync():
              f"{r.get('s_full_retries', '?')} retries; {r.get('s_full_unmatched', '?')} orders without a CRM match)")
     row("(s) full sync: requests made", "s_full_requests", "s_min_requests", "minimum pages needed (+1 token)",
         note=f"({r.get('s_full_pages', '?')} pages; the extra requests are the injected faults' retries)")
+    for view in ("merged_orders_v", "customer_profiles_v"):
+        row(f"(s) `sqlite3 SELECT count(*) FROM {view}` after the full sync (median of 3)", f"s_{view}_s", "s_count_s",
+            "sqlite3 count(*) of source_records", fmt=f_s, note=f"({f_int(num('s_count_rows') or 0)} stored records)")
     minimal = num("s_again_requests") == num("s_again_min_requests") and num("s_again_rows") == 0
     row("(s) incremental sync, nothing changed: requests", "s_again_requests", "s_again_min_requests",
         "one page per provider (+1 token; customers: a full read, no change filter)",
