@@ -1,10 +1,21 @@
 import Foundation
 
 /// Runs a program to completion: its exit status and what it printed (standard output, and standard
-/// error too unless `includeErrors` is false). `environment` entries are added to the test's own.
+/// error too unless `includeErrors` is false, when it is dropped). `environment` entries are added to
+/// the test's own.
 func runProgram(
     _ path: String, _ arguments: [String], environment extra: [String: String] = [:], includeErrors: Bool = true
 ) throws -> (status: Int32, output: String) {
+    let run = try runProgramKeepingErrors(path, arguments, environment: extra, mergeErrors: includeErrors)
+    return (run.status, run.output)
+}
+
+/// Runs a program to completion: its exit status, standard output and standard error (or both in
+/// `output` when `mergeErrors`). Standard error never reaches the test run's own output: a child's log
+/// lines there would bury the results; a failing test prints what it needs from `errors`.
+func runProgramKeepingErrors(
+    _ path: String, _ arguments: [String], environment extra: [String: String] = [:], mergeErrors: Bool = false
+) throws -> (status: Int32, output: String, errors: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
@@ -13,11 +24,19 @@ func runProgram(
     process.environment = environment
     let pipe = Pipe()
     process.standardOutput = pipe
-    if includeErrors { process.standardError = pipe }
+    // Standard error to a file, not a second pipe: a pipe nobody drains while we read the first one
+    // would block the child once full.
+    let errorsPath = NSTemporaryDirectory() + "ordersync-errors-" + UUID().uuidString
+    _ = FileManager.default.createFile(atPath: errorsPath, contents: nil)
+    defer { try? FileManager.default.removeItem(atPath: errorsPath) }
+    let errorsHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorsPath))
+    process.standardError = mergeErrors ? pipe : errorsHandle
     try process.run()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    try? errorsHandle.close()
+    let errors = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self), errors)
 }
 
 /// Runs the `ordersync` executable to completion (e.g. `migrate`, or a startup that must fail).
