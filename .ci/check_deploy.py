@@ -25,7 +25,7 @@ import time
 
 import yaml
 
-# The secrets ordersync reads as NAME_FILE (SPEC, "Sync configuration", plus AUTH_TOKEN).
+# The secrets ordersync reads as NAME_FILE (docs/contract.md §5, plus AUTH_TOKEN).
 SECRET_VARIABLES = {"SHOPIFY_ACCESS_TOKEN", "ZOHO_CLIENT_SECRET", "ZOHO_REFRESH_TOKEN", "CUSTOMERS_API_KEY",
                     "AUTH_TOKEN"}
 GCLOUD_ROOT = "/usr/lib/google-cloud-sdk"

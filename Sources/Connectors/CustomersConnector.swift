@@ -1,7 +1,7 @@
 package import OrderCore
 package import SyncCore
 
-/// The generic paginated customer source (providers.md §5, reqres.in's shape): `page` from 1 to
+/// The generic paginated customer source (docs/providers.md §5, reqres.in's shape): `page` from 1 to
 /// `total_pages`, records in `data[]`, an optional `x-api-key`. It has no modified-since filter, so
 /// every run reads every page; unchanged records are recognised and not stored again.
 package final class CustomersConnector: Connector {

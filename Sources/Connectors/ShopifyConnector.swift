@@ -1,7 +1,7 @@
 package import OrderCore
 package import SyncCore
 
-/// Shopify Admin REST orders (providers.md §1): `status=any` (the default `open` would miss closed
+/// Shopify Admin REST orders (docs/providers.md §1): `status=any` (the default `open` would miss closed
 /// and cancelled orders), `limit=250`, oldest change first, incremental on `updated_at_min` from the
 /// saved cursor, then cursor pages through the `Link` header's `rel="next"` URL, used as given.
 package final class ShopifyConnector: Connector {

@@ -1,7 +1,7 @@
 import ServiceSupport
 import SyncCore
 
-/// The sync settings of SPEC.md ("Sync configuration"), from the environment. A connector whose
+/// The sync settings of docs/contract.md §5, from the environment. A connector whose
 /// variables are absent is skipped (and reported so); a connector half configured is an error.
 package struct SyncConfiguration: Sendable {
     package struct Shopify: Sendable {
@@ -29,7 +29,7 @@ package struct SyncConfiguration: Sendable {
     /// Why each absent connector is skipped.
     package var skipped: [(name: String, reason: String)] = []
     /// Whole-run limit: below Cloud Scheduler's attempt deadline (3 minutes by default), so the
-    /// scheduler always gets an answer (providers.md §6).
+    /// scheduler always gets an answer (docs/providers.md §6).
     package var deadlineSeconds = 150.0
     package var policy = ProviderClient.Policy()
 

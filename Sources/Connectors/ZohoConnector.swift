@@ -1,7 +1,7 @@
 package import OrderCore
 package import SyncCore
 
-/// Zoho CRM contacts (providers.md §2), API v8: named `fields`, oldest change first, 200 per page
+/// Zoho CRM contacts (docs/providers.md §2), API v8: named `fields`, oldest change first, 200 per page
 /// by `page` for the first 2,000 records and by `page_token` beyond, incremental through
 /// `If-Modified-Since` from the saved cursor; 204 / 304 mean nothing (more) to fetch.
 package final class ZohoConnector: Connector {

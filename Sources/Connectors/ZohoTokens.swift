@@ -2,7 +2,7 @@ import OrderCore
 import SyncCore
 import Threads
 
-/// Zoho's OAuth refresh-token flow (providers.md §2): an access token is fetched with the refresh
+/// Zoho's OAuth refresh-token flow (docs/providers.md §2): an access token is fetched with the refresh
 /// token, kept in memory only (never stored or logged), renewed a minute before it expires, and
 /// renewed once more when the API says it is invalid.
 package final class ZohoTokens {

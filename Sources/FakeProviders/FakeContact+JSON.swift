@@ -1,6 +1,6 @@
 import OrderCore
 
-/// Contacts as Zoho CRM renders them (providers.md §2): ids as digit strings, lookups as `{name,id}`,
+/// Contacts as Zoho CRM renders them (docs/providers.md §2): ids as digit strings, lookups as `{name,id}`,
 /// times with the user's offset.
 extension FakeContact {
     /// Field API names the fake knows; others asked for in `fields` are ignored.

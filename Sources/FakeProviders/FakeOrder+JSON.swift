@@ -1,6 +1,6 @@
 import OrderCore
 
-/// Orders as Shopify's REST Admin API renders them (providers.md §1): ids as integers, money as strings,
+/// Orders as Shopify's REST Admin API renders them (docs/providers.md §1): ids as integers, money as strings,
 /// times with the shop's offset, `null` for what is unset.
 extension FakeOrder {
     /// The whole order, or only the top-level `fields` named (`fields=id,updated_at`).

@@ -4,7 +4,7 @@ import OrderCore
 /// Shopify Admin REST: `GET /admin/api/{version}/orders.json` (cursor paging through `Link`),
 /// `orders/count.json` and `orders/{id}.json`, behind the access token and the leaky bucket.
 extension FakeProvidersService {
-    /// `limit` default and maximum (providers.md §1).
+    /// `limit` default and maximum (docs/providers.md §1).
     static let shopifyDefaultLimit = 50
     static let shopifyMaxLimit = 250
     /// With `page_info`, only these may accompany it.

@@ -12,7 +12,7 @@ extension FakeProvidersService {
     /// With `page_token`, records beyond this are out of reach.
     static let zohoTokenReach = 100_000
     static let zohoMaxFields = 50
-    /// `page_token_expiry`: a token lives a day (providers.md: 24 h, unconfirmed).
+    /// `page_token_expiry`: a token lives a day (docs/providers.md §2: 24 h, unconfirmed).
     static let zohoTokenLifeSeconds: Int64 = 86_400
 
     func zohoRecords(_ request: HTTPRequest) -> HTTPResponse {

@@ -1,5 +1,5 @@
 /// Zoho access tokens issued by the fake: each lives `ttl` seconds. Zoho keeps at most 30 live access
-/// tokens per refresh token and evicts the oldest (providers.md §2, unconfirmed for CRM): so does this.
+/// tokens per refresh token and evicts the oldest (docs/providers.md §2, unconfirmed for CRM): so does this.
 struct TokenStore: Sendable {
     static let maxLivePerRefreshToken = 30
 

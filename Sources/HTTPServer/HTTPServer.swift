@@ -149,7 +149,7 @@ package final class HTTPServer: Sendable {
         }
     }
 
-    /// Over the connection cap: a clean 503 problem document, never a reset (SPEC §3). Answered on a
+    /// Over the connection cap: a clean 503 problem document, never a reset (docs/contract.md §3). Answered on a
     /// short-lived thread (bounded in number and time) so the accept loop never waits on a slow client.
     private func refuse(fd: Int32) {
         let admitted = state.withLock { state in

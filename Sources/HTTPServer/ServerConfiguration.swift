@@ -1,4 +1,4 @@
-/// Every limit and timeout of the server, each with its default and the status it produces (SPEC §3).
+/// Every limit and timeout of the server, each with its default and the status it produces (docs/contract.md §3).
 package struct ServerConfiguration: Sendable {
     /// Address to bind; `0.0.0.0` listens on every interface (Cloud Run's contract).
     package var host = "0.0.0.0"

@@ -1,4 +1,4 @@
-/// Settings of the API layer (SPEC §3), each with its default.
+/// Settings of the API layer (docs/contract.md §3), each with its default.
 package struct APIConfiguration: Sendable {
     /// When set, every endpoint but the health probes requires `Authorization: Bearer <token>`.
     package var authToken: String?

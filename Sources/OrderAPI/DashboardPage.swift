@@ -1,4 +1,4 @@
-/// The built-in dashboard served at `GET /dashboard` (SPEC §3): one self-contained page, with no
+/// The built-in dashboard served at `GET /dashboard` (docs/contract.md §3): one self-contained page, with no
 /// CDN, font or script from elsewhere, so it works offline and behind any firewall. It reads the
 /// view API (`/views/{name}`) with `fetch`, draws its charts as SVG and refreshes every 30 s;
 /// `cache: 'no-cache'` makes the browser revalidate with `If-None-Match`, so an unchanged view

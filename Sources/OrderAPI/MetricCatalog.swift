@@ -67,7 +67,7 @@ package enum MetricCatalog {
         MetricDescription(openConnections, .gauge, "Open client connections."),
         MetricDescription(WriterMetrics.ordersInserted, .counter, "Order versions stored by POST /."),
         MetricDescription(
-            WriterMetrics.ordersUnchanged, .counter, "Order versions POST / skipped as already stored (SPEC 2)."),
+            WriterMetrics.ordersUnchanged, .counter, "Order versions POST / skipped as already stored (docs/contract.md §2)."),
         MetricDescription(WriterMetrics.failedBatches, .counter, "POST / batches the store could not commit."),
         MetricDescription(
             WriterMetrics.commitDuration, .histogram,

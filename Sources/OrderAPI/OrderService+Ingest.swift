@@ -3,7 +3,7 @@ import HTTPServer
 import OrderCore
 import OrderStore
 
-/// `POST /`: validate a batch, store it atomically, answer once it is durable (SPEC §3).
+/// `POST /`: validate a batch, store it atomically, answer once it is durable (docs/contract.md §3).
 extension OrderService {
     /// Refuses before the body is read (and before curl's 100-continue): wrong type or coding.
     func ingestPreflight(_ head: HTTPRequestHead) -> HTTPResponse? {

@@ -3,7 +3,7 @@ import OrderCore
 import OrderStore
 import SQLite
 
-/// `GET /`: the latest version of every order, streamed in order_id order (SPEC §3).
+/// `GET /`: the latest version of every order, streamed in order_id order (docs/contract.md §3).
 extension OrderService {
     static let latestParameters: Set<String> = ["status", "since", "limit", "after"]
 

@@ -1,6 +1,6 @@
 /// Decodes the body of `POST /`: a JSON array of orders, or one order object.
 package enum OrderBatch {
-    /// At most this many item problems are reported (SPEC: the first 100).
+    /// At most this many item problems are reported (docs/contract.md §3: the first 100).
     package static let maxReportedProblems = 100
     /// Orders in one batch at most: bounds the memory one request can take (32 MiB of tiny orders
     /// would otherwise be hundreds of thousands of them).

@@ -1,4 +1,4 @@
-/// Turns one JSON item into an `Order`, or says every way in which it is invalid (SPEC §3, `POST /`).
+/// Turns one JSON item into an `Order`, or says every way in which it is invalid (docs/contract.md §3, `POST /`).
 package enum OrderValidator {
     /// Field length limits, in Unicode scalars.
     package static let orderIDLength = 1...256

@@ -80,7 +80,7 @@ package enum OrderQueries {
 
     /// One order: its latest version, how many versions exist, and the newest of them in arrival order.
     package struct History: Sendable {
-        /// The latest version by the SPEC §2 rule; nil when the order is unknown.
+        /// The latest version by the docs/contract.md §2 rule; nil when the order is unknown.
         package var latest: Version?
         /// Every stored version, counted.
         package var total: Int
@@ -96,7 +96,7 @@ package enum OrderQueries {
         defer { count.reset() }
         try count.bind(1, orderID)
         let total = try count.step() ? Int(count.int64(0)) : newest.count
-        // SPEC §2: the greatest updated_at among versions that carry one, else the greatest seq.
+        // docs/contract.md §2: the greatest updated_at among versions that carry one, else the greatest seq.
         let latest =
             try versions(
                 connection, where: "order_id = ? AND updated_at IS NOT NULL ORDER BY updated_at DESC, seq DESC LIMIT ?",

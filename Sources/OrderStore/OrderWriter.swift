@@ -220,7 +220,7 @@ final class WriterStatements {
         latestWithoutUpdatedAt = try connection.prepare(Self.latestWithoutUpdatedAtSQL, persistent: true)
     }
 
-    /// Appends `order` unless SPEC §2 calls it unchanged; true when a row was inserted. Runs inside the
+    /// Appends `order` unless docs/contract.md §2 calls it unchanged; true when a row was inserted. Runs inside the
     /// caller's transaction.
     func store(_ order: Order, source: String, ingestedAt: String) throws(SQLiteError) -> Bool {
         if try isUnchanged(order) { return false }
@@ -236,7 +236,7 @@ final class WriterStatements {
         return true
     }
 
-    /// SPEC §2: a version identical to the order's latest is not stored again, nor one whose
+    /// docs/contract.md §2: a version identical to the order's latest is not stored again, nor one whose
     /// `updated_at` is already stored for that order.
     private func isUnchanged(_ order: Order) throws(SQLiteError) -> Bool {
         // A new order (the common case in bulk loads) needs one seek, not three.

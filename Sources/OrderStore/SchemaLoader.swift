@@ -2,7 +2,7 @@ import OrderCore
 package import SQLite
 import Threads
 
-/// Applies `sql/tables/*.sql` then `sql/views/*.sql` in name order (SPEC §2), in one transaction.
+/// Applies `sql/tables/*.sql` then `sql/views/*.sql` in name order (docs/contract.md §2), in one transaction.
 ///
 /// Idempotent and recorded in `ordersync_sql_files`: a table file runs again only when its text
 /// changed (so it must use `IF NOT EXISTS`); every view is dropped and created again from its file, so

@@ -32,7 +32,7 @@ extension SyncStore {
     }
 
     /// The summary of a run that already succeeded for this scheduler slot: a retried scheduler
-    /// attempt is answered with it instead of syncing twice (providers.md §6: idempotent per
+    /// attempt is answered with it instead of syncing twice (docs/providers.md §6: idempotent per
     /// X-CloudScheduler-ScheduleTime).
     package func succeededSummary(scheduleTime: String) throws(StoreError) -> String? {
         try read { connection throws(SQLiteError) in

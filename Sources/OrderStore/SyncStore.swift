@@ -47,7 +47,7 @@ package final class SyncStore {
     /// Stores one page and the connector's position after it, atomically.
     ///
     /// Records whose payload equals the latest stored version of the same record are counted as
-    /// unchanged; `orders` go through the same rules as `POST /` (SPEC §2) with `source`.
+    /// unchanged; `orders` go through the same rules as `POST /` (docs/contract.md §2) with `source`.
     package func storePage(
         connector: String, records: [SourceRecord], orders: [Order], state: ConnectorState, runID: Int64
     ) throws(StoreError) -> PageResult {

@@ -10,7 +10,7 @@ package enum ProviderTime {
 
     /// A stored time as providers take it in filters: whole seconds, rounded down (the filters are
     /// inclusive lower bounds, so rounding down can only fetch more, never skip), `+00:00` offset.
-    /// Shopify's `updated_at_min` and Zoho's `If-Modified-Since` both want an offset (providers.md).
+    /// Shopify's `updated_at_min` and Zoho's `If-Modified-Since` both want an offset (docs/providers.md §1, §2).
     package static func filter(_ stored: String) -> String? {
         guard let time = Timestamp(rfc3339: stored) else { return nil }
         let seconds = Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch - mod(time.millisecondsSinceEpoch))

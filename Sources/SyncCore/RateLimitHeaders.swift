@@ -20,7 +20,7 @@ package enum RateLimitHeaders {
     }
 
     /// How long to pause so Shopify's leaky bucket stays below `fill` of its size, given that it leaks
-    /// `leakPerSecond` requests per second (2/s on the standard plan, providers.md §1). Zero when there
+    /// `leakPerSecond` requests per second (2/s on the standard plan, docs/providers.md §1). Zero when there
     /// is room.
     package static func shopifyPause(used: Int, size: Int, fill: Double = 0.75, leakPerSecond: Double = 2) -> Double {
         let threshold = Double(size) * fill

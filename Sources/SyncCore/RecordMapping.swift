@@ -7,7 +7,7 @@ package enum RecordMapping {
         package let description: String
     }
 
-    /// A Shopify order (providers.md §1): its source record, and its row for orders_raw.
+    /// A Shopify order (docs/providers.md §1): its source record, and its row for orders_raw.
     ///
     /// order_status, from the order's states (first that applies): `cancelled` when cancelled_at is
     /// set; `refunded` / `partially_refunded` / `voided` from financial_status; `fulfilled` /
@@ -45,7 +45,7 @@ package enum RecordMapping {
         return "open"
     }
 
-    /// A Zoho CRM contact (providers.md §2); its provider time is Modified_Time.
+    /// A Zoho CRM contact (docs/providers.md §2); its provider time is Modified_Time.
     package static func zohoContact(_ value: JSONValue) throws(Problem) -> SourceRecord {
         guard case .object = value else { throw Problem(description: "a contact is \(value.typeName), not an object") }
         let id = try identifier(value["id"], field: "id")
@@ -53,7 +53,7 @@ package enum RecordMapping {
         return SourceRecord(source: "zoho", sourceID: id, updatedAt: modified, payload: JSONWriter.canonical(value))
     }
 
-    /// A user of the generic paginated source (providers.md §5); it has no modification time.
+    /// A user of the generic paginated source (docs/providers.md §5); it has no modification time.
     package static func customer(_ value: JSONValue) throws(Problem) -> SourceRecord {
         guard case .object = value else { throw Problem(description: "a user is \(value.typeName), not an object") }
         let id = try identifier(value["id"], field: "id")

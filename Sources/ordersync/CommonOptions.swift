@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// Flags shared by every subcommand. Each falls back to its environment variable (Cloud Run style),
-/// then to the documented default (SPEC §3).
+/// then to the documented default (docs/contract.md §3).
 struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("db-path"), help: "SQLite database file (env DB_PATH, default data/ordersync.db).")
     var dbPath: String?

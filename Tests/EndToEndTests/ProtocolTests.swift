@@ -2,7 +2,7 @@ import Foundation
 import Gzip
 import Testing
 
-/// HTTP/1.1 behaviour over real sockets (SPEC §3 "Protocol behaviour the server must get right").
+/// HTTP/1.1 behaviour over real sockets (docs/contract.md §3, "Protocol").
 @Suite struct ProtocolTests {
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
         let server = try TestServer()

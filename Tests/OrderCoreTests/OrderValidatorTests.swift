@@ -69,7 +69,7 @@ import Testing
         #expect(try accepted("order_id", json)?.orderID == text)
     }
 
-    /// SPEC §3: order_id is a string or an integer of 1–256 characters; integers are stored as decimal text.
+    /// docs/contract.md §3: order_id is a string or an integer of 1–256 characters; integers are stored as decimal text.
     @Test func integerOrderIDWithMoreThan21DigitsIsKept() throws {
         let digits = "1234567890123456789012"
         let result = try validate(order("order_id", digits))

@@ -1,6 +1,6 @@
 -- latest_order_v: one row per order, its latest version.
 -- Latest = the greatest updated_at among the versions that carry one, otherwise the greatest seq;
--- ties go to the greater seq (SPEC §2). `versions` counts every stored version of the order.
+-- ties go to the greater seq (docs/contract.md §2). `versions` counts every stored version of the order.
 -- Written as a filter over orders_raw (not a GROUP BY) so that `WHERE order_id > ? ORDER BY order_id`
 -- is a range seek on the index: paging through it never materialises the whole table.
 -- key: order_id

@@ -62,7 +62,7 @@ enum BatchInvariants {
         }
     }
 
-    /// Each accepted order is normalised as SPEC §3 says, and its payload re-validates to itself.
+    /// Each accepted order is normalised as docs/contract.md §3 says, and its payload re-validates to itself.
     static func checkOrder(_ order: Order) {
         check(OrderValidator.checkText(order.orderID, length: OrderValidator.orderIDLength) == nil, "order_id")
         check(OrderValidator.trim(order.status) == order.status, "order_status not trimmed")
