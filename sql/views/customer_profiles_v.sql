@@ -1,5 +1,6 @@
--- customer_profiles_v: one row per customer email (trimmed, lower-cased) across every customer
--- source, deduplicated.
+-- customer_profiles_v: one row per customer email across every customer source, deduplicated: records
+-- and orders group on the email_key of contact_records_v and shopify_orders_v (white space trimmed,
+-- ASCII lower-cased: docs/contract.md §2 "Customers and the merge"), which `email` shows.
 --   kept record       when records disagree, the one with the highest quality_score, then the most
 --                     recently modified, then by source and id (deterministic): kept_source/kept_id
 --   best-known fields name, company and phone of the kept record, or when it lacks one, of the
