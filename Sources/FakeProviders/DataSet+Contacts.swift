@@ -37,7 +37,7 @@ extension DataSet {
         return FakeContact(
             id: id,
             firstName: index % 50 == 13 ? nil : (index % 30 == 11 ? "\t\u{3000}" + first.0 : first.0),
-            lastName: index % 30 == 11 ? HostileWhiteSpace.pad(last.0, variant: index / 30 + 2) : last.0,
+            lastName: index % 30 == 11 ? HostileWhiteSpace.padEnd(last.0, variant: index / 30 + 2) : last.0,
             email: index % 40 == 7
                 ? nil
                 : index % 30 == 9

@@ -67,12 +67,13 @@ extension DataSet {
             if let email = contact.email, email != email.lowercased() { tally.add("contacts_email_not_lowercase") }
             if contact.firstName == nil { tally.add("contacts_without_first_name") }
             if contact.account == nil { tally.add("contacts_without_account") }
-            if let email = contact.email, email != ContactField.trimmed(email) { tally.add("contacts_padded_email") }
+            if let email = contact.email, !email.isEmpty, email != ContactField.trimmed(email) { tally.add("contacts_padded_email") }
             if contact.fullName != ContactField.trimmed(contact.fullName) { tally.add("contacts_padded_name") }
-            if let phone = contact.phone, phone != ContactField.trimmed(phone) { tally.add("contacts_padded_phone") }
-            switch ContactField.trimmed(contact.phone) {
+            if let phone = contact.phone, !phone.isEmpty, phone != ContactField.trimmed(phone) { tally.add("contacts_padded_phone") }
+            switch contact.phone {
             case nil: tally.add("contacts_without_phone")
-            case let phone? where Vocabulary.invalidPhones.contains(phone): tally.add("contacts_invalid_phone")
+            case let phone? where Vocabulary.invalidPhones.contains(ContactField.trimmed(phone) ?? ""):
+                tally.add("contacts_invalid_phone")
             default: tally.add("contacts_valid_phone")
             }
             if (modifiedTimes[contact.modifiedTime] ?? 0) > 1 { tally.add("contacts_sharing_modified_time") }

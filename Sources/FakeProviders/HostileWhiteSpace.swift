@@ -13,4 +13,10 @@ enum HostileWhiteSpace {
         let (before, after) = paddings[variant % paddings.count]
         return before + value + after
     }
+
+    /// `value` with only the trailing half of padding number `variant` (a last name: the white space
+    /// then ends the Full_Name Zoho composes, instead of sitting inside it).
+    static func padEnd(_ value: String, variant: Int) -> String {
+        value + paddings[variant % paddings.count].1
+    }
 }

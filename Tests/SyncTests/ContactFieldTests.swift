@@ -90,6 +90,8 @@ import Testing
         let connection = try Connection(path: dbPath, mode: .readOnly)
         let records = try connection.prepare(
             "SELECT source, source_id, email, email_key, name, phone, company FROM contact_records_v")
+        // Mismatches are collected and the first few shown: a broken rule fails hundreds of rows.
+        var mismatches: [String] = []
         var seen = 0
         while try records.step() {
             seen += 1
@@ -104,7 +106,9 @@ import Testing
             ]
             // Bytes, not Strings: Swift's == would call canonically equivalent spellings equal.
             let got = (2..<7).map { records.string(Int32($0)).map { Array($0.utf8) } }
-            #expect(got == expected.map { $0.map { Array($0.utf8) } }, "\(records.string(0) ?? "") \(v.map { Array($0.unicodeScalars) })")
+            if got != expected.map({ $0.map { Array($0.utf8) } }) {
+                mismatches.append("\(records.string(0) ?? "") \(v.map { Array($0.unicodeScalars) }) → \(got)")
+            }
         }
         #expect(seen == 600)
         let shop = try connection.prepare(
@@ -116,9 +120,29 @@ import Testing
             let name = ContactField.trimmed((ContactField.trimmed(v[1]) ?? "") + " " + (ContactField.trimmed(v[4]) ?? ""))
             let expected = [ContactField.trimmed(v[0]), ContactField.emailKey(v[0]), name]
             let got = (1..<4).map { shop.string(Int32($0)).map { Array($0.utf8) } }
-            #expect(got == expected.map { $0.map { Array($0.utf8) } }, "\(v.map { Array($0.unicodeScalars) })")
+            if got != expected.map({ $0.map { Array($0.utf8) } }) {
+                mismatches.append("shopify \(v.map { Array($0.unicodeScalars) }) → \(got)")
+            }
         }
         #expect(seen == 300)
+        #expect(mismatches.isEmpty, "\(mismatches.count) rows differ, first: \(mismatches.prefix(3))")
+    }
+
+    /// White space inside an email is part of it: the email keys as itself and is not valid.
+    @Test func whiteSpaceInsideAnEmailKeepsItApartAndInvalid() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try SyncStore(path: dbPath, sqlDirectory: SyncStoreTests.sql)
+        let emails = ["anaruiz@example.org", "ana ruiz@example.org", "ana\u{3000}ruiz@example.org", "ana\truiz@example.org"]
+        let records = try emails.enumerated().map { index, email in
+            try RecordMapping.zohoContact(.object(["id": .string(String(index + 1)), "Email": .string(" \(email)\r\n")]))
+        }
+        _ = try store.storePage(connector: "zoho", records: records, orders: [], state: ConnectorState(), runID: 1)
+        let connection = try Connection(path: dbPath, mode: .readOnly)
+        let rows = try connection.prepare("SELECT email_key, email_valid FROM contact_records_v ORDER BY source_id")
+        var got: [[String?]] = []
+        while try rows.step() { got.append([rows.string(0), rows.string(1)]) }
+        #expect(got == zip(emails, ["1", "0", "0", "0"]).map { [ContactField.emailKey($0), $1] })
+        #expect(try connection.scalarInt("SELECT count(*) FROM customer_profiles_v") == 4)
     }
 }
 
