@@ -16,12 +16,16 @@ CREATE VIEW contact_records_v AS
 -- `white`: the white space trimmed from customer fields (docs/contract.md §2 "Customers and the merge";
 -- the list of Sources/OrderCore/ContactField.swift): Unicode White_Space U+0009-000D, U+0020, U+0085,
 -- U+00A0, U+1680, U+2000-200A, U+2028, U+2029, U+202F, U+205F, U+3000, then ZWSP U+200B and BOM U+FEFF.
+-- `inside` is a GLOB pattern matching text with any of them. Both are read by scalar subqueries, which
+-- SQLite evaluates once per statement; a join with `white` would cost paging its index order.
 WITH white AS (
-    SELECT char(9, 10, 11, 12, 13, 32, 133, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
-                8232, 8233, 8239, 8287, 12288, 8203, 65279) AS space
+    SELECT space, '*[' || space || ']*' AS inside
+    FROM (SELECT char(9, 10, 11, 12, 13, 32, 133, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200,
+                      8201, 8202, 8232, 8233, 8239, 8287, 12288, 8203, 65279) AS space)
 ),
 latest AS (
-    SELECT r.source, r.source_id, r.updated_at, r.payload
+    SELECT r.source, r.source_id, r.updated_at, r.payload,
+           (SELECT space FROM white) AS space, (SELECT inside FROM white) AS inside
     FROM source_records AS r
     WHERE r.source IN ('zoho', 'customers')
       AND r.seq = (SELECT max(l.seq) FROM source_records AS l
@@ -50,14 +54,13 @@ fields AS (
                 THEN json_extract(payload, '$.Account_Name')
             WHEN source = 'customers' THEN json_extract(payload, '$.company')
         END, space), '') AS company,
-        space
-    FROM latest, white
+        inside
+    FROM latest
 ),
 checked AS (
     SELECT
         *,
-        -- No white space inside: GLOB's [...] set holds the same code points as `white`.
-        email IS NOT NULL AND email LIKE '_%@_%._%' AND email NOT GLOB '*[' || space || ']*'
+        email IS NOT NULL AND email LIKE '_%@_%._%' AND email NOT GLOB inside
             AND length(email) - length(replace(email, '@', '')) = 1 AS email_valid,
         replace(replace(replace(replace(replace(replace(coalesce(phone, ''),
             ' ', ''), '-', ''), '.', ''), '(', ''), ')', ''), '+', '') AS phone_digits

@@ -7,13 +7,14 @@
 -- key: order_id
 CREATE VIEW shopify_orders_v AS
 -- `white`: the white space trimmed (docs/contract.md §2 "Customers and the merge"; the list of
--- Sources/OrderCore/ContactField.swift and contact_records_v).
+-- Sources/OrderCore/ContactField.swift and contact_records_v), read once per statement by a scalar
+-- subquery (a join would cost paging its index order).
 WITH white AS (
     SELECT char(9, 10, 11, 12, 13, 32, 133, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
                 8232, 8233, 8239, 8287, 12288, 8203, 65279) AS space
 ),
 latest AS (
-    SELECT r.source_id, r.updated_at, r.payload
+    SELECT r.source_id, r.updated_at, r.payload, (SELECT space FROM white) AS space
     FROM source_records AS r
     WHERE r.source = 'shopify'
       AND r.seq = (SELECT max(l.seq) FROM source_records AS l
@@ -36,7 +37,7 @@ fields AS (
         json_extract(payload, '$.financial_status') AS financial_status,
         json_extract(payload, '$.fulfillment_status') AS fulfillment_status,
         json_extract(payload, '$.cancelled_at') IS NOT NULL AS cancelled
-    FROM latest, white
+    FROM latest
 )
 SELECT
     order_id,
