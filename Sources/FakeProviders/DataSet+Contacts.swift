@@ -43,7 +43,8 @@ extension DataSet {
                 : index % 30 == 9
                     ? HostileWhiteSpace.pad(key, variant: index / 30)
                     : (index % 6 == 0 ? DataSet.capitalized(key) : key),
-            phone: index % 30 == 19 ? phone(index: index).map { HostileWhiteSpace.pad($0, variant: index / 30 + 1) } : phone(index: index),
+            phone: index % 30 == 19
+                ? phone(index: index).map { HostileWhiteSpace.pad($0, variant: index / 30 + 1) } : phone(index: index),
             account: index % 5 == 2
                 ? nil
                 : FakeContact.Lookup(

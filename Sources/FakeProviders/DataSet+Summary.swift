@@ -4,9 +4,9 @@ import OrderCore
 /// `GET /_fake/dataset`: every record's id and change time, the quirk counts and the expected merge,
 /// so tests can compare what ordersync stored with what exists.
 extension DataSet {
-    /// The merge the fake expects: emails compared by `ContactField.emailKey` (white space trimmed, ASCII
-    /// lower-cased: docs/contract.md §2); among contacts sharing an
-    /// email the one with the latest Modified_Time wins (ties: the greater id).
+    /// The merge the fake expects: emails compared by `ContactField.emailKey` (white space trimmed,
+    /// ASCII lower-cased: docs/contract.md §2); among contacts sharing an email the one with the latest
+    /// Modified_Time wins (ties: the greater id).
     func winners() -> [String: FakeContact] {
         var winners: [String: FakeContact] = [:]
         for contact in contacts {
@@ -24,7 +24,9 @@ extension DataSet {
     func summary() -> JSONValue {
         let winners = winners()
         var groupSizes: [String: Int] = [:]
-        for contact in contacts { if let key = ContactField.emailKey(contact.email) { groupSizes[key, default: 0] += 1 } }
+        for contact in contacts {
+            if let key = ContactField.emailKey(contact.email) { groupSizes[key, default: 0] += 1 }
+        }
         var updateTimes: [Int64: Int] = [:]
         for order in orders { updateTimes[order.updatedAt, default: 0] += 1 }
         var modifiedTimes: [Int64: Int] = [:]
@@ -67,9 +69,13 @@ extension DataSet {
             if let email = contact.email, email != email.lowercased() { tally.add("contacts_email_not_lowercase") }
             if contact.firstName == nil { tally.add("contacts_without_first_name") }
             if contact.account == nil { tally.add("contacts_without_account") }
-            if let email = contact.email, !email.isEmpty, email != ContactField.trimmed(email) { tally.add("contacts_padded_email") }
+            if let email = contact.email, !email.isEmpty, email != ContactField.trimmed(email) {
+                tally.add("contacts_padded_email")
+            }
             if contact.fullName != ContactField.trimmed(contact.fullName) { tally.add("contacts_padded_name") }
-            if let phone = contact.phone, !phone.isEmpty, phone != ContactField.trimmed(phone) { tally.add("contacts_padded_phone") }
+            if let phone = contact.phone, !phone.isEmpty, phone != ContactField.trimmed(phone) {
+                tally.add("contacts_padded_phone")
+            }
             switch contact.phone {
             case nil: tally.add("contacts_without_phone")
             case let phone? where Vocabulary.invalidPhones.contains(ContactField.trimmed(phone) ?? ""):

@@ -91,7 +91,9 @@ import Testing
         // data set pads some emails, names and phones with tabs, CR/LF, NBSP, U+3000, ZWSP and BOMs.
         let dataset = try fakes.dataset()
         let counts = dataset["counts"]
-        for padded in ["contacts_padded_email", "contacts_padded_name", "contacts_padded_phone", "customers_padded_email"] {
+        for padded in [
+            "contacts_padded_email", "contacts_padded_name", "contacts_padded_phone", "customers_padded_email",
+        ] {
             #expect((counts?[padded]?.int ?? 0) > 0, "\(padded)")
         }
         var customerKeys = Set<String>()

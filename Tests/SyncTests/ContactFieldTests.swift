@@ -78,7 +78,8 @@ import Testing
             orders.append(
                 try RecordMapping.shopifyOrder(
                     .object([
-                        "id": .number(String(id)), "email": .string(v[0]), "created_at": .string("2024-05-01T10:00:00Z"),
+                        "id": .number(String(id)), "email": .string(v[0]),
+                        "created_at": .string("2024-05-01T10:00:00Z"),
                         "customer": .object(["first_name": .string(v[1]), "last_name": .string(v[4])]),
                     ])))
         }
@@ -117,7 +118,8 @@ import Testing
         while try shop.step() {
             seen += 1
             let v = values[shop.string(0) ?? ""] ?? []
-            let name = ContactField.trimmed((ContactField.trimmed(v[1]) ?? "") + " " + (ContactField.trimmed(v[4]) ?? ""))
+            let name = ContactField.trimmed(
+                (ContactField.trimmed(v[1]) ?? "") + " " + (ContactField.trimmed(v[4]) ?? ""))
             let expected = [ContactField.trimmed(v[0]), ContactField.emailKey(v[0]), name]
             let got = (1..<4).map { shop.string(Int32($0)).map { Array($0.utf8) } }
             if got != expected.map({ $0.map { Array($0.utf8) } }) {
@@ -132,9 +134,12 @@ import Testing
     @Test func whiteSpaceInsideAnEmailKeepsItApartAndInvalid() throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = try SyncStore(path: dbPath, sqlDirectory: SyncStoreTests.sql)
-        let emails = ["anaruiz@example.org", "ana ruiz@example.org", "ana\u{3000}ruiz@example.org", "ana\truiz@example.org"]
+        let emails = [
+            "anaruiz@example.org", "ana ruiz@example.org", "ana\u{3000}ruiz@example.org", "ana\truiz@example.org",
+        ]
         let records = try emails.enumerated().map { index, email in
-            try RecordMapping.zohoContact(.object(["id": .string(String(index + 1)), "Email": .string(" \(email)\r\n")]))
+            try RecordMapping.zohoContact(
+                .object(["id": .string(String(index + 1)), "Email": .string(" \(email)\r\n")]))
         }
         _ = try store.storePage(connector: "zoho", records: records, orders: [], state: ConnectorState(), runID: 1)
         let connection = try Connection(path: dbPath, mode: .readOnly)
@@ -162,7 +167,8 @@ struct TestRandom {
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 
     /// Letters and signs an email or name may carry, non-ASCII ones and white-space lookalikes included.
-    static let letters: [Unicode.Scalar] = Array("AZaz09@.-_+ ÉéİıßΣσДд\u{212A}\u{0301}\u{200C}\u{200D}\u{2060}\u{180E}\u{00AD}😀".unicodeScalars)
+    static let letters: [Unicode.Scalar] = Array(
+        "AZaz09@.-_+ ÉéİıßΣσДд\u{212A}\u{0301}\u{200C}\u{200D}\u{2060}\u{180E}\u{00AD}😀".unicodeScalars)
 
     /// White space (the trimmed list) around and inside letters; sometimes nothing but white space.
     mutating func hostileText() -> String {
