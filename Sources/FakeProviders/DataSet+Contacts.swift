@@ -1,10 +1,15 @@
+import OrderCore
+
 /// Zoho contacts and generic users. The quirks are placed by position, so their counts are exact:
 /// - every 25th contact (index ≡ 24 mod 25) re-enters the previous contact's person: the same email
 ///   (sometimes cased differently) with other first names, company, phone and Modified_Time; index
 ///   200, 400, … does it again, making groups of three;
 /// - index ≡ 7 mod 40 has no email, ≡ 13 mod 50 no first name, ≡ 2 mod 5 no account;
 /// - phones: index ≡ 3 mod 10 invalid, ≡ 5 mod 10 missing, otherwise valid;
-/// - emails of index ≡ 0 mod 6 are capitalized (`Ana.Ruiz.17@Example.org`).
+/// - emails of index ≡ 0 mod 6 are capitalized (`Ana.Ruiz.17@Example.org`);
+/// - white space around values (`HostileWhiteSpace`): the email at index ≡ 9 mod 30, the name
+///   (before First_Name, after Last_Name) at ≡ 11 mod 30, the phone at ≡ 19 mod 30; users with an
+///   id ≡ 1 mod 7 that reuse a contact's email pad it, and their first name.
 extension DataSet {
     /// Appends contact number `contacts.count`, created at `created`. `fresh` ones (from a mutation)
     /// are modified when created; generated ones some time later.
@@ -31,10 +36,15 @@ extension DataSet {
         let company = random.below(Vocabulary.companies.count)
         return FakeContact(
             id: id,
-            firstName: index % 50 == 13 ? nil : first.0,
-            lastName: last.0,
-            email: index % 40 == 7 ? nil : (index % 6 == 0 ? DataSet.capitalized(key) : key),
-            phone: phone(index: index),
+            firstName: index % 50 == 13 ? nil : (index % 30 == 11 ? "\t\u{3000}" + first.0 : first.0),
+            lastName: index % 30 == 11 ? HostileWhiteSpace.padEnd(last.0, variant: index / 30 + 2) : last.0,
+            email: index % 40 == 7
+                ? nil
+                : index % 30 == 9
+                    ? HostileWhiteSpace.pad(key, variant: index / 30)
+                    : (index % 6 == 0 ? DataSet.capitalized(key) : key),
+            phone: index % 30 == 19
+                ? phone(index: index).map { HostileWhiteSpace.pad($0, variant: index / 30 + 1) } : phone(index: index),
             account: index % 5 == 2
                 ? nil
                 : FakeContact.Lookup(
@@ -49,7 +59,7 @@ extension DataSet {
     /// The same person entered again: same email key, other details, a different Modified_Time (older
     /// than the original's for index ≡ 24 mod 50 when there is room, newer otherwise).
     private mutating func duplicate(of original: FakeContact, index: Int, id: Int64, created: Int64) -> FakeContact {
-        let key = EmailKey.of(original.email) ?? ""
+        let key = ContactField.emailKey(original.email) ?? ""
         var contact = original
         contact.id = id
         contact.firstName = random.pick(Vocabulary.nicknames)
@@ -93,7 +103,7 @@ extension DataSet {
     /// Whether the contact at `index` was generated as a duplicate of the one before.
     func isDuplicate(_ index: Int) -> Bool {
         index > 0 && index < contacts.count && (index % 25 == 24 || index % 200 == 0)
-            && EmailKey.of(contacts[index].email) == EmailKey.of(contacts[index - 1].email)
+            && ContactField.emailKey(contacts[index].email) == ContactField.emailKey(contacts[index - 1].email)
     }
 
     /// User `id` of the generic source: ids not divisible by 3 reuse a contact's email (upper-cased when
@@ -101,10 +111,14 @@ extension DataSet {
     mutating func makeUser(id: Int, pool: [FakeContact]) -> FakeUser {
         if id % 3 != 0, !pool.isEmpty {
             let contact = pool[(id * 7_919) % pool.count]
-            let key = EmailKey.of(contact.email) ?? ""
+            let key = ContactField.emailKey(contact.email) ?? ""
+            let email = id % 5 == 0 ? key.uppercased() : key
+            let firstName = contact.firstName ?? random.pick(Vocabulary.nicknames)
+            let padded = id % 7 == 1
             return FakeUser(
-                id: id, email: id % 5 == 0 ? key.uppercased() : key,
-                firstName: contact.firstName ?? random.pick(Vocabulary.nicknames), lastName: contact.lastName)
+                id: id, email: padded ? HostileWhiteSpace.pad(email, variant: id / 7) : email,
+                firstName: padded ? HostileWhiteSpace.pad(firstName, variant: id / 7 + 3) : firstName,
+                lastName: contact.lastName)
         }
         let first = random.pick(Vocabulary.firstNames)
         let last = random.pick(Vocabulary.lastNames)

@@ -1,8 +1,10 @@
+import OrderCore
+
 /// Shopify orders. Email quirks are placed by position (index = number − 1), so their counts are exact:
 /// - index ≡ 1 mod 20: no email (alternately `""` without customer, and `null` with an email-less customer);
 /// - index ≡ 11 mod 20: a guest email that no contact has;
-/// - otherwise a contact's email: index ≡ 3 mod 8 upper-cased with surrounding spaces, ≡ 5 mod 8
-///   capitalized, else lower-case.
+/// - otherwise a contact's email: index ≡ 3 mod 8 upper-cased with surrounding white space (spaces,
+///   tabs, CR/LF, NBSP, U+3000, ZWSP, BOM: `HostileWhiteSpace`), ≡ 5 mod 8 capitalized, else lower-case.
 /// Statuses are drawn from the seed: about 6 % cancelled, some closed, every financial status.
 extension DataSet {
     /// Appends order number `orders.count + 1`, created at `created`. `fresh` ones (from a mutation)
@@ -47,17 +49,17 @@ extension DataSet {
                 id: customerID(for: email), email: email, firstName: first.0, lastName: last.0)
         default:
             let contact = random.pick(pool)
-            let key = EmailKey.of(contact.email) ?? ""
+            let key = ContactField.emailKey(contact.email) ?? ""
             let email =
                 switch index % 8 {
-                case 3: "  " + key.uppercased() + " "
+                case 3: HostileWhiteSpace.pad(key.uppercased(), variant: index / 8)
                 case 5: DataSet.capitalized(key)
                 default: key
                 }
             order.email = email
             order.phone = contact.phone
             order.customer = FakeOrder.Customer(
-                id: customerID(for: key), email: email.trimmingCharacters(in: " "),
+                id: customerID(for: key), email: ContactField.trimmed(email),
                 firstName: contact.firstName ?? random.pick(Vocabulary.nicknames), lastName: contact.lastName)
         }
     }

@@ -4,12 +4,13 @@ import OrderCore
 /// `GET /_fake/dataset`: every record's id and change time, the quirk counts and the expected merge,
 /// so tests can compare what ordersync stored with what exists.
 extension DataSet {
-    /// The merge the fake expects: emails compared trimmed and lower-cased; among contacts sharing an
-    /// email the one with the latest Modified_Time wins (ties: the greater id).
+    /// The merge the fake expects: emails compared by `ContactField.emailKey` (white space trimmed,
+    /// ASCII lower-cased: docs/contract.md §2); among contacts sharing an email the one with the latest
+    /// Modified_Time wins (ties: the greater id).
     func winners() -> [String: FakeContact] {
         var winners: [String: FakeContact] = [:]
         for contact in contacts {
-            guard let key = EmailKey.of(contact.email) else { continue }
+            guard let key = ContactField.emailKey(contact.email) else { continue }
             if let current = winners[key],
                 (current.modifiedTime, current.id) > (contact.modifiedTime, contact.id)
             {
@@ -23,7 +24,9 @@ extension DataSet {
     func summary() -> JSONValue {
         let winners = winners()
         var groupSizes: [String: Int] = [:]
-        for contact in contacts { if let key = EmailKey.of(contact.email) { groupSizes[key, default: 0] += 1 } }
+        for contact in contacts {
+            if let key = ContactField.emailKey(contact.email) { groupSizes[key, default: 0] += 1 }
+        }
         var updateTimes: [Int64: Int] = [:]
         for order in orders { updateTimes[order.updatedAt, default: 0] += 1 }
         var modifiedTimes: [Int64: Int] = [:]
@@ -32,7 +35,7 @@ extension DataSet {
         var orderRows: [JSONValue] = []
         var tally = Tally(zeroes: DataSet.counterNames)
         for order in orders {
-            let key = EmailKey.of(order.email)
+            let key = ContactField.emailKey(order.email)
             let winner = key.flatMap { winners[$0] }
             tally.count("orders_by_status", order.statusGroup)
             tally.count("orders_by_financial_status", order.financialStatus)
@@ -46,7 +49,7 @@ extension DataSet {
                 if order.email != winner.email { tally.add("orders_email_differs_from_contact_in_case_or_spaces") }
                 if (groupSizes[key ?? ""] ?? 0) > 1 { tally.add("orders_matching_duplicate_contacts") }
             }
-            if let email = order.email, email != email.trimmingCharacters(in: " ") {
+            if let email = order.email, !email.isEmpty, email != ContactField.trimmed(email) {
                 tally.add("orders_email_with_surrounding_spaces")
             }
             if (updateTimes[order.updatedAt] ?? 0) > 1 { tally.add("orders_sharing_updated_at") }
@@ -60,15 +63,23 @@ extension DataSet {
         }
         var contactRows: [JSONValue] = []
         for contact in contacts {
-            let key = EmailKey.of(contact.email)
+            let key = ContactField.emailKey(contact.email)
             if key == nil { tally.add("contacts_without_email") }
             if let key, (groupSizes[key] ?? 0) > 1 { tally.add("contacts_with_duplicate_email") }
             if let email = contact.email, email != email.lowercased() { tally.add("contacts_email_not_lowercase") }
             if contact.firstName == nil { tally.add("contacts_without_first_name") }
             if contact.account == nil { tally.add("contacts_without_account") }
+            if let email = contact.email, !email.isEmpty, email != ContactField.trimmed(email) {
+                tally.add("contacts_padded_email")
+            }
+            if contact.fullName != ContactField.trimmed(contact.fullName) { tally.add("contacts_padded_name") }
+            if let phone = contact.phone, !phone.isEmpty, phone != ContactField.trimmed(phone) {
+                tally.add("contacts_padded_phone")
+            }
             switch contact.phone {
             case nil: tally.add("contacts_without_phone")
-            case let phone? where Vocabulary.invalidPhones.contains(phone): tally.add("contacts_invalid_phone")
+            case let phone? where Vocabulary.invalidPhones.contains(ContactField.trimmed(phone) ?? ""):
+                tally.add("contacts_invalid_phone")
             default: tally.add("contacts_valid_phone")
             }
             if (modifiedTimes[contact.modifiedTime] ?? 0) > 1 { tally.add("contacts_sharing_modified_time") }
@@ -82,9 +93,10 @@ extension DataSet {
         }
         var userRows: [JSONValue] = []
         for user in users {
-            let winner = EmailKey.of(user.email).flatMap { winners[$0] }
+            let winner = ContactField.emailKey(user.email).flatMap { winners[$0] }
             if winner != nil { tally.add("customers_matching_contacts") }
             if user.email != user.email.lowercased() { tally.add("customers_email_not_lowercase") }
+            if user.email != ContactField.trimmed(user.email) { tally.add("customers_padded_email") }
             userRows.append(
                 JSON.object([
                     ("id", JSON.int(user.id)), ("email", .string(user.email)),
@@ -96,7 +108,7 @@ extension DataSet {
         tally.set("customers", users.count)
         tally.set("duplicate_email_groups", groupSizes.values.filter { $0 > 1 }.count)
         tally.set("largest_duplicate_group", groupSizes.values.max() ?? 0)
-        tally.set("distinct_order_email_keys", Set(orders.compactMap { EmailKey.of($0.email) }).count)
+        tally.set("distinct_order_email_keys", Set(orders.compactMap { ContactField.emailKey($0.email) }).count)
         return JSON.object([
             ("seed", .number(String(seed))), ("base_date", .string(LocalTime.utc(LocalTime.baseDate))),
             ("clock", .string(LocalTime.utc(clock))),
@@ -114,11 +126,12 @@ extension DataSet {
         "contacts_without_email", "contacts_with_duplicate_email", "contacts_email_not_lowercase",
         "contacts_without_first_name", "contacts_without_account", "contacts_without_phone", "contacts_invalid_phone",
         "contacts_valid_phone", "contacts_sharing_modified_time", "customers_matching_contacts",
-        "customers_email_not_lowercase",
+        "customers_email_not_lowercase", "contacts_padded_email", "contacts_padded_name", "contacts_padded_phone",
+        "customers_padded_email",
     ]
 
     static let mergeRule =
-        "email trimmed and lower-cased; among contacts sharing an email the latest Modified_Time wins (ties: greater id)"
+        "email with white space trimmed (Unicode White_Space, ZWSP, BOM) and ASCII lower-cased; among contacts sharing an email the latest Modified_Time wins (ties: greater id)"
 }
 
 /// Named counters, some of them grouped (`orders_by_status.open`).

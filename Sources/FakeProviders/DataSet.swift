@@ -1,3 +1,5 @@
+import OrderCore
+
 /// The emulated accounts' data: Shopify orders, Zoho contacts and the generic source's users, all
 /// derived from one seed, so every run with the same flags serves the same records.
 ///
@@ -68,7 +70,7 @@ struct DataSet: Sendable {
     }
 
     /// Contacts that have an email, in id order (the pool orders and users draw their buyers from).
-    var contactsWithEmail: [FakeContact] { contacts.filter { EmailKey.of($0.email) != nil } }
+    var contactsWithEmail: [FakeContact] { contacts.filter { ContactField.emailKey($0.email) != nil } }
 
     /// The Shopify customer id for an email key, made on first use.
     mutating func customerID(for key: String) -> Int64 {

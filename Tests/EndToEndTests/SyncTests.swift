@@ -87,15 +87,22 @@ import Testing
         #expect(first.summary["connectors"]?["customers"]?["pages"]?.int == 2)
         #expect(try scalar("SELECT count(*) FROM orders_raw WHERE source = 'shopify'") == 700)
 
-        // Every order is in the merge, matched exactly when its email belongs to a customer record.
+        // Every order is in the merge, matched exactly when its email belongs to a customer record. The
+        // data set pads some emails, names and phones with tabs, CR/LF, NBSP, U+3000, ZWSP and BOMs.
         let dataset = try fakes.dataset()
+        let counts = dataset["counts"]
+        for padded in [
+            "contacts_padded_email", "contacts_padded_name", "contacts_padded_phone", "customers_padded_email",
+        ] {
+            #expect((counts?[padded]?.int ?? 0) > 0, "\(padded)")
+        }
         var customerKeys = Set<String>()
         for contact in dataset["contacts"]?.elements ?? [] {
             if case .string(let key)? = contact["email_key"] { customerKeys.insert(key) }
         }
         for user in dataset["customers"]?.elements ?? [] {
-            if case .string(let email)? = user["email"] {
-                customerKeys.insert(email.trimmingCharacters(in: .whitespaces).lowercased())
+            if case .string(let email)? = user["email"], let key = ContactField.emailKey(email) {
+                customerKeys.insert(key)
             }
         }
         var expectedUnmatched = 0
@@ -107,6 +114,20 @@ import Testing
         #expect(first.summary["unmatched_orders"]?.int == expectedUnmatched)
         #expect(expectedUnmatched > 0 && expectedUnmatched < 700)
         #expect(try scalar("SELECT count(*) FROM merged_orders_v WHERE crm_match = 0") == expectedUnmatched)
+        #expect(
+            try scalar("SELECT count(DISTINCT email_key) FROM contact_records_v WHERE email_key IS NOT NULL")
+                == customerKeys.count)
+        // What the views show of customers carries no white space at either end.
+        let fields = try Connection(path: dbPath, mode: .readOnly).prepare(
+            "SELECT name, email, phone, company FROM contact_records_v UNION ALL SELECT order_customer_name, order_email, NULL, NULL FROM shopify_orders_v"
+        )
+        var untrimmed: [String] = []
+        while try fields.step() {
+            for column in Int32(0)..<4 {
+                if let value = fields.string(column), ContactField.trimmed(value) != value { untrimmed.append(value) }
+            }
+        }
+        #expect(untrimmed.isEmpty, "\(untrimmed.prefix(5))")
         // Plain SQLite: the shell reads every sync view too.
         for view in SyncViews.names.sorted() {
             let shell = try runProgram(

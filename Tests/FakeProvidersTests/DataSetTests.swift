@@ -31,6 +31,11 @@ import Testing
         #expect(counts["contacts_with_duplicate_email"] as? Int == 424)
         #expect(counts["largest_duplicate_group"] as? Int == 3)
         #expect(counts["contacts_invalid_phone"] as? Int == 500)
+        // White space around values (tabs, CR/LF, NBSP, U+3000, ZWSP, BOM): docs/fake-providers.md.
+        #expect(counts["contacts_padded_email"] as? Int == 134)
+        #expect(counts["contacts_padded_name"] as? Int == 167)
+        #expect(counts["contacts_padded_phone"] as? Int == 133)
+        #expect(counts["customers_padded_email"] as? Int == 12)
         #expect((counts["orders_sharing_updated_at"] as? Int ?? 0) >= 1_250)
         #expect((counts["orders_email_differs_from_contact_in_case_or_spaces"] as? Int ?? 0) > 1_000)
         let byStatus = try #require(counts["orders_by_status"] as? [String: Int])

@@ -149,4 +149,77 @@ import Testing
         #expect(rows[2] == ["12", "Order Name12", "nobody@example.org", nil, "10.00", "EUR", "0"])
         #expect(rows[3] == ["13", "Order Name13", nil, nil, "10.00", "EUR", "0"])
     }
+
+    /// CRM and shop exports pad values with tabs, CR/LF, no-break and ideographic spaces, ZWSP and BOMs
+    /// (docs/contract.md §2 "Customers and the merge"): every source's padded copies of one email are one
+    /// customer, every order matches it, and the better record's name, company and phone are kept.
+    @Test func paddedEmailsFromEverySourceAreOneCustomer() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try open()
+        func zoho(_ id: String, _ fields: [String: String]) throws -> SourceRecord {
+            var members: [(name: String, value: JSONValue)] = [("id", .string(id))]
+            for (key, value) in fields {
+                members.append((key, key == "Account_Name" ? .object(["name": .string(value)]) : .string(value)))
+            }
+            return try RecordMapping.zohoContact(.object(JSONObject.make(members).get()))
+        }
+        let contacts = try [
+            // Complete (100 points) but older: it is the kept record.
+            zoho(
+                "1",
+                [
+                    "Email": "\u{00A0}ana.ruiz@example.org\r\n", "Full_Name": "\u{3000}Ana Ruiz\t",
+                    "Phone": "\u{200B}+34 600 000 000\r\n", "Account_Name": "\tAcme SL\u{00A0}",
+                    "Modified_Time": "2024-01-01T00:00:00Z",
+                ]),
+            // Newer and poorer (no company, an invalid phone).
+            zoho(
+                "2",
+                [
+                    "Email": "ANA.RUIZ@example.org\u{FEFF}", "Full_Name": "\u{2003}A.\u{2028}", "Phone": " 12 ",
+                    "Modified_Time": "2024-03-01T00:00:00Z",
+                ]),
+        ]
+        _ = try store.storePage(connector: "zoho", records: contacts, orders: [], state: ConnectorState(), runID: 1)
+        let user = try RecordMapping.customer(
+            .object([
+                "id": .number("7"), "email": .string("\tAna.Ruiz@Example.Org "), "first_name": .string("Ana\u{00A0}"),
+                "last_name": .string("\u{2009}R.\u{000B}"),
+            ]))
+        _ = try store.storePage(connector: "customers", records: [user], orders: [], state: ConnectorState(), runID: 1)
+        let orders = try [
+            "\tAna.Ruiz@Example.Org ", "\u{00A0}ana.ruiz@example.org\r\n", "\u{3000}ANA.RUIZ@EXAMPLE.ORG\u{200B}",
+            "\u{FEFF}ana.ruiz@example.org\u{2029}\u{0085}",
+        ].enumerated().map { index, email in
+            try RecordMapping.shopifyOrder(
+                .object([
+                    "id": .number(String(20 + index)), "email": .string(email), "total_price": .string("10.00"),
+                    "created_at": .string("2024-05-01T10:00:00Z"), "updated_at": .string("2024-05-02T10:00:00Z"),
+                    "customer": .object(["first_name": .string("\tOrder\u{00A0}"), "last_name": .string("\r\nName ")]),
+                ]))
+        }
+        _ = try store.storePage(
+            connector: "shopify", records: orders.map(\.0), orders: orders.map(\.1), state: ConnectorState(), runID: 1)
+
+        #expect(try count("SELECT count(*) FROM customer_profiles_v") == 1)
+        let connection = try Connection(path: dbPath, mode: .readOnly)
+        let profile = try connection.prepare(
+            "SELECT email, customer_name, company, phone, records, kept_source, kept_id, order_count, email_valid FROM customer_profiles_v"
+        )
+        #expect(try profile.step())
+        #expect(
+            (0..<9).map { profile.string(Int32($0)) }
+                == ["ana.ruiz@example.org", "Ana Ruiz", "Acme SL", "+34 600 000 000", "3", "zoho", "1", "4", "1"])
+        // Every padded email is valid once trimmed, and the customer's name is its trimmed parts.
+        #expect(try count("SELECT count(*) FROM contact_records_v WHERE email_valid") == 3)
+        #expect(try count("SELECT count(*) FROM contact_records_v WHERE source = 'customers' AND name = 'Ana R.'") == 1)
+        let merged = try connection.prepare(
+            "SELECT DISTINCT customer_name, customer_email, customer_company, crm_match, customer_record_id FROM merged_orders_v"
+        )
+        var rows: [[String?]] = []
+        while try merged.step() { rows.append((0..<5).map { merged.string(Int32($0)) }) }
+        #expect(rows == [["Ana Ruiz", "ana.ruiz@example.org", "Acme SL", "1", "1"]])
+        #expect(try store.mergeCounts().unmatched == 0)
+        #expect(try count("SELECT count(*) FROM shopify_orders_v WHERE order_customer_name = 'Order Name'") == 4)
+    }
 }

@@ -1,5 +1,5 @@
--- merged_orders_v: each synced Shopify order with its customer's CRM record, matched by email
--- (trimmed, case-insensitive). Orders without a match are kept (crm_match = 0, customer fields
+-- merged_orders_v: each synced Shopify order with its customer's CRM record, matched on email_key (the
+-- email with white space trimmed and ASCII lower-cased, from shopify_orders_v and customer_profiles_v). Orders without a match are kept (crm_match = 0, customer fields
 -- from the order itself); none is ever dropped. customer_source / customer_record_id name the CRM
 -- record used (customer_profiles_v's kept record).
 -- key: order_id
