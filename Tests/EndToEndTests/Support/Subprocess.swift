@@ -91,8 +91,11 @@ struct SubprocessTimedOut: Error, CustomStringConvertible {
 /// Runs a program to completion like `runProgram`, but never waits longer than `timeoutSeconds`: a
 /// child still running then is killed (SIGKILL) and the call throws `SubprocessTimedOut`, so a test
 /// fails instead of hanging. Output is stdout and stderr, through a file (no pipe to fill up).
+/// `unset` names variables of the test's environment the child must not see; `workingDirectory` is
+/// where it runs (the test's own by default).
 func runProgramWithin(
-    _ timeoutSeconds: Double, _ path: String, _ arguments: [String], environment extra: [String: String] = [:]
+    _ timeoutSeconds: Double, _ path: String, _ arguments: [String], environment extra: [String: String] = [:],
+    unset: [String] = [], workingDirectory: String? = nil
 ) throws -> (status: Int32, output: String) {
     let outputPath = NSTemporaryDirectory() + "ordersync-output-" + UUID().uuidString
     _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
@@ -103,8 +106,10 @@ func runProgramWithin(
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
+    for key in unset { environment[key] = nil }
     for (key, value) in extra { environment[key] = value }
     process.environment = environment
+    if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = output
     process.standardError = output
@@ -124,9 +129,9 @@ func runProgramWithin(
 
 /// `ordersync` run with `runProgramWithin` (text logs): killed, and the test failed, past `timeoutSeconds`.
 func runOrdersyncWithin(
-    _ timeoutSeconds: Double, _ arguments: [String], environment extra: [String: String]
+    _ timeoutSeconds: Double, _ arguments: [String], environment extra: [String: String], unset: [String] = []
 ) throws -> (status: Int32, output: String) {
     try runProgramWithin(
         timeoutSeconds, Repository.executable, arguments,
-        environment: extra.merging(["LOG_FORMAT": "text"]) { given, _ in given })
+        environment: extra.merging(["LOG_FORMAT": "text"]) { given, _ in given }, unset: unset)
 }
