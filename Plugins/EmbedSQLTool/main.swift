@@ -1,7 +1,7 @@
 import Foundation
 
-// The EmbedSQL plugin's tool: `EmbedSQLTool OUTPUT ROOT sql/a.sql sql/b.sql …` writes OUTPUT, a Swift
-// file holding each file's text as an escaped string literal (no raw-string delimiters to outguess).
+// The EmbedSQL plugin's tool: `EmbedSQLTool OUTPUT ROOT` writes OUTPUT, a Swift file holding the text
+// of each ROOT/sql/**/*.sql file as an escaped string literal (no raw-string delimiters to outguess).
 // A file that is not UTF-8 stops the build, naming it, as the loader would at startup.
 
 func literal(_ text: String) -> String {
@@ -21,15 +21,29 @@ func literal(_ text: String) -> String {
     return out + "\""
 }
 
+/// `sql/…/name.sql` paths under `root`, sorted by their UTF-8 bytes (the order the loader applies).
+func sqlFiles(root: URL) -> [String] {
+    var files: [String] = []
+    let folder = root.appending(path: "sql")
+    let walker = FileManager.default.enumerator(atPath: folder.path)
+    while let relative = walker?.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(
+            atPath: folder.appending(path: relative).path, isDirectory: &isDirectory)
+        if exists && !isDirectory.boolValue && relative.hasSuffix(".sql") { files.append("sql/" + relative) }
+    }
+    return files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+}
+
 let arguments = CommandLine.arguments
-guard arguments.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: EmbedSQLTool OUTPUT ROOT [sql/FILE.sql …]\n".utf8))
+guard arguments.count == 3 else {
+    FileHandle.standardError.write(Data("usage: EmbedSQLTool OUTPUT ROOT (embeds ROOT/sql/**/*.sql)\n".utf8))
     exit(2)
 }
 let output = arguments[1]
 let root = URL(fileURLWithPath: arguments[2])
 var entries: [String] = []
-for name in arguments.dropFirst(3) {
+for name in sqlFiles(root: root) {
     guard let data = FileManager.default.contents(atPath: root.appending(path: name).path) else {
         FileHandle.standardError.write(Data("error: \(name): cannot be read\n".utf8))
         exit(1)
