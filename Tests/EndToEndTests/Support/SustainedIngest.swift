@@ -12,6 +12,8 @@ final class SustainedIngest: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let acknowledgedIDs = Mutex<[String]>([])
     private let failures = Mutex<[String]>([])
+    /// What `stop` found, once it ran.
+    private let outcome = Mutex<[String]?>(nil)
     private let finished = DispatchSemaphore(value: 0)
     private let clients: Int
     /// Orders per batch unless a test says otherwise.
@@ -63,12 +65,20 @@ final class SustainedIngest: Sendable {
     }
 
     /// Stops the clients and waits for them (each request is bounded by the client's receive timeout);
-    /// returns what went wrong, if anything ("a client did not stop" past `timeoutSeconds`).
+    /// returns what went wrong, if anything ("a client did not stop" past `timeoutSeconds`). Calling it
+    /// again returns the same answer at once.
     func stop(timeoutSeconds: Double = 30) -> [String] {
         stopping.store(true, ordering: .relaxed)
-        for _ in 0..<clients where finished.wait(timeout: .now() + timeoutSeconds) == .timedOut {
-            return failures.withLock { $0 } + ["a client did not stop within \(timeoutSeconds) s"]
+        return outcome.withLock { outcome in
+            if let outcome { return outcome }
+            var result: [String] = []
+            for _ in 0..<clients where finished.wait(timeout: .now() + timeoutSeconds) == .timedOut {
+                result = ["a client did not stop within \(timeoutSeconds) s"]
+                break
+            }
+            result = failures.withLock { $0 } + result
+            outcome = result
+            return result
         }
-        return failures.withLock { $0 }
     }
 }
