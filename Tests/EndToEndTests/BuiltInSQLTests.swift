@@ -84,6 +84,31 @@ import Testing
         #expect(extra.status != 0)
     }
 
+    /// The server hands SQL_DIR to the sync worker only when it is set; otherwise the worker uses its own
+    /// built-in files. A stand-in worker (ORDERSYNC_SYNC_WORKER) records the arguments it was given.
+    @Test(arguments: [true, false])
+    func theServerPassesSQLDirToTheWorkerOnlyWhenSet(_ set: Bool) throws {
+        let directory = TemporaryDirectory()
+        let recorded = directory.file("arguments")
+        let worker = directory.file("worker.sh")
+        try "#!/bin/sh\nprintf '%s\\n' \"$@\" > '\(recorded)'\necho '{}'\n".write(
+            toFile: worker, atomically: true, encoding: .utf8)
+        chmod(worker, 0o755)
+        let server = try ServerProcess(
+            dbPath: directory.file("orders.db"), environment: ["ORDERSYNC_SYNC_WORKER": worker],
+            sqlDirectory: set ? Repository.sqlDirectory : nil)
+        let client = try RawClient(port: server.port)
+        try client.send(Request.post("", path: "/sync"))
+        _ = try client.readResponse()
+        let arguments = try String(contentsOfFile: recorded, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(arguments.contains("--db-path"))
+        if set {
+            #expect(arguments.firstIndex(of: "--sql-dir").map { arguments[$0 + 1] } == Repository.sqlDirectory)
+        } else {
+            #expect(!arguments.contains("--sql-dir"), "\(arguments)")
+        }
+    }
+
     /// Broken SQL, a missing SQL_DIR, bad configuration: the start fails and leaves no database file (nor
     /// -wal, -shm) it created; a database that existed before stays, with its rows.
     @Test(arguments: ["broken view", "missing SQL_DIR", "bad PORT"])
