@@ -11,9 +11,10 @@ struct EmbedSQL: BuildToolPlugin {
         let root = context.package.directoryURL
         let (files, folders) = EmbedSQL.contents(of: root.appending(path: "sql"))
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedSQL.swift")
-        // The folders are inputs too: adding or removing a file changes its folder's modification time,
-        // so the tool (which lists the folder itself) runs again although SwiftPM evaluates this plugin
-        // only when it plans the build anew (not when a file appears in sql/, which is in no target).
+        // SwiftPM evaluates this plugin only when it plans the build anew, which it does when a target's
+        // folder changes shape: Plugins/EmbedSQLTool/sql links to sql/ for that reason (excluded from
+        // the tool's sources in Package.swift), so a file added or removed there re-plans the build, and
+        // the list of inputs below never names a file that is gone. Each file's own edits rerun the tool.
         return [
             .buildCommand(
                 displayName: "Embedding sql/ into \(target.name)",
