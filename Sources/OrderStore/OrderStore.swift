@@ -78,14 +78,28 @@ package final class OrderStore: Sendable {
 
     /// Runs `body`, which opens the database at `path`; when it throws and the file was not there
     /// before, removes what it created (the file, `-wal`, `-shm`, `-journal`). A file that existed is
-    /// never touched. `body` must have closed its connections when it throws (they are its locals).
+    /// never touched, nor one that holds a schema: another process that created it meanwhile (a server
+    /// and `ordersync migrate` started together) keeps it. `body` must have closed its connections when
+    /// it throws (they are its locals).
     static func removingCreatedFile<R>(_ path: String, _ body: () throws(OpenError) -> R) throws(OpenError) -> R {
         let existed = FileSystem.exists(path)
         do {
             return try body()
         } catch {
-            if !existed { removeDatabaseFiles(path) }
+            if !existed && holdsNoSchema(path) { removeDatabaseFiles(path) }
             throw error
+        }
+    }
+
+    /// True when nothing was ever committed to the file: no table, view, index or trigger (the schema
+    /// is applied in one transaction, rolled back on failure). False when that cannot be read.
+    private static func holdsNoSchema(_ path: String) -> Bool {
+        guard FileSystem.exists(path) else { return true }
+        do {
+            let connection = try Connection(path: path, mode: .readOnly)
+            return try connection.scalarInt("SELECT count(*) FROM sqlite_schema") == 0
+        } catch {
+            return false
         }
     }
 
