@@ -1,9 +1,6 @@
 import ArgumentParser
+import OrderStore
 import SQLite
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `ordersync backup FILE`: a consistent copy of the live database, while the server keeps serving.
 struct BackupCommand: ParsableCommand {
@@ -24,13 +21,13 @@ struct BackupCommand: ParsableCommand {
             let source = try Connection(path: settings.dbPath, mode: .readOnly)
             try source.backup(to: file)
         } catch {
-            FileChecks.removeDatabase(file)
+            OrderStore.removeDatabaseFiles(file)
             throw Failure("backup of \(settings.dbPath) failed: \(error.explanation)")
         }
         let report = try DatabaseVerifier.verify(file)
         guard report.problems.isEmpty else {
             // Only a verified copy is a backup: a file left here would pass for one.
-            FileChecks.removeDatabase(file)
+            OrderStore.removeDatabaseFiles(file)
             throw Failure("the copy does not verify: \(report.problems.joined(separator: "; "))")
         }
         print("backed up \(settings.dbPath) to \(file): \(report.summary)")

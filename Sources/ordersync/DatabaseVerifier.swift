@@ -58,11 +58,3 @@ enum FileChecks {
         return stat(path, &info) == 0
     }
 }
-
-extension FileChecks {
-    /// Removes a database file this process created, with the sidecar files SQLite may have made
-    /// beside it (https://sqlite.org/tempfiles.html); missing ones are fine.
-    static func removeDatabase(_ path: String) {
-        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
-    }
-}
