@@ -5,6 +5,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev 
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
+COPY Plugins ./Plugins
 COPY Sources ./Sources
 COPY sql ./sql
 COPY scripts ./scripts
@@ -17,10 +18,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 zl
     && useradd --system --uid 10001 --home /app ordersync \
     && mkdir -p /app/data && chown ordersync /app/data
 WORKDIR /app
+# sql/ is built into both binaries (Plugins/EmbedSQL): nothing else to copy.
 COPY --from=build /out/ordersync /out/ordersync-sync /app/
-COPY --from=build /out/sql /app/sql
 USER ordersync
-ENV PORT=8080 DB_PATH=/app/data/ordersync.db SQL_DIR=/app/sql LOG_FORMAT=json
+ENV PORT=8080 DB_PATH=/app/data/ordersync.db LOG_FORMAT=json
 EXPOSE 8080
 # No curl in the image: the binary asks its own /healthz.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s CMD ["/app/ordersync", "healthcheck"]

@@ -39,8 +39,15 @@ let package = Package(
         .target(
             name: "OrderStore",
             dependencies: ["SQLite", "OrderCore", "Threads", .product(name: "CoreMetrics", package: "swift-metrics")],
-            swiftSettings: strict
+            swiftSettings: strict,
+            plugins: ["EmbedSQL"]
         ),
+        // sql/**/*.sql built into OrderStore as string literals, so the programs run from any folder.
+        // Plugins/EmbedSQLTool/sql is a link to sql/: it makes a file added to or removed from sql/ plan
+        // the build anew (see Plugins/EmbedSQL/plugin.swift); excluded, it is no source of the tool.
+        .executableTarget(
+            name: "EmbedSQLTool", path: "Plugins/EmbedSQLTool", exclude: ["sql"], swiftSettings: strict),
+        .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["EmbedSQLTool"]),
         // The Prometheus registry behind swift-metrics, and process statistics from /proc. The only
         // target that imports Prometheus; everything else records through CoreMetrics handles.
         .target(

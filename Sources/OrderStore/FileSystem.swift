@@ -21,6 +21,9 @@ enum FileSystem {
         return stat(path, &info) == 0 ? Int(info.st_size) : nil
     }
 
+    /// Removes a file; a missing one is fine.
+    static func remove(_ path: String) { unlink(path) }
+
     /// Creates `path` and its missing parents (mode 0755); the error text on failure.
     static func createDirectories(_ path: String) -> String? {
         var prefix = path.hasPrefix("/") ? "/" : ""

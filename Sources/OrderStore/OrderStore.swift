@@ -30,12 +30,27 @@ package final class OrderStore: Sendable {
         }
     }
 
-    /// Opens (creating the file and its folder when missing), applies `sqlDirectory`, starts the writer.
-    /// The writer's metrics go to `metricsFactory` (the process-wide `MetricsSystem.factory` by default).
+    /// Opens (creating the file and its folder when missing), applies the SQL files (those of
+    /// `sqlDirectory`, or the built-in ones when it is nil), starts the writer. The writer's metrics go
+    /// to `metricsFactory` (the process-wide `MetricsSystem.factory` by default). When it fails, a
+    /// database file this call created is removed again, so a failed start leaves no stub behind.
     package init(
-        path: String, sqlDirectory: String, readerCapacity: Int = 8,
+        path: String, sqlDirectory: String?, readerCapacity: Int = 8,
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) throws(OpenError) {
+        let (writer, applied) = try OrderStore.removingCreatedFile(path) { () throws(OpenError) in
+            try OrderStore.open(path: path, sqlDirectory: sqlDirectory, metricsFactory: metricsFactory)
+        }
+        self.writer = writer
+        self.readers = ReaderPool(path: path, capacity: readerCapacity)
+        self.views = applied.views
+        self.path = path
+    }
+
+    /// The writer, started, and what the SQL files created. On a throw its connection is closed.
+    private static func open(path: String, sqlDirectory: String?, metricsFactory: any MetricsFactory)
+        throws(OpenError) -> (OrderWriter, SchemaLoader.Applied)
+    {
         try OrderStore.createFolder(of: path)
         let writer: OrderWriter
         do {
@@ -51,17 +66,46 @@ package final class OrderStore: Sendable {
         } catch let error as SchemaError {
             throw .schema(error)
         } catch {
-            throw .schema(SchemaError(file: sqlDirectory, message: "\(error)"))
+            throw .schema(SchemaError(file: sqlDirectory ?? SchemaLoader.builtInName, message: "\(error)"))
         }
         do {
             try writer.start()
         } catch {
             throw .database(path, SQLiteError(code: 1, message: "cannot start the writer thread"))
         }
-        self.writer = writer
-        self.readers = ReaderPool(path: path, capacity: readerCapacity)
-        self.views = applied.views
-        self.path = path
+        return (writer, applied)
+    }
+
+    /// Runs `body`, which opens the database at `path`; when it throws and the file was not there
+    /// before, removes what it created (the file, `-wal`, `-shm`, `-journal`). A file that existed is
+    /// never touched, nor one that holds a schema: another process that created it meanwhile (a server
+    /// and `ordersync migrate` started together) keeps it. `body` must have closed its connections when
+    /// it throws (they are its locals).
+    static func removingCreatedFile<R>(_ path: String, _ body: () throws(OpenError) -> R) throws(OpenError) -> R {
+        let existed = FileSystem.exists(path)
+        do {
+            return try body()
+        } catch {
+            if !existed && holdsNoSchema(path) { removeDatabaseFiles(path) }
+            throw error
+        }
+    }
+
+    /// True when nothing was ever committed to the file: no table, view, index or trigger (the schema
+    /// is applied in one transaction, rolled back on failure). False when that cannot be read.
+    private static func holdsNoSchema(_ path: String) -> Bool {
+        guard FileSystem.exists(path) else { return true }
+        do {
+            let connection = try Connection(path: path, mode: .readOnly)
+            return try connection.scalarInt("SELECT count(*) FROM sqlite_schema") == 0
+        } catch {
+            return false
+        }
+    }
+
+    /// Removes a database file and the files SQLite keeps beside it (https://sqlite.org/tempfiles.html).
+    package static func removeDatabaseFiles(_ path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal"] { FileSystem.remove(path + suffix) }
     }
 
     /// Creates the folder of the database file when it is missing, and checks that both can be written.

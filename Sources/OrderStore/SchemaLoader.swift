@@ -2,7 +2,9 @@ import OrderCore
 package import SQLite
 import Threads
 
-/// Applies `sql/tables/*.sql` then `sql/views/*.sql` in name order (docs/contract.md §2), in one transaction.
+/// Applies `sql/tables/*.sql` then `sql/views/*.sql` in name order (docs/contract.md §2), in one
+/// transaction: the files built into the executable (`EmbeddedSQL`, generated from the repository's
+/// `sql/` by Plugins/EmbedSQL), or those of the directory `SQL_DIR` names instead.
 ///
 /// Idempotent and recorded in `ordersync_sql_files`: a table file runs again only when its text
 /// changed (so it must use `IF NOT EXISTS`); every view is dropped and created again from its file, so
@@ -25,13 +27,26 @@ package enum SchemaLoader {
         )
         """
 
-    /// Applies the SQL directory; throws `SchemaError` naming the first file that failed (nothing is kept).
-    package static func apply(directory: String, to connection: Connection) throws(SchemaError) -> Applied {
-        guard FileSystem.isDirectory(directory) else {
-            throw SchemaError(file: directory, message: "SQL directory not found (set SQL_DIR)")
+    /// What `apply` names when the built-in files fail (they never should: tests apply them all).
+    package static let builtInName = "built-in sql"
+
+    /// Applies the SQL files of `directory`, or the built-in ones (`EmbeddedSQL`) when it is nil;
+    /// throws `SchemaError` naming the first file that failed (nothing is kept).
+    package static func apply(directory: String?, to connection: Connection) throws(SchemaError) -> Applied {
+        let tables: [SQLFile]
+        let views: [SQLFile]
+        if let directory {
+            guard FileSystem.isDirectory(directory) else {
+                throw SchemaError(
+                    file: directory, message: "SQL directory not found (SQL_DIR; unset it to use the built-in SQL)")
+            }
+            tables = try files(in: directory, kind: "tables")
+            views = try files(in: directory, kind: "views")
+        } else {
+            tables = embeddedFiles(kind: "tables")
+            views = embeddedFiles(kind: "views")
         }
-        let tables = try files(in: directory, kind: "tables")
-        let views = try files(in: directory, kind: "views")
+        let directory = directory ?? builtInName
         do {
             try connection.execute("BEGIN IMMEDIATE")
             try connection.execute(bookkeeping)
@@ -127,6 +142,15 @@ package enum SchemaLoader {
         let name: String
         let kind: String
         let sql: String
+    }
+
+    /// The built-in `sql/<kind>/*.sql` files, in the order `files(in:kind:)` reads a directory: only files
+    /// directly in the subdirectory, sorted by their names' UTF-8 bytes.
+    static func embeddedFiles(kind: String) -> [SQLFile] {
+        let prefix = "sql/\(kind)/"
+        return EmbeddedSQL.files.filter { $0.name.hasPrefix(prefix) && !$0.name.dropFirst(prefix.count).contains("/") }
+            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+            .map { SQLFile(name: $0.name, kind: kind, sql: $0.text) }
     }
 
     /// The `.sql` files of one subdirectory, sorted by name; a missing subdirectory has none.

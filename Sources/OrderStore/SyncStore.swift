@@ -13,9 +13,18 @@ package final class SyncStore {
     /// The orders_raw write path, shared with `OrderWriter` (prepared on first use).
     private var orderStatements: WriterStatements?
 
-    /// Opens the database (creating it and its folder when missing) and applies the SQL directory.
-    package init(path: String, sqlDirectory: String) throws(OrderStore.OpenError) {
+    /// Opens the database (creating it and its folder when missing) and applies the SQL files (those of
+    /// `sqlDirectory`, or the built-in ones when it is nil). A file this call created is removed again
+    /// when it fails.
+    package init(path: String, sqlDirectory: String?) throws(OrderStore.OpenError) {
+        connection = try OrderStore.removingCreatedFile(path) { () throws(OrderStore.OpenError) in
+            try SyncStore.open(path: path, sqlDirectory: sqlDirectory)
+        }
+    }
+
+    private static func open(path: String, sqlDirectory: String?) throws(OrderStore.OpenError) -> Connection {
         try OrderStore.createFolder(of: path)
+        let connection: Connection
         do {
             connection = try Connection(path: path, mode: .readWrite, busyTimeoutMilliseconds: 10_000)
             try connection.configureAsWriter()
@@ -27,6 +36,7 @@ package final class SyncStore {
         } catch {
             throw .schema(error)
         }
+        return connection
     }
 
     /// The connector's saved position (empty for a connector never run).

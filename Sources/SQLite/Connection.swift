@@ -164,21 +164,39 @@ final class DeadlineBox {
 
 extension Connection {
     /// Copies this database into a new file at `path` with SQLite's online backup API
-    /// (https://sqlite.org/backup.html): a consistent snapshot, taken page by page, while other
-    /// connections keep reading and writing (in WAL mode a reader never blocks the writer).
-    package func backup(to path: String, pagesPerStep: Int32 = 1_024) throws(SQLiteError) {
+    /// (https://sqlite.org/backup.html), from one read transaction: its snapshot is pinned before the
+    /// copy starts and every page is copied in a single step, so writers on other connections (the
+    /// server's group commit, a sync worker) can neither change nor restart it. In WAL mode that read
+    /// transaction never blocks them (https://sqlite.org/wal.html §2.2). A page-by-page copy, by
+    /// contrast, starts over whenever another connection writes between two steps, and under
+    /// continuous ingest never ends. The copy is switched to `journal_mode=DELETE`, so it stands alone
+    /// without `-wal` or `-shm` files. Waits for a lock at most `timeoutSeconds` (SQLITE_BUSY).
+    /// On failure, the caller removes the file (this function never deletes anything).
+    package func backup(to path: String, timeoutSeconds: Double = 30) throws(SQLiteError) {
+        // Deferred BEGIN takes no lock; the first read takes the snapshot the copy will come from.
+        try execute("BEGIN")
+        defer { rollbackQuietly() }
+        _ = try scalarInt("SELECT count(*) FROM sqlite_schema")
         let target = try Connection(path: path, mode: .readWrite)
         guard let backup = sqlite3_backup_init(target.handle, "main", handle, "main") else {
             throw target.error(sqlite3_errcode(target.handle), sql: nil)
         }
+        let deadline = DeadlineBox.now() + timeoutSeconds
         var rc = SQLITE_OK
-        repeat {
-            rc = sqlite3_backup_step(backup, pagesPerStep)
-            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { usleep(10_000) }
-        } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+        while true {
+            rc = sqlite3_backup_step(backup, -1)  // -1: all remaining pages, in this one step
+            let busy = rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+            guard busy && DeadlineBox.now() < deadline else { break }
+            usleep(10_000)
+        }
         let finish = sqlite3_backup_finish(backup)
         guard rc == SQLITE_DONE, finish == SQLITE_OK else {
             throw target.error(rc == SQLITE_DONE ? finish : rc, sql: nil)
+        }
+        // The copied header says WAL (the source's mode): leave it, and the copy needs sidecar files.
+        let mode = try target.scalarString("PRAGMA journal_mode=DELETE")
+        guard mode?.lowercased() == "delete" else {
+            throw SQLiteError(code: 1, message: "journal_mode=DELETE was refused (answered \(mode ?? "nothing"))")
         }
     }
 }

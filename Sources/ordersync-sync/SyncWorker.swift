@@ -25,7 +25,9 @@ struct SyncWorker: AsyncParsableCommand {
     @Option(name: .customLong("db-path"), help: "SQLite database file (env DB_PATH, default data/ordersync.db).")
     var dbPath: String?
 
-    @Option(name: .customLong("sql-dir"), help: "Folder of tables/ and views/ SQL files (env SQL_DIR, default sql).")
+    @Option(
+        name: .customLong("sql-dir"),
+        help: "Read tables/ and views/ SQL files from this folder (env SQL_DIR; default: the built-in sql/).")
     var sqlDirectory: String?
 
     @Option(help: "What started the run: cli, http or scheduler.")
@@ -38,7 +40,7 @@ struct SyncWorker: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let logger = SyncWorker.logger(environment)
         let dbPath = dbPath ?? environment["DB_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "data/ordersync.db"
-        let sqlDirectory = sqlDirectory ?? environment["SQL_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "sql"
+        let sqlDirectory = sqlDirectory ?? environment["SQL_DIR"].flatMap { $0.isEmpty ? nil : $0 }
 
         let configuration: SyncConfiguration
         do {

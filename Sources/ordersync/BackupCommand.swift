@@ -1,4 +1,5 @@
 import ArgumentParser
+import OrderStore
 import SQLite
 
 /// `ordersync backup FILE`: a consistent copy of the live database, while the server keeps serving.
@@ -14,14 +15,19 @@ struct BackupCommand: ParsableCommand {
     func run() throws {
         let settings = try Settings(options: options, port: nil, maxBodyBytes: nil)
         guard !FileChecks.exists(file) else { throw Failure("\(file) already exists; choose a new file") }
+        // Read-only: a missing source is an error here, never a new empty database.
+        guard FileChecks.exists(settings.dbPath) else { throw Failure("\(settings.dbPath) does not exist") }
         do {
             let source = try Connection(path: settings.dbPath, mode: .readOnly)
             try source.backup(to: file)
         } catch {
+            OrderStore.removeDatabaseFiles(file)
             throw Failure("backup of \(settings.dbPath) failed: \(error.explanation)")
         }
         let report = try DatabaseVerifier.verify(file)
         guard report.problems.isEmpty else {
+            // Only a verified copy is a backup: a file left here would pass for one.
+            OrderStore.removeDatabaseFiles(file)
             throw Failure("the copy does not verify: \(report.problems.joined(separator: "; "))")
         }
         print("backed up \(settings.dbPath) to \(file): \(report.summary)")

@@ -6,7 +6,9 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("db-path"), help: "SQLite database file (env DB_PATH, default data/ordersync.db).")
     var dbPath: String?
 
-    @Option(name: .customLong("sql-dir"), help: "Directory of tables/*.sql and views/*.sql (env SQL_DIR, default sql).")
+    @Option(
+        name: .customLong("sql-dir"),
+        help: "Read tables/*.sql and views/*.sql from this directory (env SQL_DIR; default: the built-in sql/).")
     var sqlDirectory: String?
 
     @Option(

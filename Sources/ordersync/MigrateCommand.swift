@@ -1,7 +1,7 @@
 import ArgumentParser
 import OrderStore
 
-/// `ordersync migrate`: apply `sql/` to the database and exit.
+/// `ordersync migrate`: apply the SQL files (built in, or `SQL_DIR`) to the database and exit.
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate", abstract: "Apply the SQL files to the database and exit.")
@@ -13,7 +13,8 @@ struct MigrateCommand: ParsableCommand {
         do {
             let store = try OrderStore(path: settings.dbPath, sqlDirectory: settings.sqlDirectory)
             print(
-                "applied \(settings.sqlDirectory) to \(settings.dbPath); views: \(store.views.joined(separator: ", "))")
+                "applied \(settings.sqlDirectory ?? "the built-in SQL") to \(settings.dbPath); views: \(store.views.joined(separator: ", "))"
+            )
             store.close()
         } catch {
             throw Failure(error.description)

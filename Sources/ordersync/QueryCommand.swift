@@ -32,8 +32,8 @@ struct QueryCommand: ParsableCommand {
         guard let format = ViewFormat(rawValue: format) else { throw Failure("--format must be json, csv or ndjson") }
         let connection: Connection
         let catalog: ViewCatalog
+        connection = try ExistingDatabase.open(settings.dbPath)
         do {
-            connection = try Connection(path: settings.dbPath, mode: .readOnly)
             catalog = try ViewCatalog.load(connection)
         } catch {
             throw Failure("cannot read \(settings.dbPath): \(error) (run `ordersync migrate` first?)")

@@ -35,6 +35,8 @@ struct ServeCommand: ParsableCommand {
         // and so does any library that uses the global MetricsSystem (bootstrapped once, here).
         let metrics = MetricCatalog.makeRegistry()
         MetricsSystem.bootstrap(metrics.factory)
+        // A start that fails after this leaves no database it created (OrderStore removes its own).
+        let existed = FileChecks.exists(settings.dbPath)
         let store: OrderStore
         do {
             store = try OrderStore(
@@ -62,6 +64,7 @@ struct ServeCommand: ParsableCommand {
             boundPort = try server.start()
         } catch {
             store.close()
+            if !existed { OrderStore.removeDatabaseFiles(settings.dbPath) }
             throw Failure("cannot listen on port \(settings.port): \(error)")
         }
         service.attach(server)

@@ -11,7 +11,8 @@ import ServiceSupport
 struct Settings {
     var port: UInt16 = 8080
     var dbPath = "data/ordersync.db"
-    var sqlDirectory = "sql"
+    /// SQL_DIR: read the SQL files from this directory; nil uses the ones built into the executable.
+    var sqlDirectory: String?
     var logLevel: Logger.Level = .info
     var jsonLogs = false
     var maxBodyBytes = 32 * 1024 * 1024
@@ -45,7 +46,7 @@ struct Settings {
             self.port = number
         }
         dbPath = value(options.dbPath, "DB_PATH") ?? dbPath
-        sqlDirectory = value(options.sqlDirectory, "SQL_DIR") ?? sqlDirectory
+        sqlDirectory = value(options.sqlDirectory, "SQL_DIR")
         if let text = value(options.logLevel, "LOG_LEVEL") {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
                 throw Invalid(

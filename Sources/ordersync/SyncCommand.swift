@@ -26,7 +26,8 @@ struct SyncCommand: ParsableCommand {
         // The worker reads its log settings from the environment: flags given here carry over.
         if let level = options.logLevel { setenv("LOG_LEVEL", level, 1) }
         if let format = options.logFormat { setenv("LOG_FORMAT", format, 1) }
-        let arguments = ["--db-path", settings.dbPath, "--sql-dir", settings.sqlDirectory, "--trigger", "cli"]
+        var arguments = ["--db-path", settings.dbPath, "--trigger", "cli"]
+        if let sqlDirectory = settings.sqlDirectory { arguments += ["--sql-dir", sqlDirectory] }
         let error = ChildProcess.replace(path: worker, arguments: arguments)
         throw Failure("cannot run \(worker) (errno \(error)): build it with `swift build --product ordersync-sync`")
     }

@@ -12,12 +12,13 @@ import Threads
 final class SyncLauncher: SyncRunning {
     let workerPath: String
     let databasePath: String
-    let sqlDirectory: String
+    /// SQL_DIR when set; the worker then reads the same files as the server (else its built-in ones).
+    let sqlDirectory: String?
     /// The worker stops itself at its deadline; this is the last resort beyond it.
     let timeout: Double
     private let running = Mutex<Set<Int32>>([])
 
-    init(workerPath: String, databasePath: String, sqlDirectory: String, deadlineSeconds: Double) {
+    init(workerPath: String, databasePath: String, sqlDirectory: String?, deadlineSeconds: Double) {
         self.workerPath = workerPath
         self.databasePath = databasePath
         self.sqlDirectory = sqlDirectory
@@ -35,7 +36,8 @@ final class SyncLauncher: SyncRunning {
             return .notStarted(
                 "\(workerPath) is missing or not executable (build it: swift build --product ordersync-sync)")
         }
-        var arguments = ["--db-path", databasePath, "--sql-dir", sqlDirectory, "--trigger", trigger.trigger]
+        var arguments = ["--db-path", databasePath, "--trigger", trigger.trigger]
+        if let sqlDirectory { arguments += ["--sql-dir", sqlDirectory] }
         if let time = trigger.scheduleTime { arguments += ["--schedule-time", time] }
         var pid: Int32 = 0
         let outcome = ChildProcess.run(path: workerPath, arguments: arguments, timeout: timeout) { started in

@@ -20,22 +20,28 @@ final class ServerProcess {
     private static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
     /// Starts `ordersync serve` on a free port and waits until it listens. The log goes next to the
-    /// database unless `logDirectory` says where (e.g. off a file system that a test fills up).
+    /// database unless `logDirectory` says where (e.g. off a file system that a test fills up). A nil
+    /// `dbPath` or `sqlDirectory` leaves DB_PATH or SQL_DIR unset (the built-in defaults);
+    /// `executable` and `workingDirectory` run another copy of the program from another folder.
     init(
-        dbPath: String, environment extra: [String: String] = [:], arguments: [String] = ["serve"],
-        logDirectory: String? = nil
+        dbPath: String?, environment extra: [String: String] = [:], arguments: [String] = ["serve"],
+        logDirectory: String? = nil, sqlDirectory: String? = Repository.sqlDirectory,
+        executable: String = Repository.executable, workingDirectory: String? = nil
     ) throws {
-        process.executableURL = URL(fileURLWithPath: Repository.executable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         var environment = ProcessInfo.processInfo.environment
         environment["PORT"] = "0"
         environment["DB_PATH"] = dbPath
-        environment["SQL_DIR"] = Repository.sqlDirectory
+        environment["SQL_DIR"] = sqlDirectory
         environment["LOG_FORMAT"] = "json"
         environment["LOG_LEVEL"] = "info"
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
-        let logBase = logDirectory.map { ($0 as NSString).appendingPathComponent("server") } ?? dbPath
+        let logBase =
+            logDirectory.map { ($0 as NSString).appendingPathComponent("server") } ?? dbPath
+            ?? NSTemporaryDirectory() + "ordersync-server"
         logPath = logBase + ".\(UUID().uuidString).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Runs a program to completion: its exit status and what it printed (standard output, and standard
 /// error too unless `includeErrors` is false, when it is dropped). `environment` entries are added to
 /// the test's own.
@@ -74,4 +78,60 @@ func runOrdersyncBounded(
     try? output.close()
     let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     return (timedOut ? -1 : process.terminationStatus, text)
+}
+
+/// A child that outlived its deadline: it was killed, and the test fails with what it printed.
+struct SubprocessTimedOut: Error, CustomStringConvertible {
+    let program: String
+    let seconds: Double
+    let output: String
+    var description: String { "\(program) still ran after \(seconds) s and was killed; it printed: \(output)" }
+}
+
+/// Runs a program to completion like `runProgram`, but never waits longer than `timeoutSeconds`: a
+/// child still running then is killed (SIGKILL) and the call throws `SubprocessTimedOut`, so a test
+/// fails instead of hanging. Output is stdout and stderr, through a file (no pipe to fill up).
+/// `unset` names variables of the test's environment the child must not see; `workingDirectory` is
+/// where it runs (the test's own by default).
+func runProgramWithin(
+    _ timeoutSeconds: Double, _ path: String, _ arguments: [String], environment extra: [String: String] = [:],
+    unset: [String] = [], workingDirectory: String? = nil
+) throws -> (status: Int32, output: String) {
+    let outputPath = NSTemporaryDirectory() + "ordersync-output-" + UUID().uuidString
+    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+    defer { try? FileManager.default.removeItem(atPath: outputPath) }
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+    defer { try? output.close() }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    for key in unset { environment[key] = nil }
+    for (key, value) in extra { environment[key] = value }
+    process.environment = environment
+    if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeoutSeconds)
+    while process.isRunning && Date() < deadline { usleep(10_000) }
+    if process.isRunning {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        throw SubprocessTimedOut(
+            program: "\(path) \(arguments.joined(separator: " "))", seconds: timeoutSeconds, output: text)
+    }
+    process.waitUntilExit()
+    return (process.terminationStatus, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+}
+
+/// `ordersync` run with `runProgramWithin` (text logs): killed, and the test failed, past `timeoutSeconds`.
+func runOrdersyncWithin(
+    _ timeoutSeconds: Double, _ arguments: [String], environment extra: [String: String], unset: [String] = []
+) throws -> (status: Int32, output: String) {
+    try runProgramWithin(
+        timeoutSeconds, Repository.executable, arguments,
+        environment: extra.merging(["LOG_FORMAT": "text"]) { given, _ in given }, unset: unset)
 }
