@@ -230,7 +230,8 @@ import Testing
             environment: ["DB_PATH": server.dbPath])
         #expect(result.status == 0)
         #expect(
-            result.output == "day,status,orders,stage\r\n2025-08-08,pending,2,placed\r\n2025-08-09,pending,1,placed\r\n")
+            result.output
+                == "day,status,orders,stage\r\n2025-08-08,pending,2,placed\r\n2025-08-09,pending,1,placed\r\n")
         let unknown = try runOrdersync(["query", "nope_v"], environment: ["DB_PATH": server.dbPath])
         #expect(unknown.status != 0)
         #expect(unknown.output.contains("latest_order_v"))
