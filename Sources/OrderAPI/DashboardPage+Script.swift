@@ -239,7 +239,7 @@ extension DashboardPage {
             lastRight = left + w;
           });
           for (const status of [...totals.keys()].sort(byStatus)) {
-            const item = htmlEl(legend, 'span');
+            const item = htmlEl(legend, 'span', { 'data-status': status });
             htmlEl(item, 'i', { class: 'swatch', style: `background:${statusColor(status)}` });
             item.append(`${status} ${fmtInt(totals.get(status))}`);
           }

@@ -281,8 +281,8 @@ DRAWN = """(() => {
     // the x axis: the texts along the chart's bottom edge
     axis: [...dailySvg.querySelectorAll('text')].filter((t) => Number(t.getAttribute('y')) >= Number(dailySvg.getAttribute('height')) - 12)
       .map((t) => t.textContent),
-    // colours as drawn: the status list's swatches and the table's badge dots
-    legend: [...document.querySelectorAll('#status-list li')].map((li) => ({ status: li.dataset.status,
+    // colours as drawn: the swatches of the status list and the daily legend, the table's badge dots
+    legend: [...document.querySelectorAll('#status-list li, #daily-legend span')].map((li) => ({ status: li.dataset.status,
       color: getComputedStyle(li.querySelector('.swatch')).backgroundColor })),
     badges: [...document.querySelectorAll('[data-testid=orders-table] tbody tr')].map((tr) => ({ status: tr.dataset.status,
       color: getComputedStyle(tr.querySelector('.badge'), '::before').backgroundColor,
