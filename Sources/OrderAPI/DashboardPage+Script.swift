@@ -93,19 +93,24 @@ extension DashboardPage {
           try { value = JSON.parse(text); } catch (_) { return text; }
           const items = Array.isArray(value) ? value : value && Array.isArray(value.line_items) ? value.line_items : null;
           if (!items) return describe(value);
-          const parts = items.map((item) => {
+          // At most 20 items are named (a long order stays one readable line; the rest is counted).
+          const parts = items.slice(0, 20).map((item) => {
             if (item == null || typeof item !== 'object') return item == null ? '' : String(item);
             const name = item.title ?? item.name ?? item.sku ?? item.product;
             if (name == null || typeof name === 'object') return describe(item);
             const quantity = item.quantity ?? item.qty;
             return quantity == null || typeof quantity === 'object' ? String(name) : `${name} × ${quantity}`;
           }).filter(Boolean);
+          if (items.length > 20) parts.push(`${items.length - 20} more`);
           return parts.length ? parts.join(', ') : 'no items';
         }
-        function describe(value) {
+        /** Any JSON value as text: objects as "key: value" (nested ones in parentheses), arrays as lists; 3 levels deep. */
+        function describe(value, depth = 0) {
           if (value == null || typeof value !== 'object') return String(value ?? '');
-          return Object.entries(value).slice(0, 8)
-            .map(([k, v]) => `${k}: ${v != null && typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ');
+          if (depth >= 3) return '…';
+          const inner = (v) => (v != null && typeof v === 'object' ? `(${describe(v, depth + 1)})` : String(v));
+          if (Array.isArray(value)) return value.slice(0, 8).map(inner).join(', ') + (value.length > 8 ? ', …' : '');
+          return Object.entries(value).slice(0, 8).map(([k, v]) => `${k}: ${inner(v)}`).join(', ');
         }
         /** A date and time; `short` (phone width) keeps the date only, the title attribute has the rest. */
         function fmtTime(value, short) {

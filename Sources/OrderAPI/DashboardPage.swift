@@ -84,7 +84,7 @@ enum DashboardPage {
           letter-spacing: 0.04em; padding: 8px 10px; border-bottom: 1px solid var(--border); white-space: nowrap; }
         td { padding: 8px 10px; border-bottom: 1px solid var(--border); white-space: nowrap; font-variant-numeric: tabular-nums; }
         tbody tr:hover { background: var(--row-hover); }
-        td.details { max-width: 320px; overflow: hidden; text-overflow: ellipsis; color: var(--muted); }
+        td.details { max-width: 260px; overflow: hidden; text-overflow: ellipsis; color: var(--muted); }
         .details-inline { display: none; white-space: nowrap; font-weight: 400; color: var(--muted); font-size: 12px; max-width: 36vw;
           overflow: hidden; text-overflow: ellipsis; }
         .status-list .stage { color: var(--muted); font-size: 12px; }

@@ -46,6 +46,13 @@ def orders():
            "order_details": "sent without updated_at"}
     yield {"order_id": "SO-2023", "order_date": "2023-03-15", "order_status": "awaiting_pickup",
            "order_details": "an old order", "updated_at": "2023-03-15T10:00:00Z"}
+    # Details as clients send them besides text: JSON objects and arrays (stored as JSON text), and a
+    # string that only looks like JSON; the page must show each as text.
+    for n, details in enumerate([{"gift": True, "note": "leave at the door", "items": 2},
+                                 [{"sku": "X-1"}, {"name": "Cable", "qty": 2}, 7, None],
+                                 "[not JSON, just brackets]", [{"title": {"de": "Tasse"}, "quantity": 1}]]):
+        yield {"order_id": f"SO-JSON-{n}", "order_date": "2025-08-12", "order_status": "processing",
+               "order_details": details, "updated_at": f"2025-08-19T1{n}:00:00Z"}
 
 
 # (financial_status, fulfillment_status, cancelled) of each version, in order.
