@@ -14,7 +14,8 @@
 --
 -- A table file runs again whenever its text changes (docs/contract.md §2, "Schema files"): the
 -- DELETE then INSERT below make each run replace the vocabulary with exactly this list, so an edit
--- here, a removal included, takes effect at the next start.
+-- here, a removal included, takes effect at the next start (and running it twice changes nothing).
+-- OR REPLACE: a status listed twice by mistake keeps its last line instead of stopping startup.
 CREATE TABLE IF NOT EXISTS status_stages (
     status   TEXT PRIMARY KEY,  -- lower-cased, as orders_raw.order_status lower-cased
     stage    TEXT NOT NULL,     -- one of the stages above
