@@ -134,6 +134,16 @@ import Testing
                 "/usr/bin/env", ["sqlite3", "-readonly", dbPath, "SELECT count(*) > 0 FROM \(view)"])
             #expect(shell.output == "1\n", "\(view): \(shell.output)")
         }
+        // Every state the connector stores is in the status vocabulary (docs/contract.md §2), and the
+        // lifecycle views see synced orders reach their stages (the fake shop fulfils most of them).
+        #expect(
+            try scalar(
+                "SELECT count(*) FROM orders_raw AS o WHERE source = 'shopify' AND NOT EXISTS (SELECT 1 FROM status_stages AS s WHERE s.status = lower(o.order_status))"
+            ) == 0)
+        #expect(
+            try scalar(
+                "SELECT count(*) FROM order_lifecycle_metrics_v AS m JOIN latest_order_v AS l USING (order_id) WHERE l.source = 'shopify' AND m.shipped_at IS NOT NULL"
+            ) > 0)
 
         // Nothing changed: one page each (the cursor's inclusive bound), a token, nothing stored.
         try fakes.control("POST", "/_fake/reset-stats")

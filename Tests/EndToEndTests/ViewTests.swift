@@ -17,7 +17,7 @@ import Testing
          {"order_id":"A3","order_date":"2025-08-09","order_status":"Processing","updated_at":"2025-08-09T06:00:00Z"}]
         """
 
-    private func loaded() throws -> (TestServer, RawClient) {
+    func loaded() throws -> (TestServer, RawClient) {
         let server = try TestServer()
         let client = try RawClient(port: server.port)
         try client.send(Request.post(ViewTests.history))
@@ -25,7 +25,7 @@ import Testing
         return (server, client)
     }
 
-    private func rows(_ client: RawClient, _ path: String) throws -> [[String: Any]] {
+    func rows(_ client: RawClient, _ path: String) throws -> [[String: Any]] {
         try client.send(Request.get(path))
         let response = try client.readResponse()
         #expect(response.status == 200, "\(path): \(response.text)")
@@ -43,10 +43,11 @@ import Testing
             names == [
                 "contact_records_v", "customer_profiles_v", "first_order_events_v", "latest_order_v",
                 "merged_orders_v", "order_lifecycle_metrics_v", "order_stage_timings_v", "order_status_daily_v",
-                "order_status_summary_v", "recent_orders_v", "shopify_orders_v", "status_transitions_v", "sync_runs_v",
+                "order_status_summary_v", "recent_orders_v", "shopify_orders_v", "status_stages_v",
+                "status_transitions_v", "sync_runs_v",
             ])
         let daily = try #require(views.first { $0["name"] as? String == "order_status_daily_v" })
-        #expect(daily["columns"] as? [String] == ["day", "status", "orders"])
+        #expect(daily["columns"] as? [String] == ["day", "status", "orders", "stage"])
         #expect(daily["key"] as? [String] == ["day", "status"])
         #expect((daily["description"] as? String)?.contains("entered that status") == true)
     }
@@ -228,7 +229,9 @@ import Testing
             ["query", "order_status_daily_v", "--format", "csv", "--where", "status=pending"],
             environment: ["DB_PATH": server.dbPath])
         #expect(result.status == 0)
-        #expect(result.output == "day,status,orders\r\n2025-08-08,pending,2\r\n2025-08-09,pending,1\r\n")
+        #expect(
+            result.output
+                == "day,status,orders,stage\r\n2025-08-08,pending,2,placed\r\n2025-08-09,pending,1,placed\r\n")
         let unknown = try runOrdersync(["query", "nope_v"], environment: ["DB_PATH": server.dbPath])
         #expect(unknown.status != 0)
         #expect(unknown.output.contains("latest_order_v"))
@@ -237,8 +240,10 @@ import Testing
     @Test func recentOrdersComeNewestFirstWithALowerCasedStatus() throws {
         let (server, client) = try loaded()
         defer { server.stop() }
+        // By change time (docs/contract.md §2, event time), not by arrival: A3 arrived last, but A1's
+        // latest version (2025-08-10) is newer than A3's (2025-08-09) and A2's (2025-08-08).
         let recent = try rows(client, "/views/recent_orders_v?limit=2")
-        #expect(recent.map { $0["order_id"] as? String } == ["A3", "A2"])
+        #expect(recent.map { $0["order_id"] as? String } == ["A1", "A3"])
         #expect(
             try rows(client, "/views/recent_orders_v?status=processing").map { $0["order_id"] as? String } == ["A3"])
     }

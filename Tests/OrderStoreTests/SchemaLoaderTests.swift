@@ -104,4 +104,27 @@ import Testing
         try fixture.remove("views/latest_order_v.sql")
         #expect { try fixture.open() } throws: { "\($0)".contains("orders_raw") }
     }
+
+    /// The status vocabulary (sql/tables/status_stages.sql) is data in a table file: running it again, as a
+    /// changed table file is, must give exactly the file's list, not a doubled or stale one.
+    @Test func theStatusVocabularyIsReplacedWhenItsFileChanges() throws {
+        let fixture = try StoreFixture()
+        try fixture.open().close()
+        let count = "SELECT count(*) FROM status_stages"
+        let listed = try #require(try fixture.connection().scalarInt(count))
+        #expect(listed > 10)
+        let file = fixture.sqlDirectory + "/tables/status_stages.sql"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try fixture.connection().execute(text)
+        #expect(try fixture.connection().scalarInt(count) == listed, "running the file twice changes nothing")
+
+        let edited = text.replacingOccurrences(of: "('completed',", with: "('zz_finished',")
+        #expect(edited != text)
+        try fixture.write("tables/status_stages.sql", edited)
+        try fixture.open().close()
+        let db = try fixture.connection()
+        #expect(try db.scalarInt(count) == listed)
+        #expect(try db.scalarInt("SELECT count(*) FROM status_stages WHERE status = 'completed'") == 0)
+        #expect(try db.scalarString("SELECT stage FROM status_stages_v WHERE status = 'zz_finished'") == "delivered")
+    }
 }

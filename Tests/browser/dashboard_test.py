@@ -5,19 +5,22 @@ Usage: dashboard_test.py BASE_URL OUT.png   (e.g. http://127.0.0.1:8080 /tmp/das
 
 Opens BASE_URL/dashboard and fails when the page logs a console error or throws, when a chart's
 <svg> is empty, or when a number drawn (read back from the data-* attributes the page puts on
-every bar, slice and row) differs from what the view API returns to this script. It also drives
+every bar, slice and row) differs from what the view API returns to this script; when the daily
+chart's date range is stretched by outlying days, a date label lacks its year, two statuses share a
+colour, or a synced order's Details show raw JSON. It also drives
 the table's status filter, waits for one auto-refresh, checks that nothing overflows a phone-width
 screen, and writes two full-page screenshots: OUT.png at 1280 px and OUT-phone.png at 390 px.
 Environment: AUTH_TOKEN (bearer token, when the server requires one), CHROMIUM (the browser
 binary), DASHBOARD_DARK=1 (also write OUT-dark.png in the dark colour scheme).
 Stdlib only; every wait is bounded and the whole run stops within TOTAL_SECONDS.
 """
-import base64, collections, json, math, os, shutil, signal, socket, subprocess, sys, tempfile, time, traceback
+import base64, collections, datetime, json, math, os, re, shutil, signal, socket, subprocess, sys, tempfile, time, traceback
 import urllib.error, urllib.parse, urllib.request
 
 TOTAL_SECONDS = 55
 DEADLINE = time.monotonic() + TOTAL_SECONDS
 TABLE_LIMIT = 50  # rows the page's table asks for
+MAX_DAYS = 92  # days the daily chart shows at most (31 on a phone)
 
 
 class Fatal(Exception):
@@ -272,14 +275,26 @@ DRAWN = """(() => {
     svgs[s.dataset.testid] = { children: s.childElementCount, width: box.width, height: box.height };
   }
   const banner = document.querySelector('[data-testid=error-banner]');
+  const dailySvg = document.querySelector('[data-testid=chart-daily]');
   return { svgs, daily: pick('[data-testid=chart-daily] rect[data-day]'),
+    range: { first: dailySvg.dataset.firstDay, last: dailySvg.dataset.lastDay, hidden: Number(dailySvg.dataset.hiddenOrders) },
+    // the x axis: the texts along the chart's bottom edge
+    axis: [...dailySvg.querySelectorAll('text')].filter((t) => Number(t.getAttribute('y')) >= Number(dailySvg.getAttribute('height')) - 12)
+      .map((t) => t.textContent),
+    // colours as drawn: the swatches of the status list and the daily legend, the table's badge dots
+    legend: [...document.querySelectorAll('#status-list li, #daily-legend span')].map((li) => ({ status: li.dataset.status,
+      color: getComputedStyle(li.querySelector('.swatch')).backgroundColor })),
+    badges: [...document.querySelectorAll('[data-testid=orders-table] tbody tr')].map((tr) => ({ status: tr.dataset.status,
+      color: getComputedStyle(tr.querySelector('.badge'), '::before').backgroundColor,
+      details: (tr.querySelector('td.details') || {}).textContent || '' })),
     status: pick('[data-testid=chart-status] circle[data-status]'),
     timings: pick('[data-testid=chart-timings] [data-stage]'),
     rows: pick('[data-testid=orders-table] tbody tr'),
     filter: document.querySelector('[data-testid=orders-table]').dataset.filter || '',
     kpiTotal: document.querySelector('[data-testid=kpi-total]').dataset.value,
     banner: banner.hidden ? '' : banner.innerText.replace(/\s+/g, ' '),
-    overflow: document.documentElement.scrollWidth - window.innerWidth };
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    tableOverflow: (() => { const w = document.querySelector('.table-wrap'); return w.scrollWidth - w.clientWidth; })() };
 })()"""
 
 
@@ -307,15 +322,54 @@ class Checks:
 
 def compare(checks, label, drawn, views):
     daily, summary, timings, latest = views["daily"], views["summary"], views["timings"], views["latest"]
+    drawn_days = sorted(r.get("day") for r in drawn["daily"] if r.get("day"))
+    first = drawn["range"].get("first") or (drawn_days[0] if drawn_days else "")
+    last = drawn["range"].get("last") or (drawn_days[-1] if drawn_days else "")
+    shown = [r for r in daily if first <= r["day"] <= last]
+    total = sum(r["orders"] for r in daily)
+    span = (datetime.date.fromisoformat(last) - datetime.date.fromisoformat(first)).days + 1 if first and last else 0
+    checks.check(f"{label}: daily chart range {first} – {last} is the data's dense range, not stretched by outliers", [
+        "the chart names no range" if not span else None,
+        f"{span} days shown: more than the {MAX_DAYS} a chart keeps" if span > MAX_DAYS else None,
+        f"the range holds only {sum(r['orders'] for r in shown)} of {total} status entries"
+        if sum(r["orders"] for r in shown) < 0.9 * total else None,
+        f"{drawn['range'].get('hidden')} entries reported hidden, the API has {total - sum(r['orders'] for r in shown)} outside"
+        if drawn["range"].get("hidden") != total - sum(r["orders"] for r in shown) else None])
+    checks.check(f"{label}: every date on the daily chart's axis names its year ({len(drawn['axis'])} labels)", [
+        "no axis label" if not drawn["axis"] else None] + [
+        f"axis label {t!r} has no year" for t in drawn["axis"] if not re.search(r"\b(19|20)\d\d\b", t)])
+    colours = collections.defaultdict(set)
+    for r in drawn["legend"] + drawn["badges"]:
+        colours[(r.get("status") or "").strip().lower()].add(r.get("color"))
+    owners = collections.defaultdict(list)
+    for status, found in colours.items():
+        for colour in found:
+            owners[colour].append(status)
+    checks.check(f"{label}: one distinct colour per status ({len(colours)} statuses)", [
+        f"status {s} drawn in {len(c)} colours {sorted(c)}" for s, c in colours.items() if len(c) != 1] + [
+        f"statuses {sorted(s)} share the colour {c}" for c, s in owners.items() if len(s) > 1 and len(colours) <= 20])
+    raw = {r["order_id"]: r for r in latest}
+    unreadable = []
+    for r, badge in zip(drawn["rows"], drawn["badges"]):
+        details, row = badge["details"], raw.get(r.get("orderId"), {})
+        source = row.get("order_details")
+        if not isinstance(source, str) or source.strip()[:1] not in ("[", "{"):
+            continue
+        # raw JSON shows as `{"key"` / `["…"` / `"key":`; a Shopify order's line items as "title × n"
+        if re.search(r'[\[{]\s*"|"\s*:', details) or row.get("source") == "shopify" and "×" not in details:
+            unreadable.append(f"order {r.get('orderId')}: Details shows {details[:60]!r} for {source[:60]!r}")
+    checks.check(f"{label}: Details of synced orders read as text (line items as title × quantity)",
+                 unreadable + ["no Shopify order with line items in the table" if not any(
+                     r.get("source") == "shopify" for r in latest) else None])
     checks.check(f"{label}: every chart <svg> has content", [
         f"<svg data-testid={k}> is empty" for k, v in drawn["svgs"].items() if v["children"] == 0] + [
         f"<svg data-testid={k}> has no size ({v['width']:.0f}×{v['height']:.0f})" for k, v in drawn["svgs"].items()
         if v["width"] < 50 or v["height"] < 50] + [
         "no chart <svg> found" if len(drawn["svgs"]) < 3 else None])
 
-    want = collections.Counter((r["day"], r["status"], int(r["orders"])) for r in daily)
+    want = collections.Counter((r["day"], r["status"], int(r["orders"])) for r in shown)
     got = collections.Counter((r.get("day"), r.get("status"), int(r.get("value", -1))) for r in drawn["daily"])
-    checks.check(f"{label}: orders per day by status = order_status_daily_v ({len(daily)} rows)",
+    checks.check(f"{label}: orders per day by status = order_status_daily_v in that range ({len(shown)} rows)",
                  [f"API has {k}, page does not" for k in want - got] + [f"page draws {k}, API does not" for k in got - want] +
                  ["no bar has a height" if not any(float(r["height"] or 0) > 0 for r in drawn["daily"]) else None])
 
@@ -340,13 +394,18 @@ def compare(checks, label, drawn, views):
 
     want = {r["order_id"]: r["order_status"] for r in latest}
     got = {r.get("orderId"): r.get("status") for r in drawn["rows"]}
+    order = [r.get("orderId") for r in drawn["rows"]]
     checks.check(f"{label}: latest orders table = recent_orders_v?limit={TABLE_LIMIT} ({len(latest)} rows)",
+                 [f"table order {order[:4]}… ≠ the view's {[r['order_id'] for r in latest][:4]}…"
+                  if order != [r["order_id"] for r in latest] else None] +
                  [f"order {k} ({v}) missing from the table" for k, v in want.items() if k not in got] +
                  [f"table shows order {k}, API does not" for k in got if k not in want] +
                  [f"order {k}: API {v}, table {got[k]}" for k, v in want.items() if k in got and got[k] != v])
-    checks.check(f"{label}: no error banner, no horizontal overflow", [
+    checks.check(f"{label}: no error banner, no horizontal overflow (nor in the orders table)", [
         f"error banner shown: {drawn['banner']}" if drawn["banner"] else None,
-        f"page is {drawn['overflow']} px wider than the screen" if drawn["overflow"] > 0 else None])
+        f"page is {drawn['overflow']} px wider than the screen" if drawn["overflow"] > 0 else None,
+        f"the orders table is {drawn['tableOverflow']} px wider than its card (it scrolls sideways)"
+        if drawn["tableOverflow"] > 1 else None])
 
 
 def check_filter(checks, page, api, views):

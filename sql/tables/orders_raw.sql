@@ -16,6 +16,11 @@ CREATE TABLE IF NOT EXISTS orders_raw (
 -- SQLite appends the rowid (seq) to every index entry, so ties order by seq for free.
 CREATE INDEX IF NOT EXISTS orders_raw_order_version ON orders_raw (order_id, updated_at);
 
+-- "Most recently changed first" (recent_orders_v) is a walk down this index, stopped at the page's
+-- last row, instead of a sort of every order: the event time of a version (docs/contract.md §2), with
+-- seq appended by SQLite to break ties.
+CREATE INDEX IF NOT EXISTS orders_raw_by_event_time ON orders_raw (coalesce(updated_at, ingested_at));
+
 CREATE TRIGGER IF NOT EXISTS orders_raw_no_update BEFORE UPDATE ON orders_raw
 BEGIN
     SELECT RAISE(ABORT, 'orders_raw is append-only: UPDATE is not allowed');

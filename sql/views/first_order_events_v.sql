@@ -1,5 +1,7 @@
 -- first_order_events_v: one row per order, its first version seen (the earliest to arrive):
--- the status it first had, when that was (updated_at, else ingested_at), and the order_date it came with.
+-- the status it first had, when that was (updated_at, else ingested_at), and the order_date it came
+-- with. first_stage is that status's lifecycle stage from the status vocabulary
+-- (sql/tables/status_stages.sql, docs/contract.md §2; null for a status it does not know).
 -- key: order_id
 CREATE VIEW first_order_events_v AS
 SELECT
@@ -8,6 +10,8 @@ SELECT
     coalesce(o.updated_at, o.ingested_at) AS first_seen_at,
     o.order_date,
     o.source,
-    o.seq
+    o.seq,
+    s.stage AS first_stage
 FROM orders_raw AS o
+LEFT JOIN status_stages AS s ON s.status = lower(o.order_status)
 WHERE o.seq = (SELECT min(f.seq) FROM orders_raw AS f WHERE f.order_id = o.order_id);

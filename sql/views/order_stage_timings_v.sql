@@ -1,18 +1,20 @@
 -- order_stage_timings_v: one row per lifecycle stage (processing, shipped, delivered): how many orders
 -- reached it, and the average and median hours from an order's first event to reaching it.
--- Same event-time and case rules as order_lifecycle_metrics_v. For the dashboard's stage chart.
+-- Same event-time rule and status vocabulary (sql/tables/status_stages.sql) as
+-- order_lifecycle_metrics_v. For the dashboard's stage chart.
 -- key: position
 CREATE VIEW order_stage_timings_v AS
 WITH events AS (
-    SELECT order_id, lower(order_status) AS status, coalesce(updated_at, ingested_at) AS at
-    FROM orders_raw
+    SELECT o.order_id, s.stage, coalesce(o.updated_at, o.ingested_at) AS at
+    FROM orders_raw AS o
+    LEFT JOIN status_stages AS s ON s.status = lower(o.order_status)
 ),
 per_order AS (
     SELECT
         min(at) AS first_at,
-        min(CASE WHEN status = 'processing' THEN at END) AS processing_at,
-        min(CASE WHEN status = 'shipped' THEN at END) AS shipped_at,
-        min(CASE WHEN status = 'delivered' THEN at END) AS delivered_at
+        min(CASE WHEN stage = 'processing' THEN at END) AS processing_at,
+        min(CASE WHEN stage = 'shipped' THEN at END) AS shipped_at,
+        min(CASE WHEN stage = 'delivered' THEN at END) AS delivered_at
     FROM events
     GROUP BY order_id
 ),

@@ -1,10 +1,16 @@
 -- order_status_summary_v: one row per current status (lower-cased): how many orders are in it now,
--- and their share of all orders (0 to 1).
+-- their share of all orders (0 to 1), and the status's lifecycle stage from the status vocabulary
+-- (sql/tables/status_stages.sql, docs/contract.md §2; null for a status it does not know).
 -- key: status
 CREATE VIEW order_status_summary_v AS
-SELECT
-    lower(order_status) AS status,
-    count(*) AS orders,
-    round(count(*) * 1.0 / sum(count(*)) OVER (), 4) AS share
-FROM latest_order_v
-GROUP BY lower(order_status);
+WITH counted AS (
+    SELECT
+        lower(order_status) AS status,
+        count(*) AS orders,
+        round(count(*) * 1.0 / sum(count(*)) OVER (), 4) AS share
+    FROM latest_order_v
+    GROUP BY lower(order_status)
+)
+SELECT c.status, c.orders, c.share, s.stage
+FROM counted AS c
+LEFT JOIN status_stages AS s ON s.status = c.status;

@@ -1,6 +1,8 @@
 -- status_transitions_v: one row per from-status -> to-status pair (lower-cased): how many times an
 -- order moved so between two consecutive versions (in event order: updated_at, else ingested_at),
 -- and the median and average hours between the two events. Versions that repeat a status are skipped.
+-- from_stage / to_stage: the statuses' lifecycle stages from the status vocabulary
+-- (sql/tables/status_stages.sql, docs/contract.md §2); null for a status it does not know.
 -- key: from_status, to_status
 CREATE VIEW status_transitions_v AS
 WITH events AS (
@@ -22,12 +24,26 @@ ranked AS (
         count(*) OVER (PARTITION BY from_status, to_status) AS total
     FROM steps
     WHERE from_status IS NOT NULL AND from_status <> to_status
+),
+pairs AS (
+    SELECT
+        from_status,
+        to_status,
+        max(total) AS transitions,
+        round(avg(CASE WHEN position IN ((total + 1) / 2, (total + 2) / 2) THEN hours END), 3) AS median_hours,
+        round(avg(hours), 3) AS avg_hours
+    FROM ranked
+    GROUP BY from_status, to_status
 )
+-- The vocabulary is joined to the few pairs, not to every version.
 SELECT
-    from_status,
-    to_status,
-    max(total) AS transitions,
-    round(avg(CASE WHEN position IN ((total + 1) / 2, (total + 2) / 2) THEN hours END), 3) AS median_hours,
-    round(avg(hours), 3) AS avg_hours
-FROM ranked
-GROUP BY from_status, to_status;
+    p.from_status,
+    p.to_status,
+    p.transitions,
+    p.median_hours,
+    p.avg_hours,
+    f.stage AS from_stage,
+    t.stage AS to_stage
+FROM pairs AS p
+LEFT JOIN status_stages AS f ON f.status = p.from_status
+LEFT JOIN status_stages AS t ON t.status = p.to_status;
