@@ -51,20 +51,8 @@ extension OrderService {
         case .success(let value): parsed = value
         case .failure(let problem): return problem.response
         }
-        let etag = viewETag(request, format: parsed.format)
-        if request.headers.values("if-none-match").flatMap({ $0.split(separator: ",") })
-            .contains(where: { $0.trimmingCharacters(in: " \t") == etag || $0.trimmingCharacters(in: " \t") == "*" })
-        {
-            var notModified = HTTPResponse(status: 304)
-            notModified.headers.add("ETag", etag)
-            return notModified
-        }
-        var response = streamView(parsed.query, format: parsed.format, path: request.head.path)
-        if response.status == 200 {
-            response.headers.add("ETag", etag)
-            response.headers.add("Cache-Control", "no-cache")
-        }
-        return response
+        // ETag, 304 and Cache-Control: OrderService+Caching.
+        return streamView(parsed.query, format: parsed.format, path: request.head.path)
     }
 
     /// Parameters: `format`, `limit`, `cursor`; every other one is an equality filter on a column.
@@ -229,16 +217,6 @@ extension OrderService {
             ).response
         }
         return storeFailure(failure)
-    }
-
-    /// Weak validator keyed on the data version (commits since start, with a per-process nonce) and on
-    /// everything that shapes the answer: a polling dashboard gets 304s while nothing changes.
-    private func viewETag(_ request: HTTPRequest, format: ViewFormat) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in request.head.target.utf8 + Array(format.rawValue.utf8) {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        return "W/\"\(instanceNonce)-\(store.writer.stats.commits)-\(String(hash, radix: 16))\""
     }
 }
 

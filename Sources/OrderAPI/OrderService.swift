@@ -19,7 +19,8 @@ package final class OrderService: HTTPHandler {
     private let draining = Atomic<Bool>(false)
     /// The Google Cloud project for trace names in logs (`GOOGLE_CLOUD_PROJECT`), when known.
     let traceProject: String?
-    /// Distinguishes this process in ETags, so validators from before a restart never match.
+    /// Distinguishes this process in ETags, so validators from before a restart never match
+    /// (`OrderService+Caching`).
     let instanceNonce = String(UInt32.random(in: 0...UInt32.max), radix: 36)
     /// The views, read once from the database (they change only at startup).
     private let catalog = Mutex<ViewCatalog?>(nil)
@@ -88,6 +89,7 @@ package final class OrderService: HTTPHandler {
 
     package func preflight(_ head: HTTPRequestHead) -> HTTPResponse? {
         guard var response = refuseEarly(head) else { return nil }
+        OrderService.applyCaching(&response, endpoint: nil)
         response.headers.set("X-Request-Id", RequestContext.requestID(for: head))
         return response
     }
@@ -127,26 +129,32 @@ package final class OrderService: HTTPHandler {
         }
         var request = request
         request.parameters = parameters
-        let response: HTTPResponse
+        let answered = conditional(endpoint, request) { answer(endpoint, request) }
+        var response = GzipResponse.compress(answered, for: request.head, minimumBytes: configuration.gzipMinimumBytes)
+        OrderService.applyCaching(&response, endpoint: endpoint)
+        return response
+    }
+
+    private func answer(_ endpoint: Endpoint, _ request: HTTPRequest) -> HTTPResponse {
         switch endpoint {
-        case .ingest: response = ingest(request)
-        case .latest: response = latest(request)
-        case .order: response = order(request)
-        case .health: response = OrderService.json(200, "{\"status\":\"ok\"}")
-        case .readiness: response = readiness()
-        case .metrics: response = metrics()
-        case .views: response = listViews()
-        case .view: response = viewRows(request)
-        case .dashboard: response = dashboard()
-        case .sync: response = sync(request)
+        case .ingest: ingest(request)
+        case .latest: latest(request)
+        case .order: order(request)
+        case .health: OrderService.json(200, "{\"status\":\"ok\"}")
+        case .readiness: readiness()
+        case .metrics: metrics()
+        case .views: listViews()
+        case .view: viewRows(request)
+        case .dashboard: dashboard()
+        case .sync: sync(request)
         }
-        return GzipResponse.compress(response, for: request.head, minimumBytes: configuration.gzipMinimumBytes)
     }
 
     package func protocolError(status: Int, detail: String) -> HTTPResponse {
         var problem = Problem(status: status, detail: detail)
         if status == 503 { problem.headers = [("Retry-After", "1")] }
         var response = problem.response
+        OrderService.applyCaching(&response, endpoint: nil)
         response.headers.set("X-Request-Id", RequestContext.requestID(for: nil))
         return response
     }
@@ -202,7 +210,6 @@ package final class OrderService: HTTPHandler {
     func dashboard() -> HTTPResponse {
         var response = HTTPResponse(
             status: 200, contentType: "text/html; charset=utf-8", body: Array(DashboardPage.html.utf8))
-        response.headers.add("Cache-Control", "no-cache")
         // The page is self-contained: nothing may load from elsewhere.
         response.headers.add(
             "Content-Security-Policy",
