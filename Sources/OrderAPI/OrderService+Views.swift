@@ -55,7 +55,7 @@ extension OrderService {
         return streamView(parsed.query, format: parsed.format, path: request.head.path)
     }
 
-    /// Parameters: `format`, `limit`, `cursor`; every other one is an equality filter on a column.
+    /// Parameters: `format`, `limit`, `cursor`; every other one is a filter on a column (`ViewFilter`).
     private func parseViewRequest(_ request: HTTPRequest, view: ViewCatalog.View) -> Result<
         (ViewQuery, ViewFormat), Problem
     > {
@@ -72,6 +72,10 @@ extension OrderService {
             if accept.contains("text/csv") { format = .csv } else if accept.contains("ndjson") { format = .ndjson }
         }
         query.limit = configuration.viewDefaultLimit
+        let filterCount = parameters.names.count { !["format", "limit", "cursor"].contains($0) }
+        guard filterCount <= ViewFilter.maxFilters else {
+            return .failure(Problem(status: 400, detail: "\(ViewFilter.Refusal.tooMany(limit: ViewFilter.maxFilters))"))
+        }
         for name in parameters.names {
             let value = parameters[name] ?? ""
             switch name {
@@ -98,15 +102,11 @@ extension OrderService {
                 }
                 query.cursor = cursor
             default:
-                guard view.columns.contains(name) else {
-                    return .failure(
-                        Problem(
-                            status: 400,
-                            detail:
-                                "\"\(name.prefix(64))\" is not a column of \(view.name); filter on one of: \(view.columns.joined(separator: ", "))"
-                        ))
+                do {
+                    query.filters.append(try ViewFilter(name: name, value: value, view: view))
+                } catch {
+                    return .failure(Problem(status: 400, detail: error.description))
                 }
-                query.filters.append((name, ViewQuery.Value.parse(value)))
             }
         }
         return .success((query, format))
@@ -199,7 +199,7 @@ extension OrderService {
             case .real(let number): value = ViewFormat.number(number) ?? ""
             case .text(let text): value = text
             }
-            parts.append("\(PercentEncoding.encode(filter.column))=\(PercentEncoding.encode(value))")
+            parts.append("\(PercentEncoding.encode(filter.parameterName))=\(PercentEncoding.encode(value))")
         }
         if format != .json { parts.append("format=\(format.rawValue)") }
         if let limit = query.limit { parts.append("limit=\(limit)") }

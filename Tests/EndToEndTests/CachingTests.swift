@@ -20,7 +20,10 @@ import Testing
     }
 
     private func varyTokens(_ response: RawResponse) -> Set<String> {
-        Set((response.headers["vary"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        Set(
+            (response.headers["vary"] ?? "").split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            })
     }
 
     @Test func varyAcceptEncodingOnEveryVariantCompressedOrNot() throws {
@@ -33,7 +36,9 @@ import Testing
                 let plain = try get(client, path)
                 let gzip = try get(client, path, ["Accept-Encoding: gzip"])
                 #expect(plain.headers["content-encoding"] == nil, "\(path)")
-                if minimum == 1 && plain.status == 200 { #expect(gzip.headers["content-encoding"] == "gzip", "\(path)") }
+                if minimum == 1 && plain.status == 200 {
+                    #expect(gzip.headers["content-encoding"] == "gzip", "\(path)")
+                }
                 #expect(varyTokens(plain).contains("accept-encoding"), "\(path) plain: \(plain.headers)")
                 #expect(varyTokens(gzip).contains("accept-encoding"), "\(path) gzip: \(gzip.headers)")
             }
@@ -142,10 +147,13 @@ import Testing
         for path in CachingTests.revalidated + ["/healthz", "/readyz", "/orders/missing"] {
             for extra in [[], ["Accept-Encoding: gzip"]] {
                 let got = try get(client, path, extra)
-                try client.send((["HEAD \(path) HTTP/1.1", "Host: test"] + extra).joined(separator: "\r\n") + "\r\n\r\n")
+                try client.send(
+                    (["HEAD \(path) HTTP/1.1", "Host: test"] + extra).joined(separator: "\r\n") + "\r\n\r\n")
                 let head = try client.readResponse(headOnly: true)
                 #expect(head.status == got.status, "\(path)")
-                #expect(head.headers.filter { !volatile.contains($0.key) } == got.headers.filter { !volatile.contains($0.key) }, "\(path) \(extra)")
+                #expect(
+                    head.headers.filter { !volatile.contains($0.key) }
+                        == got.headers.filter { !volatile.contains($0.key) }, "\(path) \(extra)")
             }
         }
     }
