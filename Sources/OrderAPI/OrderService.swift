@@ -1,5 +1,6 @@
 package import HTTPServer
 package import Logging
+import OrderCore
 package import OrderStore
 import Synchronization
 package import Telemetry
@@ -32,13 +33,14 @@ package final class OrderService: HTTPHandler {
 
     /// Every resource of the API.
     enum Endpoint: Sendable {
-        case ingest, latest, order, health, readiness, metrics, views, view, dashboard, sync
+        case ingest, latest, order, health, readiness, metrics, views, view, dashboard, sync, version
     }
 
-    /// Endpoints that never require the bearer token: probes must work for the platform, and the
-    /// dashboard page holds no data (a browser cannot attach a header to a URL it opens; the page
-    /// sends the token from `?token=` on its API calls, which do require it).
-    private static let openPaths: Set<String> = ["/healthz", "/readyz", "/dashboard"]
+    /// Endpoints that never require the bearer token: probes must work for the platform, `/version`
+    /// tells nothing but the build, and the dashboard page holds no data (a browser cannot attach a
+    /// header to a URL it opens; the page sends the token from `?token=` on its API calls, which do
+    /// require it).
+    private static let openPaths: Set<String> = ["/healthz", "/readyz", "/version", "/dashboard"]
 
     /// A service over `store`. `metrics` should be the registry whose factory the store was opened
     /// with (`MetricCatalog.makeRegistry()`), so `/metrics` shows the writer's figures too.
@@ -55,6 +57,7 @@ package final class OrderService: HTTPHandler {
         router.add("GET", "/orders/{order_id}", .order)
         router.add("GET", "/healthz", .health)
         router.add("GET", "/readyz", .readiness)
+        router.add("GET", "/version", .version)
         router.add("GET", "/metrics", .metrics)
         router.add("GET", "/views", .views)
         router.add("GET", "/views/{name}", .view)
@@ -140,7 +143,8 @@ package final class OrderService: HTTPHandler {
         case .ingest: ingest(request)
         case .latest: latest(request)
         case .order: order(request)
-        case .health: OrderService.json(200, "{\"status\":\"ok\"}")
+        case .health: OrderService.json(200, "{\"status\":\"ok\",\"version\":\"\(ProductVersion.current)\"}")
+        case .version: OrderService.json(200, "{\"version\":\"\(ProductVersion.current)\"}")
         case .readiness: readiness()
         case .metrics: metrics()
         case .views: listViews()

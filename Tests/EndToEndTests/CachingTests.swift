@@ -98,7 +98,9 @@ import Testing
                     #expect(varyTokens(notModified) == varyTokens(full), "\(path) \(accept)")
                     #expect(notModified.headers["date"] != nil, "\(path)")
                     #expect(notModified.headers["content-length"] == nil && notModified.headers["content-type"] == nil)
-                    #expect(try client.readResponse().text == #"{"status":"ok"}"#, "\(path): a body followed the 304")
+                    #expect(
+                        try client.readResponse().text.hasPrefix(#"{"status":"ok","#),
+                        "\(path): a body followed the 304")
                 }
                 // Another tag, or another variant's: the full answer.
                 #expect(try get(client, path, accept + ["If-None-Match: W/\"other\""]).status == 200)
