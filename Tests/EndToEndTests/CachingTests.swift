@@ -1,5 +1,4 @@
 import Foundation
-import SQLite
 import Testing
 
 /// HTTP caching as docs/contract.md §3 Caching describes it, over real sockets: `Vary` on every
@@ -126,18 +125,24 @@ import Testing
         let second = try tags()
         for (before, after) in zip(first, second) { #expect(before != after) }
         #expect(try tags() == second)
-        // So does a commit by another process on the same file (the sync worker writes this way).
-        do {
-            let other = try Connection(path: server.dbPath, mode: .readWrite)
-            try other.execute(
-                """
-                INSERT INTO orders_raw (order_id, order_date, order_status, ingested_at, source, payload)
-                VALUES ('s1', '2025-08-08T10:00:00Z', 'paid', '2025-08-08T10:00:00.000Z', 'shopify', '{}')
-                """)
-        }
+        // So does a commit by another process on the same file, as the sync worker makes them: the
+        // sqlite3 shell here, a process of its own (so this server's writer counts nothing).
+        let shell = try runProgram(
+            "/usr/bin/env",
+            [
+                "sqlite3", server.dbPath,
+                "PRAGMA busy_timeout=5000; INSERT INTO orders_raw (order_id, order_date, order_status, ingested_at, "
+                    + "source, payload) VALUES ('s1', '2025-08-08T10:00:00Z', 'paid', '2025-08-08T10:00:00.000Z', "
+                    + "'shopify', '{}');",
+            ])
+        #expect(shell.status == 0, "\(shell.output)")
         let third = try tags()
         for (before, after) in zip(second, third) { #expect(before != after) }
         #expect(try get(client, "/orders/s1").status == 200)
+        // Another process that only reads changes nothing.
+        let reader = try runProgram(
+            "/usr/bin/env", ["sqlite3", "-readonly", server.dbPath, "SELECT count(*) FROM orders_raw"])
+        #expect(reader.output.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
         #expect(try tags() == third)
     }
 
