@@ -3,10 +3,17 @@ import HTTPServer
 
 /// Compresses response bodies with gzip when the client accepts it (RFC 9110 §8.4).
 enum GzipResponse {
+    /// Every answer of a compressible type says `Vary: Accept-Encoding`, compressed or not: the choice
+    /// depends on that field, and a shared cache that stored the identity answer without it could
+    /// hand it on as if no other existed, or the gzip one to a client that did not ask for it
+    /// (RFC 9110 §12.5.5, docs/contract.md §3 Caching).
     static func compress(_ response: HTTPResponse, for head: HTTPRequestHead, minimumBytes: Int) -> HTTPResponse {
-        guard ContentNegotiation.acceptsGzip(head), response.headers["content-encoding"] == nil,
+        guard response.headers["content-encoding"] == nil,
             ContentNegotiation.isCompressible(response.headers["content-type"])
         else { return response }
+        var response = response
+        response.headers.addVary("Accept-Encoding")
+        guard ContentNegotiation.acceptsGzip(head) else { return response }
         var compressed = response
         switch response.body {
         case .bytes(let bytes):
@@ -20,7 +27,6 @@ enum GzipResponse {
             }
         }
         compressed.headers.set("Content-Encoding", "gzip")
-        compressed.headers.set("Vary", "Accept-Encoding")
         return compressed
     }
 }

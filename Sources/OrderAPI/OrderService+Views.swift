@@ -51,23 +51,11 @@ extension OrderService {
         case .success(let value): parsed = value
         case .failure(let problem): return problem.response
         }
-        let etag = viewETag(request, format: parsed.format)
-        if request.headers.values("if-none-match").flatMap({ $0.split(separator: ",") })
-            .contains(where: { $0.trimmingCharacters(in: " \t") == etag || $0.trimmingCharacters(in: " \t") == "*" })
-        {
-            var notModified = HTTPResponse(status: 304)
-            notModified.headers.add("ETag", etag)
-            return notModified
-        }
-        var response = streamView(parsed.query, format: parsed.format, path: request.head.path)
-        if response.status == 200 {
-            response.headers.add("ETag", etag)
-            response.headers.add("Cache-Control", "no-cache")
-        }
-        return response
+        // ETag, 304 and Cache-Control: OrderService+Caching.
+        return streamView(parsed.query, format: parsed.format, path: request.head.path)
     }
 
-    /// Parameters: `format`, `limit`, `cursor`; every other one is an equality filter on a column.
+    /// Parameters: `format`, `limit`, `cursor`; every other one is a filter on a column (`ViewFilter`).
     private func parseViewRequest(_ request: HTTPRequest, view: ViewCatalog.View) -> Result<
         (ViewQuery, ViewFormat), Problem
     > {
@@ -84,6 +72,10 @@ extension OrderService {
             if accept.contains("text/csv") { format = .csv } else if accept.contains("ndjson") { format = .ndjson }
         }
         query.limit = configuration.viewDefaultLimit
+        let filterCount = parameters.names.count { !["format", "limit", "cursor"].contains($0) }
+        guard filterCount <= ViewFilter.maxFilters else {
+            return .failure(Problem(status: 400, detail: "\(ViewFilter.Refusal.tooMany(limit: ViewFilter.maxFilters))"))
+        }
         for name in parameters.names {
             let value = parameters[name] ?? ""
             switch name {
@@ -110,15 +102,11 @@ extension OrderService {
                 }
                 query.cursor = cursor
             default:
-                guard view.columns.contains(name) else {
-                    return .failure(
-                        Problem(
-                            status: 400,
-                            detail:
-                                "\"\(name.prefix(64))\" is not a column of \(view.name); filter on one of: \(view.columns.joined(separator: ", "))"
-                        ))
+                do {
+                    query.filters.append(try ViewFilter(name: name, value: value, view: view))
+                } catch {
+                    return .failure(Problem(status: 400, detail: error.description))
                 }
-                query.filters.append((name, ViewQuery.Value.parse(value)))
             }
         }
         return .success((query, format))
@@ -211,7 +199,7 @@ extension OrderService {
             case .real(let number): value = ViewFormat.number(number) ?? ""
             case .text(let text): value = text
             }
-            parts.append("\(PercentEncoding.encode(filter.column))=\(PercentEncoding.encode(value))")
+            parts.append("\(PercentEncoding.encode(filter.parameterName))=\(PercentEncoding.encode(value))")
         }
         if format != .json { parts.append("format=\(format.rawValue)") }
         if let limit = query.limit { parts.append("limit=\(limit)") }
@@ -229,16 +217,6 @@ extension OrderService {
             ).response
         }
         return storeFailure(failure)
-    }
-
-    /// Weak validator keyed on the data version (commits since start, with a per-process nonce) and on
-    /// everything that shapes the answer: a polling dashboard gets 304s while nothing changes.
-    private func viewETag(_ request: HTTPRequest, format: ViewFormat) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in request.head.target.utf8 + Array(format.rawValue.utf8) {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        return "W/\"\(instanceNonce)-\(store.writer.stats.commits)-\(String(hash, radix: 16))\""
     }
 }
 

@@ -1,5 +1,6 @@
 package import HTTPServer
 package import Logging
+import OrderCore
 package import OrderStore
 import Synchronization
 package import Telemetry
@@ -19,7 +20,8 @@ package final class OrderService: HTTPHandler {
     private let draining = Atomic<Bool>(false)
     /// The Google Cloud project for trace names in logs (`GOOGLE_CLOUD_PROJECT`), when known.
     let traceProject: String?
-    /// Distinguishes this process in ETags, so validators from before a restart never match.
+    /// Distinguishes this process in ETags, so validators from before a restart never match
+    /// (`OrderService+Caching`).
     let instanceNonce = String(UInt32.random(in: 0...UInt32.max), radix: 36)
     /// The views, read once from the database (they change only at startup).
     private let catalog = Mutex<ViewCatalog?>(nil)
@@ -31,13 +33,14 @@ package final class OrderService: HTTPHandler {
 
     /// Every resource of the API.
     enum Endpoint: Sendable {
-        case ingest, latest, order, health, readiness, metrics, views, view, dashboard, sync
+        case ingest, latest, order, health, readiness, metrics, views, view, dashboard, sync, version
     }
 
-    /// Endpoints that never require the bearer token: probes must work for the platform, and the
-    /// dashboard page holds no data (a browser cannot attach a header to a URL it opens; the page
-    /// sends the token from `?token=` on its API calls, which do require it).
-    private static let openPaths: Set<String> = ["/healthz", "/readyz", "/dashboard"]
+    /// Endpoints that never require the bearer token: probes must work for the platform, `/version`
+    /// tells nothing but the build, and the dashboard page holds no data (a browser cannot attach a
+    /// header to a URL it opens; the page sends the token from `?token=` on its API calls, which do
+    /// require it).
+    private static let openPaths: Set<String> = ["/healthz", "/readyz", "/version", "/dashboard"]
 
     /// A service over `store`. `metrics` should be the registry whose factory the store was opened
     /// with (`MetricCatalog.makeRegistry()`), so `/metrics` shows the writer's figures too.
@@ -54,6 +57,7 @@ package final class OrderService: HTTPHandler {
         router.add("GET", "/orders/{order_id}", .order)
         router.add("GET", "/healthz", .health)
         router.add("GET", "/readyz", .readiness)
+        router.add("GET", "/version", .version)
         router.add("GET", "/metrics", .metrics)
         router.add("GET", "/views", .views)
         router.add("GET", "/views/{name}", .view)
@@ -88,6 +92,7 @@ package final class OrderService: HTTPHandler {
 
     package func preflight(_ head: HTTPRequestHead) -> HTTPResponse? {
         guard var response = refuseEarly(head) else { return nil }
+        OrderService.applyCaching(&response, endpoint: nil)
         response.headers.set("X-Request-Id", RequestContext.requestID(for: head))
         return response
     }
@@ -127,26 +132,33 @@ package final class OrderService: HTTPHandler {
         }
         var request = request
         request.parameters = parameters
-        let response: HTTPResponse
+        let answered = conditional(endpoint, request) { answer(endpoint, request) }
+        var response = GzipResponse.compress(answered, for: request.head, minimumBytes: configuration.gzipMinimumBytes)
+        OrderService.applyCaching(&response, endpoint: endpoint)
+        return response
+    }
+
+    private func answer(_ endpoint: Endpoint, _ request: HTTPRequest) -> HTTPResponse {
         switch endpoint {
-        case .ingest: response = ingest(request)
-        case .latest: response = latest(request)
-        case .order: response = order(request)
-        case .health: response = OrderService.json(200, "{\"status\":\"ok\"}")
-        case .readiness: response = readiness()
-        case .metrics: response = metrics()
-        case .views: response = listViews()
-        case .view: response = viewRows(request)
-        case .dashboard: response = dashboard()
-        case .sync: response = sync(request)
+        case .ingest: ingest(request)
+        case .latest: latest(request)
+        case .order: order(request)
+        case .health: OrderService.json(200, "{\"status\":\"ok\",\"version\":\"\(ProductVersion.current)\"}")
+        case .version: OrderService.json(200, "{\"version\":\"\(ProductVersion.current)\"}")
+        case .readiness: readiness()
+        case .metrics: metrics()
+        case .views: listViews()
+        case .view: viewRows(request)
+        case .dashboard: dashboard()
+        case .sync: sync(request)
         }
-        return GzipResponse.compress(response, for: request.head, minimumBytes: configuration.gzipMinimumBytes)
     }
 
     package func protocolError(status: Int, detail: String) -> HTTPResponse {
         var problem = Problem(status: status, detail: detail)
         if status == 503 { problem.headers = [("Retry-After", "1")] }
         var response = problem.response
+        OrderService.applyCaching(&response, endpoint: nil)
         response.headers.set("X-Request-Id", RequestContext.requestID(for: nil))
         return response
     }
@@ -202,7 +214,6 @@ package final class OrderService: HTTPHandler {
     func dashboard() -> HTTPResponse {
         var response = HTTPResponse(
             status: 200, contentType: "text/html; charset=utf-8", body: Array(DashboardPage.html.utf8))
-        response.headers.add("Cache-Control", "no-cache")
         // The page is self-contained: nothing may load from elsewhere.
         response.headers.add(
             "Content-Security-Policy",

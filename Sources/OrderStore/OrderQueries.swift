@@ -7,7 +7,7 @@ package enum OrderQueries {
     package struct LatestFilter: Sendable {
         /// Only orders whose order_id sorts after this (the paging cursor).
         package var after: String?
-        /// Only orders whose latest status is exactly this.
+        /// Only orders whose latest status is this, ignoring ASCII case.
         package var status: String?
         /// Only orders whose latest version was ingested at or after this (UTC ms text).
         package var ingestedSince: String?
@@ -39,7 +39,9 @@ package enum OrderQueries {
             SELECT order_id, order_date, order_status, order_details, updated_at, ingested_at, versions
             FROM latest_order_v WHERE order_id > ?1
             """
-        if filter.status != nil { sql += " AND order_status = ?2" }
+        // ASCII case-insensitive, as docs/contract.md §3 (`GET /`) promises; order_status has no index, so
+        // the plan (a range seek on orders_raw_order_version) is the same as for `=`.
+        if filter.status != nil { sql += " AND order_status = ?2 COLLATE NOCASE" }
         if filter.ingestedSince != nil { sql += " AND ingested_at >= ?3" }
         sql += " ORDER BY order_id LIMIT ?4"
         let statement = try connection.cached(sql)

@@ -12,6 +12,8 @@ package final class OrderStore: Sendable {
     package let views: [String]
     /// The database file.
     package let path: String
+    /// Changes whenever the data may have changed, in this process or another (for HTTP validators).
+    package let dataGeneration: DataGeneration
 
     /// Why the store could not open.
     package enum OpenError: Error, CustomStringConvertible {
@@ -45,6 +47,7 @@ package final class OrderStore: Sendable {
         self.readers = ReaderPool(path: path, capacity: readerCapacity)
         self.views = applied.views
         self.path = path
+        self.dataGeneration = DataGeneration(path: path, writer: writer)
     }
 
     /// The writer, started, and what the SQL files created. On a throw its connection is closed.
@@ -137,6 +140,7 @@ package final class OrderStore: Sendable {
     /// Stops the writer after it committed what was queued, checkpoints the WAL and closes readers.
     package func close() {
         readers.close()
+        dataGeneration.close()
         writer.close()
     }
 }

@@ -40,32 +40,37 @@ package struct ViewCatalog: Sendable {
     }
 
     /// The description (the header comment's first paragraph, without the leading `name:`) and the
-    /// `-- key:` columns of a view file.
+    /// `-- key:` columns of a view file. The description keeps the comment's own line breaks and
+    /// indentation (column tables line up); only the `--` marker and the one space after it go, and
+    /// trailing white space.
     static func headerComment(_ sql: String) -> (description: String, key: [String]) {
         var paragraph: [String] = []
         var paragraphDone = false
         var key: [String] = []
         for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.drop { $0 == " " }
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
             guard trimmed.hasPrefix("--") else {
-                if trimmed.isEmpty { continue }
+                if trimmed.allSatisfy(\.isWhitespace) { continue }
                 break
             }
-            let text = String(trimmed.dropFirst(2).drop { $0 == " " }).trimmingSpaces()
+            var body = trimmed.dropFirst(2)
+            if body.first == " " { body = body.dropFirst() }
+            while let last = body.last, last.isWhitespace { body = body.dropLast() }
+            let text = String(body).trimmingSpaces()
             if text.hasPrefix("key:") {
                 key = text.dropFirst(4).split(separator: ",").map { String($0.drop { $0 == " " }).trimmingSpaces() }
                 paragraphDone = true
             } else if text.isEmpty {
                 paragraphDone = !paragraph.isEmpty
             } else if !paragraphDone {
-                paragraph.append(text)
+                paragraph.append(String(body))
             }
         }
-        var description = paragraph.joined(separator: " ")
-        if let colon = description.firstIndex(of: ":"), !description[..<colon].contains(" ") {
-            description = String(description[description.index(after: colon)...].drop { $0 == " " })
+        if let first = paragraph.first, let colon = first.firstIndex(of: ":"), !first[..<colon].contains(" ") {
+            paragraph[0] = String(first[first.index(after: colon)...].drop { $0 == " " })
         }
-        return (description, key)
+        if paragraph.first?.isEmpty == true { paragraph.removeFirst() }
+        return (paragraph.joined(separator: "\n"), key)
     }
 }
 

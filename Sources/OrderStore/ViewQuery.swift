@@ -1,7 +1,7 @@
 package import SQLite
 
-/// A query of one view: equality filters on its own columns, a page size and a cursor. The SQL is
-/// built only from catalog names (quoted); every client value is bound.
+/// A query of one view: equality filters on its own columns (`ViewFilter`), a page size and a cursor.
+/// The SQL is built only from catalog names (quoted); every client value is bound.
 package struct ViewQuery: Sendable {
     /// A typed value, for filters and cursors (SQLite compares integers and text differently).
     package enum Value: Sendable, Equatable {
@@ -28,7 +28,7 @@ package struct ViewQuery: Sendable {
     }
 
     package let view: ViewCatalog.View
-    package var filters: [(column: String, value: Value)] = []
+    package var filters: [ViewFilter] = []
     /// Rows to return; nil for all of them.
     package var limit: Int?
     package var cursor: Cursor?
@@ -42,7 +42,7 @@ package struct ViewQuery: Sendable {
         var conditions: [String] = []
         var values: [Value] = []
         for filter in filters {
-            conditions.append("\(SchemaLoader.quoteIdentifier(filter.column)) = ?")
+            conditions.append(filter.condition)
             values.append(filter.value)
         }
         if case .after(let keyValues) = cursor, keyValues.count == view.key.count, !keyValues.isEmpty {

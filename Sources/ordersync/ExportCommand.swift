@@ -8,8 +8,9 @@ import Threads
     import Glibc
 #endif
 
-/// `ordersync export customers --output FILE`: the deduplicated customer profiles as one JSON
+/// `ordersync export customers [--output FILE]`: the deduplicated customer profiles as one JSON
 /// document, a metadata header first (count, time, data-quality summary), customers sorted by name.
+/// Without `--output`, or with `--output -`, the document goes to standard output.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Export data from the database file (no server needed).")
@@ -19,8 +20,8 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "What to export: customers.")
     var dataset: String
 
-    @Option(help: "The file to write (replaced atomically).")
-    var output: String
+    @Option(help: "The file to write (replaced atomically); - or none for standard output.")
+    var output: String?
 
     /// The columns exported, from customer_profiles_v (see its header for what each means).
     static let columns = [
@@ -59,7 +60,11 @@ struct ExportCommand: ParsableCommand {
         } catch {
             throw Failure("cannot read customer_profiles_v: \(error.message) (run `ordersync migrate`?)")
         }
-        try ExportCommand.writeAtomically(writer.bytes, to: output)
+        if let output, output != "-" {
+            try ExportCommand.writeAtomically(writer.bytes, to: output)
+        } else {
+            try StandardOutput.write(writer.bytes)
+        }
     }
 
     /// `{"metadata":{…}` — the count, the export time and what share of profiles has each field valid.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OrderCore
 
 #if canImport(Glibc)
     import Glibc
@@ -10,6 +11,7 @@ struct OrderSyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordersync",
         abstract: "Order ingestion and sync service on an append-only SQLite store.",
+        version: ProductVersion.current,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, QueryCommand.self, BackupCommand.self, VerifyCommand.self,
             HealthcheckCommand.self, SyncCommand.self, ExportCommand.self,

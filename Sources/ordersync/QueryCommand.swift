@@ -21,7 +21,9 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "json, csv or ndjson.")
     var format: String = "json"
 
-    @Option(name: .customLong("where"), help: "An equality filter column=value; repeatable.")
+    @Option(
+        name: .customLong("where"),
+        help: "A filter column=value (exact) or column__ieq=value (text, ignoring ASCII case); repeatable.")
     var filters: [String] = []
 
     @Option(help: "At most this many rows (default: all).")
@@ -43,14 +45,17 @@ struct QueryCommand: ParsableCommand {
         }
         var query = ViewQuery(view: definition)
         query.limit = limit
+        guard filters.count <= ViewFilter.maxFilters else {
+            throw Failure("--where: \(ViewFilter.Refusal.tooMany(limit: ViewFilter.maxFilters))")
+        }
         for filter in filters {
             let parts = filter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, definition.columns.contains(String(parts[0])) else {
-                throw Failure(
-                    "--where \(filter): expected column=value with a column of \(view): \(definition.columns.joined(separator: ", "))"
-                )
+            guard parts.count == 2 else { throw Failure("--where \(filter.prefix(64)): expected column=value") }
+            do {
+                query.filters.append(try ViewFilter(name: String(parts[0]), value: String(parts[1]), view: definition))
+            } catch {
+                throw Failure("--where: \(error.description)")
             }
-            query.filters.append((String(parts[0]), ViewQuery.Value.parse(String(parts[1]))))
         }
         let statement = try query.prepare(connection, extraRow: false)
         var writer = JSONWriter(capacity: 256 * 1024)

@@ -3,6 +3,7 @@ import CoreMetrics
 import HTTPServer
 import Logging
 import OrderAPI
+import OrderCore
 import OrderStore
 import ServiceSupport
 
@@ -68,10 +69,14 @@ struct ServeCommand: ParsableCommand {
             throw Failure("cannot listen on port \(settings.port): \(error)")
         }
         service.attach(server)
+        // The URL to open, with the port actually bound (PORT=0 picks one); `port` stays a field of its
+        // own for tools that read it.
+        let url = "http://\(serverConfiguration.host):\(boundPort)"
         logger.info(
-            "listening",
+            "listening on \(url)",
             metadata: [
-                "port": .stringConvertible(boundPort), "db": .string(settings.dbPath),
+                "url": .string(url), "port": .stringConvertible(boundPort), "db": .string(settings.dbPath),
+                "version": .string(ProductVersion.current),
                 "views": .string(store.views.joined(separator: ",")),
             ])
 

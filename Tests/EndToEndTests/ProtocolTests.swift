@@ -15,7 +15,7 @@ import Testing
         #expect(order.status == 200)
         #expect(order.text.contains("\"p1\""))
         #expect(try client.readResponse().status == 404)
-        #expect(try client.readResponse().text == #"{"status":"ok"}"#)
+        #expect(try client.readResponse().text.hasPrefix(#"{"status":"ok","#))
     }
 
     @Test func expectContinueIsAnsweredBeforeTheBody() throws {
@@ -152,10 +152,11 @@ import Testing
         try client.send("HEAD /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
         let head = try client.readResponse(headOnly: true)
         #expect(head.status == 200)
-        #expect(head.headers["content-length"] == "15")
         // The next response must start right after the head: no stray body bytes in between.
         try client.send(Request.get("/healthz"))
-        #expect(try client.readResponse().text == #"{"status":"ok"}"#)
+        let get = try client.readResponse()
+        #expect(get.text.hasPrefix(#"{"status":"ok","#))
+        #expect(head.headers["content-length"] == String(get.body.count))
     }
 
     @Test func unknownPathIs404AndWrongMethodIs405WithAllow() throws {
