@@ -5,12 +5,26 @@ internal import CZlib
 package enum Inflater {
     /// Inflates `input`; throws `.tooLarge` as soon as the output would pass `limit` bytes.
     package static func gunzip(_ input: [UInt8], limit: Int) throws(GzipError) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(min(limit, max(input.count * 4, 4_096)))
+        try gunzip(input, limit: limit) { chunk in
+            output.append(contentsOf: chunk)
+            return true
+        }
+        return output
+    }
+
+    /// Inflates `input` in pieces of at most 64 KiB, handing each to `consume` as it is produced, so the
+    /// whole output is never held; throws `.tooLarge` as soon as the output would pass `limit` bytes.
+    /// When `consume` returns false, inflating stops there without an error (the rest is not checked).
+    package static func gunzip(
+        _ input: [UInt8], limit: Int, into consume: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) throws(GzipError) {
         var stream = z_stream()
         guard czlib_inflate_init_gzip(&stream) == Z_OK else { throw .zlib(code: Z_MEM_ERROR) }
         defer { inflateEnd(&stream) }
 
-        var output: [UInt8] = []
-        output.reserveCapacity(min(limit, max(input.count * 4, 4_096)))
+        var total = 0
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var finished = false
 
@@ -24,8 +38,10 @@ package enum Inflater {
                     return inflate(&stream, Z_NO_FLUSH)
                 }
                 let produced = chunk.count - Int(stream.avail_out)
-                if output.count + produced > limit { return .tooLarge(limit: limit) }
-                output.append(contentsOf: chunk[0..<produced])
+                total += produced
+                if total > limit { return .tooLarge(limit: limit) }
+                let more = chunk.withUnsafeBufferPointer { consume(UnsafeBufferPointer(rebasing: $0[0..<produced])) }
+                if !more { return nil }
                 switch rc {
                 case Z_STREAM_END:
                     finished = true
@@ -44,6 +60,5 @@ package enum Inflater {
             return nil
         }
         if let result { throw result }
-        return output
     }
 }
