@@ -19,7 +19,9 @@ import Testing
         return results[0]
     }
 
-    private func read(_ text: String, maxOrders: Int = OrderBatch.defaultMaxOrders) -> Result<[Order], OrderBatch.Failure> {
+    private func read(_ text: String, maxOrders: Int = OrderBatch.defaultMaxOrders) -> Result<
+        [Order], OrderBatch.Failure
+    > {
         read(Array(text.utf8), maxOrders: maxOrders)
     }
 
@@ -62,7 +64,8 @@ import Testing
     }
 
     @Test func quotedFieldsHoldCommasQuotesAndLineBreaks() throws {
-        let csv = "\(Self.header),order_details\n\"a,1\",2025-08-08,\"pa\"\"id\",\"line one\r\nline \"\"two\"\"\"\nb,2025-08-08,x,plain\n"
+        let csv =
+            "\(Self.header),order_details\n\"a,1\",2025-08-08,\"pa\"\"id\",\"line one\r\nline \"\"two\"\"\"\nb,2025-08-08,x,plain\n"
         let orders = try read(csv).get()
         #expect(orders.map(\.orderID) == ["a,1", "b"])
         #expect(orders.first?.status == "pa\"id")
@@ -91,7 +94,8 @@ import Testing
     }
 
     @Test func raggedAndInvalidRowsFailTheBatchWithTheirLines() {
-        let csv = "\(Self.header)\na,2025-08-08,x\nb,2025-08-08\n\nc,2025-08-08,x,extra\n\"d\nd\",someday,x\ne,2025-08-08,\n"
+        let csv =
+            "\(Self.header)\na,2025-08-08,x\nb,2025-08-08\n\nc,2025-08-08,x,extra\n\"d\nd\",someday,x\ne,2025-08-08,\n"
         let found = problems(csv)
         // A row is numbered by the line it starts on, also when a quoted field spans lines.
         #expect(found.map(\.line) == [3, 5, 6, 6, 8])

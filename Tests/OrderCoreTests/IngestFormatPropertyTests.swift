@@ -19,7 +19,12 @@ import Testing
     private func order(_ random: inout SeededGenerator, number: Int) -> [(String, JSONValue)] {
         var fields: [(String, JSONValue)] = [
             ("order_id", .string("\(number)-" + text(&random))),
-            ("order_date", .string(["2025-08-08", "2025-08-08T12:00:00+02:00", "2024-02-29T23:59:59.250Z"].randomElement(using: &random) ?? "2025-08-08")),
+            (
+                "order_date",
+                .string(
+                    ["2025-08-08", "2025-08-08T12:00:00+02:00", "2024-02-29T23:59:59.250Z"].randomElement(
+                        using: &random) ?? "2025-08-08")
+            ),
             ("order_status", .string(text(&random))),
         ]
         if Bool.random(using: &random) { fields.append(("updated_at", .string("2025-08-09T01:02:03.5-01:00"))) }
@@ -52,7 +57,8 @@ import Testing
                 guard let value = fields.first(where: { $0.0 == column })?.1 else { return "" }
                 if column == "order_details" { return csvCell(json(value)) }
                 guard case .string(let text) = value else { return "" }
-                return Bool.random(using: &random) && !text.contains(where: { ",\"\r\n".contains($0) }) ? text : csvCell(text)
+                return Bool.random(using: &random) && !text.contains(where: { ",\"\r\n".contains($0) })
+                    ? text : csvCell(text)
             }
             csv += cells.joined(separator: ",") + (Bool.random(using: &random) ? "\r\n" : "\n")
         }

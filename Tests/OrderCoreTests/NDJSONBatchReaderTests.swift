@@ -3,7 +3,9 @@ import Testing
 
 /// NDJSON bodies of `POST /` (docs/contract.md §3): one order per line, one atomic batch.
 @Suite struct NDJSONBatchReaderTests {
-    private func read(_ text: String, maxOrders: Int = OrderBatch.defaultMaxOrders) -> Result<[Order], OrderBatch.Failure> {
+    private func read(_ text: String, maxOrders: Int = OrderBatch.defaultMaxOrders) -> Result<
+        [Order], OrderBatch.Failure
+    > {
         read(Array(text.utf8), maxOrders: maxOrders)
     }
 
@@ -31,7 +33,10 @@ import Testing
     }
 
     @Test func sameOrdersAsTheJSONArray() throws {
-        let lines = [line("a"), line("b", status: " shipped "), #"{"order_id":7,"order_date":"2025-08-09T10:00:00+02:00","order_status":"new","order_details":{"x":[1]}}"#]
+        let lines = [
+            line("a"), line("b", status: " shipped "),
+            #"{"order_id":7,"order_date":"2025-08-09T10:00:00+02:00","order_status":"new","order_details":{"x":[1]}}"#,
+        ]
         let ndjson = try read(lines.joined(separator: "\n") + "\n").get()
         let json = try OrderBatch.decode(Array("[\(lines.joined(separator: ","))]".utf8)).get()
         #expect(ndjson == json)
@@ -47,7 +52,8 @@ import Testing
     }
 
     @Test func invalidLinesFailTheWholeBatchWithTheirLineNumbers() {
-        let body = "\(line("a"))\n\n\(#"{"order_id":"b","order_date":"yesterday","order_status":"x"}"#)\n\(line("c"))\n[1]\n"
+        let body =
+            "\(line("a"))\n\n\(#"{"order_id":"b","order_date":"yesterday","order_status":"x"}"#)\n\(line("c"))\n[1]\n"
         guard case .failure(.invalid(let problems)) = read(body) else {
             Issue.record("not refused")
             return
@@ -97,7 +103,9 @@ import Testing
     }
 
     @Test func aLineLongerThanTheLimitIsRefusedWhateverTheSplits() {
-        let long = #"{"order_id":"a","order_date":"2025-08-08","order_status":"x","pad":""# + String(repeating: "p", count: 300) + #""}"#
+        let long =
+            #"{"order_id":"a","order_date":"2025-08-08","order_status":"x","pad":""#
+            + String(repeating: "p", count: 300) + #""}"#
         guard case .failure(.malformed(let syntax)) = read(Array("\(line("a"))\n\(long)\n".utf8), maxLineBytes: 256)
         else {
             Issue.record("not refused")
