@@ -18,19 +18,33 @@ extension OrderService {
         return nil
     }
 
+    /// NDJSON and CSV bodies are read as they arrive; a JSON body is parsed once it is whole.
+    func ingestSink(_ head: HTTPRequestHead) -> IngestSink? {
+        let gzipLimit = ContentNegotiation.requestCoding(head) == "gzip" ? configuration.maxBodyBytes : nil
+        switch ContentNegotiation.ingestFormat(head.headers["content-type"]).format {
+        case .ndjson?: return try? IngestSink(reader: NDJSONBatchReader(), gzipLimit: gzipLimit)
+        case .csv?: return try? IngestSink(reader: CSVBatchReader(), gzipLimit: gzipLimit)
+        case .json?, nil: return nil
+        }
+    }
+
     func ingest(_ request: HTTPRequest) -> HTTPResponse {
         if let refusal = ingestPreflight(request.head) { return refusal }
         let decoded: Result<[Order], OrderBatch.Failure>
         do throws(GzipError) {
-            switch ContentNegotiation.ingestFormat(request.headers["content-type"]).format {
-            case .ndjson?:
-                var reader = NDJSONBatchReader()
-                decoded = try read(request, with: &reader)
-            case .csv?:
-                var reader = CSVBatchReader()
-                decoded = try read(request, with: &reader)
-            case .json?, nil:
-                decoded = try readJSON(request)
+            if let sink = request.bodySink as? IngestSink {
+                decoded = try sink.finish()
+            } else {
+                switch ContentNegotiation.ingestFormat(request.headers["content-type"]).format {
+                case .ndjson?:
+                    var reader = NDJSONBatchReader()
+                    decoded = try read(request, with: &reader)
+                case .csv?:
+                    var reader = CSVBatchReader()
+                    decoded = try read(request, with: &reader)
+                case .json?, nil:
+                    decoded = try readJSON(request)
+                }
             }
         } catch .tooLarge(let limit) {
             return Problem(status: 413, detail: "the decompressed body is larger than \(limit) bytes").response
@@ -58,7 +72,8 @@ extension OrderService {
         return OrderBatch.decode(try Inflater.gunzip(request.body, limit: configuration.maxBodyBytes))
     }
 
-    /// A line-based body is read as it is inflated, so the decompressed body is never held whole.
+    /// A line-based body that was buffered (no sink: the handler called directly) is read as it is
+    /// inflated, so the decompressed body is never held whole.
     private func read<Reader: StreamingBatchReader>(
         _ request: HTTPRequest, with reader: inout Reader
     ) throws(GzipError) -> Result<[Order], OrderBatch.Failure> {

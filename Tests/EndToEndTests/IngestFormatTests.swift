@@ -1,5 +1,6 @@
 import Foundation
 import Gzip
+import HTTPServer
 import SQLite
 import Testing
 
@@ -143,6 +144,21 @@ import Testing
         try client.send(post([0x1F, 0x8B, 0x08, 0x00], type: "text/csv", headers: ["Content-Encoding: gzip"]))
         #expect(try client.readResponse().status == 400)
         #expect(try server.rowCount() == 4)
+    }
+
+    @Test func ndjsonAndCSVBodiesAreReadAsTheyArriveJSONWhole() throws {
+        let server = try TestServer()
+        func sink(_ type: String, method: String = "POST", path: String = "/") -> Bool {
+            let head = HTTPRequestHead(
+                method: method, target: path, version: .http11,
+                headers: HTTPHeaders([("Content-Type", type), ("Content-Encoding", "gzip")]))
+            return server.service.bodySink(for: head) != nil
+        }
+        #expect(sink("application/x-ndjson"))
+        #expect(sink("text/csv; charset=utf-8"))
+        #expect(!sink("application/json"))
+        #expect(!sink("text/csv", path: "/sync"))
+        #expect(!sink("text/csv", method: "GET"))
     }
 
     @Test func unknownTypesAndCharsetsAre415() throws {
