@@ -47,6 +47,11 @@ let package = Package(
             swiftSettings: fuzzer
         ),
         .executableTarget(
+            name: "LineBatchFuzzer",
+            dependencies: ["FuzzSupport", .product(name: "OrderCore", package: "ordersync")],
+            swiftSettings: fuzzer
+        ),
+        .executableTarget(
             name: "OrderBatchFuzzer",
             dependencies: ["FuzzSupport", .product(name: "OrderCore", package: "ordersync")],
             swiftSettings: fuzzer

@@ -7,6 +7,7 @@ The fuzzers read their control bytes first (see each fuzzer's doc comment):
   HTTPRequestFuzzer, ChunkedBodyFuzzer: byte 0 = limits + 3 * cut size index, byte 1 = cut seed
   GzipFuzzer: byte 0 even = inflate under cap index (byte >> 1) % 8; odd = compression round trip
   OrderBatchFuzzer: no control bytes, the file is the body
+  LineBatchFuzzer: byte 0 bit 0 = format (0 NDJSON, 1 CSV), the rest = chunk seed; then the body
 """
 import gzip
 import os
@@ -197,3 +198,32 @@ BATCHES = {
 }
 for name, text in BATCHES.items():
     write("OrderBatchFuzzer", name + ".json", text.encode("utf-8"))
+
+
+# NDJSON and CSV bodies: the README's examples, then the broken shapes the readers must refuse.
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
+NDJSON = {
+    "example": open(os.path.join(EXAMPLES, "orders.ndjson"), "rb").read(),
+    "crlf-blank-lines": b'{"order_id":"a","order_date":"2025-08-08","order_status":"x"}\r\n\r\n \n'
+    + b'{"order_id":2,"order_date":"2025-08-08T10:00:00Z","order_status":"y","order_details":[1]}',
+    "invalid-line": b'{"order_id":"a","order_date":"2025-08-08","order_status":"x"}\n{"order_id":"b"}\n[1]\n',
+    "syntax-error": b'{"order_id":"a",}\n',
+    "bom": b'\xef\xbb\xbf{"order_id":"a","order_date":"2025-08-08","order_status":"x"}',
+    "long-line": b'{"order_id":"' + b"x" * 600 + b'"}\n',
+}
+CSV = {
+    "example": open(os.path.join(EXAMPLES, "orders.csv"), "rb").read(),
+    "quoted": b'order_id,order_date,order_status,order_details\r\n"a,1",2025-08-08,"p""q","l1\r\nl2"\r\n',
+    "ragged": b"order_id,order_date,order_status\na,2025-08-08\nb,2025-08-08,x,y\n",
+    "header-only": b"Order_ID , ORDER_DATE,order_status\n",
+    "duplicate-header": b"order_id,order_id,order_date,order_status\n",
+    "unterminated": b'order_id,order_date,order_status\n"a,2025-08-08,x\n',
+    "nul-and-bad-utf8": b"order_id,order_date,order_status\na\x00,2025-08-08,\xc3\x28\n",
+    "bom-json-details": b'\xef\xbb\xbforder_id,order_date,order_status,order_details_json\na,2025-08-08,x,"{""k"":[1]}"\n',
+}
+for name, body in NDJSON.items():
+    write("LineBatchFuzzer", name + ".ndjson", bytes([0x00]) + body)
+    write("LineBatchFuzzer", name + ".ndjson-split", bytes([0x0E]) + body)
+for name, body in CSV.items():
+    write("LineBatchFuzzer", name + ".csv", bytes([0x01]) + body)
+    write("LineBatchFuzzer", name + ".csv-split", bytes([0x0F]) + body)

@@ -50,6 +50,8 @@ final class HTTPConnection {
         var started: Int64 = 0  // monotonic nanoseconds of the request's first byte
         var head: HTTPRequestHead?
         var body: [UInt8]?
+        var sink: (any HTTPBodySink)?
+        var sunkBytes = 0
         var deadline: Int64 = 0
         do {
             while body == nil {
@@ -63,10 +65,28 @@ final class HTTPConnection {
                             if !parser.expectsBody { _ = try parser.next() }
                             return respond(early, head: parsed, started: started, requestBytes: 0)
                         }
+                        if parser.expectsBody, let bodySink = handler.bodySink(for: parsed) {
+                            sink = bodySink
+                            parser.streamsBody = true
+                        }
                     case .body(let bytes):
-                        body = bytes
+                        if let sink {
+                            if !bytes.isEmpty { sink.consume(bytes) }
+                            sunkBytes += bytes.count
+                            body = []
+                        } else {
+                            body = bytes
+                        }
                     }
                     continue
+                }
+                // What arrived of a streamed body goes on now, so the body is never held whole.
+                if let sink {
+                    let part = parser.takeBodyBytes()
+                    if !part.isEmpty {
+                        sink.consume(part)
+                        sunkBytes += part.count
+                    }
                 }
                 // Need more bytes: which timeout applies depends on where we are.
                 let phase = parser.phase
@@ -103,9 +123,10 @@ final class HTTPConnection {
             return false  // socket error: the client is gone
         }
         guard let head, let body else { return false }
-        let request = HTTPRequest(head: head, body: body, remoteAddress: peer)
+        var request = HTTPRequest(head: head, body: body, remoteAddress: peer)
+        request.bodySink = sink
         let response = handler.handle(request)
-        return respond(response, head: head, started: started, requestBytes: body.count)
+        return respond(response, head: head, started: started, requestBytes: body.count + sunkBytes)
     }
 
     /// Checks a fresh head: an early answer (closing, since the body stays unread) or nil to go on.

@@ -7,11 +7,28 @@ package protocol HTTPHandler: Sendable {
     /// Answers a complete request.
     func handle(_ request: HTTPRequest) -> HTTPResponse
 
+    /// Called after `preflight` let a request with a body through: a sink that reads the body piece by
+    /// piece as it arrives (de-chunked), instead of the server buffering it whole; nil buffers it.
+    /// The sink then comes back in `HTTPRequest.bodySink`, and `HTTPRequest.body` is empty.
+    func bodySink(for head: HTTPRequestHead) -> (any HTTPBodySink)?
+
     /// A response the server produced itself for a protocol error (400, 408, 413, 414, 431, 503, …).
     func protocolError(status: Int, detail: String) -> HTTPResponse
 
     /// Called once per exchange after the response was written (or the write failed), for access logs.
     func completed(_ exchange: CompletedExchange)
+}
+
+extension HTTPHandler {
+    /// By default every body is buffered whole.
+    package func bodySink(for head: HTTPRequestHead) -> (any HTTPBodySink)? { nil }
+}
+
+/// Reads a request body as it arrives, on the connection's thread, before `handle` is called.
+/// Sendable only to travel inside `HTTPRequest`: it is used by one connection thread at a time.
+package protocol HTTPBodySink: AnyObject, Sendable {
+    /// The next bytes of the body, in order; pieces may be split anywhere.
+    func consume(_ bytes: [UInt8])
 }
 
 /// What happened in one exchange, for logging and metrics.

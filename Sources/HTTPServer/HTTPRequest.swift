@@ -50,6 +50,9 @@ package struct HTTPRequest: Sendable {
     package var remoteAddress: String
     /// Path parameters filled in by the router, e.g. `order_id`.
     package var parameters: [String: String] = [:]
+    /// The sink the handler gave for this request's body (see `HTTPHandler.bodySink`): it holds what
+    /// was read from the body, and `body` is empty.
+    package var bodySink: (any HTTPBodySink)?
 
     package init(head: HTTPRequestHead, body: [UInt8], remoteAddress: String) {
         self.head = head

@@ -42,6 +42,11 @@ package struct HTTPRequestParser {
     private var lineScanned = 0
     private var framing: Framing?
     private var body: [UInt8] = []
+    /// Body bytes of the current request already handed out by `takeBodyBytes` (they count toward its
+    /// length and the body limit as if they were still buffered).
+    private var taken = 0
+    /// Set by a connection that hands the body on as it arrives: then no room is reserved for all of it.
+    package var streamsBody = false
 
     package init(limits: ServerConfiguration) {
         self.limits = limits
@@ -72,13 +77,23 @@ package struct HTTPRequestParser {
     package var expectsBody: Bool {
         switch framing {
         case nil: false
-        case .length(let length): body.count < length
+        case .length(let length): taken + body.count < length
         case .chunked: true
         }
     }
 
     /// Body bytes already buffered or decoded for the current request (100-continue is pointless then).
-    package var hasBodyBytes: Bool { framing != nil && (!body.isEmpty || start < buffer.count) }
+    package var hasBodyBytes: Bool { framing != nil && (taken > 0 || !body.isEmpty || start < buffer.count) }
+
+    /// The body bytes decoded so far for the current request and not yet taken; the `.body` event at its
+    /// end then carries only the rest. Lets a connection hand a body on as it arrives, never whole.
+    package mutating func takeBodyBytes() -> [UInt8] {
+        guard framing != nil, !body.isEmpty else { return [] }
+        let bytes = body
+        taken += bytes.count
+        body = []
+        return bytes
+    }
 
     /// The next event, or nil when more bytes are needed.
     package mutating func next() throws(HTTPParseError) -> Event? {
@@ -106,6 +121,7 @@ package struct HTTPRequestParser {
         scanned = start
         framing = try framingOf(head)
         body = []
+        taken = 0
         return .head(head)
     }
 
@@ -189,14 +205,14 @@ package struct HTTPRequestParser {
             return nil
         case .length(let length):
             let available = buffer.count - start
-            let needed = length - body.count
+            let needed = length - taken - body.count
             let take = min(available, needed)
             if take > 0 {
-                if body.isEmpty { body.reserveCapacity(length) }
+                if body.isEmpty && !streamsBody { body.reserveCapacity(length) }
                 body.append(contentsOf: buffer[start..<(start + take)])
                 start += take
             }
-            guard body.count == length else { return nil }
+            guard taken + body.count == length else { return nil }
             return finishBody()
         case .chunked(let state):
             return try nextChunked(state)
@@ -206,6 +222,8 @@ package struct HTTPRequestParser {
     private mutating func finishBody() -> Event {
         framing = nil
         scanned = start
+        taken = 0
+        streamsBody = false
         let complete = body
         body = []
         return .body(complete)
@@ -224,7 +242,7 @@ package struct HTTPRequestParser {
                 if size == 0 {
                     state = .trailers(count: 0, bytes: 0)
                 } else {
-                    guard size <= limits.maxBodyBytes - body.count else {
+                    guard size <= limits.maxBodyBytes - taken - body.count else {
                         throw HTTPParseError(413, "the body is larger than \(limits.maxBodyBytes) bytes")
                     }
                     state = .data(remaining: size)

@@ -2,16 +2,40 @@ import HTTPServer
 
 /// Request and response content rules: media types, content codings, gzip responses.
 enum ContentNegotiation {
-    /// True for `application/json`, optionally with `charset=utf-8` (RFC 8259 §8.1: JSON is UTF-8).
-    static func isJSON(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
+    /// The body formats `POST /` reads (docs/contract.md §3).
+    enum IngestFormat: Equatable {
+        case json, ndjson, csv
+    }
+
+    /// NDJSON's media type has no registration; these are the names clients and tools send for it.
+    static let ndjsonTypes: Set<String> = [
+        "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines",
+    ]
+
+    /// The format of a `POST /` body from its `Content-Type`, or the 415 detail saying why it is refused.
+    /// JSON and NDJSON are UTF-8 (RFC 8259 §8.1); CSV may say `charset=utf-8` or nothing (ASCII is UTF-8)
+    /// and must have its header row (RFC 4180 §3's `header=present`, the default here).
+    static func ingestFormat(_ contentType: String?) -> (format: IngestFormat?, refusal: String) {
+        let accepted = "Content-Type must be application/json, application/x-ndjson or text/csv"
+        guard let contentType else { return (nil, accepted) }
         let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: " \t").lowercased() }
-        guard parts.first == "application/json" else { return false }
+        let format: IngestFormat
+        switch parts.first {
+        case "application/json"?: format = .json
+        case let type? where ndjsonTypes.contains(type): format = .ndjson
+        case "text/csv"?: format = .csv
+        default: return (nil, accepted)
+        }
         for parameter in parts.dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: " \t\"") }
-            if pair.first == "charset" && pair.last != "utf-8" { return false }
+            if pair.first == "charset" && pair.last != "utf-8" {
+                return (nil, "the body must be UTF-8: charset=\(pair.last ?? "") is not supported")
+            }
+            if format == .csv && pair.first == "header" && pair.last != "present" {
+                return (nil, "a CSV body must start with a header row naming its columns (header=present)")
+            }
         }
-        return true
+        return (format, "")
     }
 
     /// The request's content coding: nil for none, "gzip", or the unsupported coding's name.

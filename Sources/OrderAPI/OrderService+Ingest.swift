@@ -3,13 +3,13 @@ import HTTPServer
 import OrderCore
 import OrderStore
 
-/// `POST /`: validate a batch, store it atomically, answer once it is durable (docs/contract.md §3).
+/// `POST /`: read a batch in any of its formats, store it atomically, answer once it is durable
+/// (docs/contract.md §3).
 extension OrderService {
     /// Refuses before the body is read (and before curl's 100-continue): wrong type or coding.
     func ingestPreflight(_ head: HTTPRequestHead) -> HTTPResponse? {
-        guard ContentNegotiation.isJSON(head.headers["content-type"]) else {
-            return Problem(status: 415, detail: "Content-Type must be application/json").response
-        }
+        let (format, refusal) = ContentNegotiation.ingestFormat(head.headers["content-type"])
+        if format == nil { return Problem(status: 415, detail: refusal).response }
         if let coding = ContentNegotiation.requestCoding(head), coding != "gzip" {
             var problem = Problem(status: 415, detail: "Content-Encoding \(coding) is not supported; use gzip or none")
             problem.headers = [("Accept-Encoding", "gzip")]
@@ -18,40 +18,93 @@ extension OrderService {
         return nil
     }
 
+    /// NDJSON and CSV bodies are read as they arrive; a JSON body is parsed once it is whole.
+    func ingestSink(_ head: HTTPRequestHead) -> IngestSink? {
+        let gzipLimit = ContentNegotiation.requestCoding(head) == "gzip" ? configuration.maxBodyBytes : nil
+        switch ContentNegotiation.ingestFormat(head.headers["content-type"]).format {
+        case .ndjson?: return try? IngestSink(reader: NDJSONBatchReader(), gzipLimit: gzipLimit)
+        case .csv?: return try? IngestSink(reader: CSVBatchReader(), gzipLimit: gzipLimit)
+        case .json?, nil: return nil
+        }
+    }
+
     func ingest(_ request: HTTPRequest) -> HTTPResponse {
-        var body = request.body
-        if ContentNegotiation.requestCoding(request.head) == "gzip" {
-            do {
-                body = try Inflater.gunzip(body, limit: configuration.maxBodyBytes)
-            } catch .tooLarge(let limit) {
-                return Problem(status: 413, detail: "the decompressed body is larger than \(limit) bytes").response
-            } catch {
-                return Problem(status: 400, detail: "the gzip body cannot be decompressed").response
+        if let refusal = ingestPreflight(request.head) { return refusal }
+        let decoded: Result<[Order], OrderBatch.Failure>
+        do throws(GzipError) {
+            if let sink = request.bodySink as? IngestSink {
+                decoded = try sink.finish()
+            } else {
+                switch ContentNegotiation.ingestFormat(request.headers["content-type"]).format {
+                case .ndjson?:
+                    var reader = NDJSONBatchReader()
+                    decoded = try read(request, with: &reader)
+                case .csv?:
+                    var reader = CSVBatchReader()
+                    decoded = try read(request, with: &reader)
+                case .json?, nil:
+                    decoded = try readJSON(request)
+                }
             }
+        } catch .tooLarge(let limit) {
+            return Problem(status: 413, detail: "the decompressed body is larger than \(limit) bytes").response
+        } catch {
+            return Problem(status: 400, detail: "the gzip body cannot be decompressed").response
         }
         let orders: [Order]
-        switch OrderBatch.decode(body) {
+        switch decoded {
         case .success(let decoded):
             orders = decoded
-        case .failure(.malformed(let syntax)):
-            var problem = Problem(status: 400, detail: "malformed JSON: \(syntax)", type: Problem.malformedJSONType)
-            problem.syntax = syntax
-            return problem.response
-        case .failure(.tooManyOrders(let limit)):
-            return Problem(status: 413, detail: "a batch holds at most \(limit) orders; split it into smaller ones")
-                .response
-        case .failure(.invalid(let problems)):
-            var problem = Problem(
-                status: 422, detail: "the batch was not stored: some orders are invalid",
-                type: Problem.invalidOrdersType)
-            problem.errors = problems
-            return problem.response
+        case .failure(let failure):
+            return refusal(failure)
         }
         do {
             let result = try store.writer.ingest(orders)
             return OrderService.json(200, "{\"inserted\":\(result.inserted),\"unchanged\":\(result.unchanged)}")
         } catch {
             return storeFailure(error)
+        }
+    }
+
+    /// A JSON body is parsed whole (after inflating, when gzip): its array is visited element by element.
+    private func readJSON(_ request: HTTPRequest) throws(GzipError) -> Result<[Order], OrderBatch.Failure> {
+        guard ContentNegotiation.requestCoding(request.head) == "gzip" else { return OrderBatch.decode(request.body) }
+        return OrderBatch.decode(try Inflater.gunzip(request.body, limit: configuration.maxBodyBytes))
+    }
+
+    /// A line-based body that was buffered (no sink: the handler called directly) is read as it is
+    /// inflated, so the decompressed body is never held whole.
+    private func read<Reader: StreamingBatchReader>(
+        _ request: HTTPRequest, with reader: inout Reader
+    ) throws(GzipError) -> Result<[Order], OrderBatch.Failure> {
+        if ContentNegotiation.requestCoding(request.head) == "gzip" {
+            try Inflater.gunzip(request.body, limit: configuration.maxBodyBytes) { reader.feed($0) }
+        } else {
+            _ = request.body.withUnsafeBufferPointer { reader.feed($0) }
+        }
+        return reader.finish()
+    }
+
+    /// The answer to a batch that may not be stored.
+    private func refusal(_ failure: OrderBatch.Failure) -> HTTPResponse {
+        switch failure {
+        case .malformed(let syntax):
+            var problem = Problem(status: 400, detail: "malformed JSON: \(syntax)", type: Problem.malformedJSONType)
+            problem.syntax = syntax
+            return problem.response
+        case .malformedCSV(let syntax):
+            var problem = Problem(status: 400, detail: "malformed CSV: \(syntax)", type: Problem.malformedCSVType)
+            problem.syntax = syntax
+            return problem.response
+        case .tooManyOrders(let limit):
+            return Problem(status: 413, detail: "a batch holds at most \(limit) orders; split it into smaller ones")
+                .response
+        case .invalid(let problems):
+            var problem = Problem(
+                status: 422, detail: "the batch was not stored: some orders are invalid",
+                type: Problem.invalidOrdersType)
+            problem.errors = problems
+            return problem.response
         }
     }
 

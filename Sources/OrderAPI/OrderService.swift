@@ -118,6 +118,11 @@ package final class OrderService: HTTPHandler {
         }
     }
 
+    package func bodySink(for head: HTTPRequestHead) -> (any HTTPBodySink)? {
+        guard head.method == "POST", head.path == "/" else { return nil }
+        return ingestSink(head)
+    }
+
     package func handle(_ request: HTTPRequest) -> HTTPResponse {
         var response = route(request)
         response.headers.set("X-Request-Id", RequestContext.requestID(for: request.head))

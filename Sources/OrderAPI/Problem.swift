@@ -8,7 +8,7 @@ package struct Problem: Error, Sendable {
     package var type = "about:blank"
     package var detail: String
     package var errors: [ItemProblem] = []
-    /// Where malformed JSON broke.
+    /// Where a malformed body (JSON, NDJSON or CSV) broke.
     package var syntax: JSONSyntaxError?
     /// Extension members (RFC 9457 §3.2), written after the standard ones.
     package var members: [(name: String, value: JSONValue)] = []
@@ -45,6 +45,7 @@ package struct Problem: Error, Sendable {
                 writer.optionalString(error.field)
                 writer.raw(",\"problem\":")
                 writer.string(error.problem)
+                if let line = error.line { writer.raw(",\"line\":\(line)") }
                 writer.raw("}")
             }
             writer.raw("]")
@@ -63,4 +64,5 @@ package struct Problem: Error, Sendable {
 
     static let invalidOrdersType = "urn:ordersync:problem:invalid-orders"
     static let malformedJSONType = "urn:ordersync:problem:malformed-json"
+    static let malformedCSVType = "urn:ordersync:problem:malformed-csv"
 }

@@ -1,4 +1,5 @@
-/// Where and why a JSON text is malformed. Line and column are 1-based; the column counts bytes.
+/// Where and why a JSON text (or an NDJSON or CSV body) is malformed. Line and column are 1-based; the
+/// column counts bytes.
 package struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What was wrong, e.g. "expected ',' or ']'".
     package let reason: String

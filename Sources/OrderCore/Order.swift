@@ -34,10 +34,13 @@ package struct ItemProblem: Sendable, Equatable {
     package let field: String?
     /// What is wrong, in words a client can act on.
     package let problem: String
+    /// The 1-based line of the body the item starts on, for line-based formats (NDJSON, CSV); nil for JSON.
+    package var line: Int?
 
-    package init(index: Int?, field: String?, problem: String) {
+    package init(index: Int?, field: String?, problem: String, line: Int? = nil) {
         self.index = index
         self.field = field
         self.problem = problem
+        self.line = line
     }
 }

@@ -1,4 +1,5 @@
-/// Decodes the body of `POST /`: a JSON array of orders, or one order object.
+/// Decodes the JSON body of `POST /`: an array of orders, or one order object (docs/contract.md §3).
+/// `NDJSONBatchReader` and `CSVBatchReader` read the other formats into the same result.
 package enum OrderBatch {
     /// At most this many item problems are reported (docs/contract.md §3: the first 100).
     package static let maxReportedProblems = 100
@@ -8,8 +9,10 @@ package enum OrderBatch {
 
     /// Why a body was refused.
     package enum Failure: Error, Sendable {
-        /// Not JSON at all (400): where it broke.
+        /// Not JSON at all, or an NDJSON line that is not (400): where it broke.
         case malformed(JSONSyntaxError)
+        /// Not CSV as docs/contract.md §3 reads it (400): where it broke (line 1 for header problems).
+        case malformedCSV(JSONSyntaxError)
         /// JSON, but some items are invalid (422): the first 100 problems, in item order.
         case invalid([ItemProblem])
         /// More orders than one batch may hold (413).
@@ -22,34 +25,21 @@ package enum OrderBatch {
     package static func decode(
         _ body: UnsafeBufferPointer<UInt8>, maxOrders: Int = defaultMaxOrders
     ) -> Result<[Order], Failure> {
-        var orders: [Order] = []
-        var problems: [ItemProblem] = []
-        var tooMany = false
+        var collector = BatchCollector(maxOrders: maxOrders)
         let top: JSONParser.TopLevel
         do {
-            top = try JSONParser.forEachElement(body) { index, item in
-                if index >= maxOrders {
-                    tooMany = true
-                    return false
-                }
-                if let order = OrderValidator.validate(item, index: index, problems: &problems), problems.isEmpty {
-                    orders.append(order)
-                } else if !orders.isEmpty {
-                    orders = []  // the batch is lost anyway: free the memory now
-                }
-                if problems.count > maxReportedProblems { problems.removeLast(problems.count - maxReportedProblems) }
-                return true
-            }
+            top = try JSONParser.forEachElement(body) { _, item in collector.add(item) }
         } catch {
             return .failure(.malformed(error))
         }
-        if tooMany { return .failure(.tooManyOrders(limit: maxOrders)) }
+        let result = collector.result()
+        if case .failure(.tooManyOrders) = result { return result }
         if case .other(let typeName) = top {
             let problem = ItemProblem(
                 index: nil, field: nil, problem: "body must be an array of orders or one order object, not \(typeName)")
             return .failure(.invalid([problem]))
         }
-        return problems.isEmpty ? .success(orders) : .failure(.invalid(problems))
+        return result
     }
 
     package static func decode(_ body: [UInt8]) -> Result<[Order], Failure> {
