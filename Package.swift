@@ -116,12 +116,12 @@ let package = Package(
 
         // Test helpers shared by test targets (never linked into a program).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(
             name: "FakeProvidersTests",
             dependencies: ["FakeProviders", "HTTPServer", "OrderCore", "ordersync-fake-providers", "TestSupport"]
         ),
-        .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore"]),
+        .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore", "TestSupport"]),
         .testTarget(
             name: "OrderStoreTests",
             dependencies: [
@@ -135,7 +135,9 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
-        .testTarget(name: "SyncTests", dependencies: ["SyncCore", "Connectors", "OrderStore", "OrderCore", "SQLite"]),
+        .testTarget(
+            name: "SyncTests", dependencies: ["SyncCore", "Connectors", "OrderStore", "OrderCore", "SQLite", "TestSupport"]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["ordersync", "OrderAPI", "Gzip", "SQLite", "TestSupport", "Telemetry"]

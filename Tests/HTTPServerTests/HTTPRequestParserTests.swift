@@ -1,4 +1,5 @@
 import HTTPServer
+import TestSupport
 import Testing
 
 /// Well-formed requests: the parser must report the same requests however the bytes are split.

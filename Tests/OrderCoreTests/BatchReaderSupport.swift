@@ -1,17 +1,5 @@
 import OrderCore
-
-/// A small deterministic generator (SplitMix64), so a failing split or property case can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// Feeds `body` to `reader` in chunks whose sizes come from `sizes` (cycled), then finishes it.
 func readInChunks<Reader: StreamingBatchReader>(
@@ -36,7 +24,7 @@ func everySplit<Reader: StreamingBatchReader>(
 ) -> [Result<[Order], OrderBatch.Failure>] {
     var results = [readInChunks(make(), body, sizes: [max(1, body.count)]), readInChunks(make(), body, sizes: [1])]
     for seed in seeds {
-        var random = SeededGenerator(state: seed)
+        var random = SeededGenerator(seed: seed)
         let sizes = (0..<16).map { _ in Int.random(in: 1...max(1, body.count / 3 + 1), using: &random) }
         results.append(readInChunks(make(), body, sizes: sizes))
     }

@@ -1,4 +1,5 @@
 import OrderCore
+import TestSupport
 import Testing
 
 /// The same orders sent as a JSON array, as NDJSON and as CSV give the same orders to store (the same
@@ -45,7 +46,7 @@ import Testing
 
     @Test(arguments: 1...40 as ClosedRange<UInt64>)
     func sameOrdersInEveryFormat(seed: UInt64) throws {
-        var random = SeededGenerator(state: seed)
+        var random = SeededGenerator(seed: seed)
         let columns = ["order_id", "order_date", "order_status", "updated_at", "order_details", "channel"]
         let orders = (0..<Int.random(in: 0...12, using: &random)).map { order(&random, number: $0) }
         var jsonItems: [String] = []

@@ -3,6 +3,7 @@ import OrderCore
 import OrderStore
 import SQLite
 import SyncCore
+import TestSupport
 import Testing
 
 /// The customer-field rule of docs/contract.md §2 "Customers and the merge": ContactField in Swift,
@@ -55,7 +56,7 @@ import Testing
     @Test func theViewsNormaliseExactlyAsContactFieldDoes() throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = try SyncStore(path: dbPath, sqlDirectory: SyncStoreTests.sql)
-        var random = TestRandom(seed: 0x0E_3A_11)
+        var random = SeededGenerator(seed: 0x0E_3A_11)
         var values: [String: [String]] = [:]
         var contacts: [SourceRecord] = []
         var users: [SourceRecord] = []
@@ -151,21 +152,8 @@ import Testing
     }
 }
 
-/// SplitMix64 (fixed seed, so a failure reproduces), drawing hostile customer values.
-struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-
+/// Hostile customer values, drawn from a fixed seed so a failure reproduces.
+extension SeededGenerator {
     /// Letters and signs an email or name may carry, non-ASCII ones and white-space lookalikes included.
     static let letters: [Unicode.Scalar] = Array(
         "AZaz09@.-_+ ÉéİıßΣσДд\u{212A}\u{0301}\u{200C}\u{200D}\u{2060}\u{180E}\u{00AD}😀".unicodeScalars)
@@ -173,10 +161,10 @@ struct TestRandom {
     /// White space (the trimmed list) around and inside letters; sometimes nothing but white space.
     mutating func hostileText() -> String {
         var text = String.UnicodeScalarView()
-        let pick = { (random: inout TestRandom) -> Unicode.Scalar in
+        let pick = { (random: inout SeededGenerator) -> Unicode.Scalar in
             random.below(3) == 0
                 ? ContactField.trimmedScalars[random.below(ContactField.trimmedScalars.count)]
-                : TestRandom.letters[random.below(TestRandom.letters.count)]
+                : SeededGenerator.letters[random.below(SeededGenerator.letters.count)]
         }
         for _ in 0..<below(4) { text.append(ContactField.trimmedScalars[below(ContactField.trimmedScalars.count)]) }
         for _ in 0..<below(9) { text.append(pick(&self)) }
