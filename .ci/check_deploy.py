@@ -334,6 +334,8 @@ def check_with_gcloud(rendered_files, scheduler_text):
 
 FAKE_LITESTREAM = """#!/bin/sh
 # Fake litestream: logs its arguments; `restore -o OUT URL` creates OUT when URL is in $PRESENT.
+# replicate's trap is set before it logs, since the check sends SIGTERM as soon as the log says replicate.
+if [ "$1" = replicate ]; then trap 'echo TERM >> "$LOG"; exit 0' TERM; fi
 echo "$*" >> "$LOG"
 if [ "$1" = restore ]; then
     out=""; url=""; strict=1
@@ -346,7 +348,6 @@ if [ "$1" = restore ]; then
     echo "no matching backups found" >&2; exit 1
 fi
 if [ "$1" = replicate ]; then
-    trap 'echo TERM >> "$LOG"; exit 0' TERM
     while :; do sleep 0.1; done
 fi
 """
@@ -371,7 +372,7 @@ def check_sidecar_script(root):
                        PREVIOUS_REVISION=previous, DB_OWNER=f"{os.getuid()}:{os.getgid()}", DRAIN_SECONDS="0",
                        LITESTREAM_BIN=fake, LOG=log, PRESENT=" ".join(present))
             process = subprocess.Popen([*shell, script], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                       text=True)
+                                       text=True, start_new_session=True)
             # Wait until replicate runs (or the script ended), then stop it as Cloud Run does.
             for _ in range(200):
                 if process.poll() is not None:
@@ -381,7 +382,14 @@ def check_sidecar_script(root):
                 time.sleep(0.05)
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            finally:
+                # Whatever the script left running (a fake replicate it failed to stop) ends with it.
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             calls = open(log, encoding="utf-8").read().splitlines() if os.path.exists(log) else []
             return process.returncode, calls, os.path.exists(env["DB_PATH"])
 

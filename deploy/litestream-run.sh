@@ -61,10 +61,7 @@ fi
 chown "$owner" "$(dirname "$DB_PATH")"
 if [ -e "$DB_PATH" ]; then chown "$owner" "$DB_PATH"; fi
 
-log "replicating to $(replica "$K_REVISION")"
-"$litestream" replicate -config "$config" &
-child=$!
-
+child=""
 terminating=0
 # shellcheck disable=SC2317  # invoked by the trap below
 on_term() {
@@ -74,9 +71,17 @@ on_term() {
     # SIGKILL that Cloud Run sends 10 s after SIGTERM.
     log "SIGTERM: replicating for ${drain_seconds}s more while ordersync drains"
     sleep "$drain_seconds"
-    kill -TERM "$child" 2>/dev/null || true
+    if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null || true; fi
 }
+# The trap comes before the child: a SIGTERM the moment replicate starts must not kill this script and
+# leave replicate running without it.
 trap on_term TERM INT
+
+log "replicating to $(replica "$K_REVISION")"
+"$litestream" replicate -config "$config" &
+child=$!
+# A SIGTERM that came before `child` was known: stop the child now.
+if [ "$terminating" = 1 ]; then kill -TERM "$child" 2>/dev/null || true; fi
 
 status=0
 wait "$child" || status=$?
