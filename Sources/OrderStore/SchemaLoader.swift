@@ -80,8 +80,12 @@ package enum SchemaLoader {
                         applied.append(migration.name)
                     }
                 } catch {
+                    guard !fresh else { throw error }
+                    connection.rollbackQuietly()
+                    // The migrations before it stay; the views they dropped come back over them if they can.
+                    restoreViews(views, keeping: Set(tables.map(\.name)), connection)
                     let before = applied.isEmpty ? "" : " (applied before it, and kept: \(applied.joined(separator: ", ")))"
-                    throw SchemaError(file: error.file, message: error.message + (fresh ? "" : before))
+                    throw SchemaError(file: error.file, message: error.message + before)
                 }
             }
             if !fresh { try run("BEGIN IMMEDIATE", file: label, connection) }
@@ -117,6 +121,18 @@ package enum SchemaLoader {
             for name in entry.objects where !name.isEmpty {
                 try run("DROP VIEW IF EXISTS \(quoteIdentifier(name))", file: file, connection)
             }
+        }
+    }
+
+    /// After a failed migration: the views again, in a transaction of their own, or nothing if they do not
+    /// compile over what was applied (the next start creates them, as startup stops anyway).
+    private static func restoreViews(_ views: [SQLFile], keeping tableFiles: Set<String>, _ connection: Connection) {
+        do throws(SchemaError) {
+            try run("BEGIN IMMEDIATE", file: builtInName, connection)
+            _ = try applyViews(views, keeping: tableFiles, force: true, connection)
+            try run("COMMIT", file: builtInName, connection)
+        } catch {
+            connection.rollbackQuietly()
         }
     }
 
