@@ -49,7 +49,8 @@ package struct Migration: Sendable {
         var result: [Migration] = []
         for entry in files {
             switch number(of: entry.name) {
-            case .success(let number): result.append(Migration(number: number, name: entry.name, file: entry.file, sql: entry.sql))
+            case .success(let number):
+                result.append(Migration(number: number, name: entry.name, file: entry.file, sql: entry.sql))
             case .failure(let error): throw SchemaError(file: entry.file, message: error.message)
             }
         }
@@ -57,12 +58,14 @@ package struct Migration: Sendable {
         for (index, migration) in result.enumerated() {
             if index > 0 && result[index - 1].number == migration.number {
                 throw SchemaError(
-                    file: migration.file, message: "has the same number as \(result[index - 1].name); numbers are unique")
+                    file: migration.file,
+                    message: "has the same number as \(result[index - 1].name); numbers are unique")
             }
             if migration.number != index + 1 {
                 let missing = String(index + 1).leftPadded(to: 4)
                 throw SchemaError(
-                    file: migration.file, message: "no migration is numbered \(missing); numbers run from 0001 with no gap")
+                    file: migration.file,
+                    message: "no migration is numbered \(missing); numbers run from 0001 with no gap")
             }
         }
         return result

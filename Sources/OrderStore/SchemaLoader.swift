@@ -84,7 +84,8 @@ package enum SchemaLoader {
                     connection.rollbackQuietly()
                     // The migrations before it stay; the views they dropped come back over them if they can.
                     restoreViews(views, keeping: Set(tables.map(\.name)), connection)
-                    let before = applied.isEmpty ? "" : " (applied before it, and kept: \(applied.joined(separator: ", ")))"
+                    let before =
+                        applied.isEmpty ? "" : " (applied before it, and kept: \(applied.joined(separator: ", ")))"
                     throw SchemaError(file: error.file, message: error.message + before)
                 }
             }

@@ -18,7 +18,8 @@ import Testing
     }
 
     static func recorded(_ fixture: StoreFixture) throws -> [String] {
-        let statement = try fixture.connection().prepare("SELECT number, name FROM ordersync_migrations ORDER BY number")
+        let statement = try fixture.connection().prepare(
+            "SELECT number, name FROM ordersync_migrations ORDER BY number")
         var rows: [String] = []
         while try statement.step() { rows.append("\(statement.int64(0)) \(statement.string(1) ?? "")") }
         return rows
@@ -34,13 +35,16 @@ import Testing
         #expect(store.views.contains("latest_order_v"))
         store.close()
         #expect(try MigrationTests.recorded(fixture) == ["1 0001_create_m_t.sql", "2 00002_fill_m_t.sql"])
-        let appliedAt = try fixture.connection().scalarString("SELECT group_concat(applied_at) FROM ordersync_migrations")
+        let appliedAt = try fixture.connection().scalarString(
+            "SELECT group_concat(applied_at) FROM ordersync_migrations")
 
         let again = try fixture.open()
         #expect(again.appliedMigrations.isEmpty)
         again.close()
         #expect(try fixture.connection().scalarInt("SELECT count(*) FROM m_t") == 1, "the insert ran once")
-        #expect(try fixture.connection().scalarString("SELECT group_concat(applied_at) FROM ordersync_migrations") == appliedAt)
+        #expect(
+            try fixture.connection().scalarString("SELECT group_concat(applied_at) FROM ordersync_migrations")
+                == appliedAt)
     }
 
     /// The checksum is SHA-256 of the text (values from Python's hashlib), CRLF read as LF.
@@ -217,7 +221,8 @@ import Testing
     @Test func invalidUTF8AndNULAreRefusedByName() throws {
         let fixture = try StoreFixture()
         try fixture.migration("0001_bytes.sql", "")
-        try Data([0x43, 0xFF, 0xFE]).write(to: URL(fileURLWithPath: fixture.sqlDirectory + "/migrations/0001_bytes.sql"))
+        try Data([0x43, 0xFF, 0xFE]).write(
+            to: URL(fileURLWithPath: fixture.sqlDirectory + "/migrations/0001_bytes.sql"))
         let error = try #require(MigrationTests.openError(fixture))
         #expect(error.contains("0001_bytes.sql") && error.contains("UTF-8"), "\(error)")
         try fixture.migration("0001_bytes.sql", "CREATE TABLE m_n (x);\0DROP TABLE orders_raw;\n")
