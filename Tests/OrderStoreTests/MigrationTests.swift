@@ -85,6 +85,19 @@ import Testing
         #expect(try MigrationTests.recorded(fixture).count == 2)
     }
 
+    /// A database made before migrations existed has no `ordersync_migrations`: it gains the table and
+    /// every migration at its next start (the upgrade path of databases in use today).
+    @Test func aDatabaseFromBeforeMigrationsGainsThem() throws {
+        let fixture = try StoreFixture()
+        try fixture.open().close()
+        try fixture.connection().execute("DROP TABLE ordersync_migrations")
+        try fixture.migration("0001_create_m_t.sql", "CREATE TABLE m_t (x);\n")
+        let store = try fixture.open()
+        #expect(store.appliedMigrations == ["0001_create_m_t.sql"])
+        store.close()
+        #expect(try MigrationTests.recorded(fixture) == ["1 0001_create_m_t.sql"])
+    }
+
     @Test func aChangedAppliedMigrationIsRefused() throws {
         let fixture = try StoreFixture()
         try fixture.migration("0001_create_m_t.sql", "CREATE TABLE m_t (x);\n")
