@@ -48,6 +48,8 @@ package struct Migration: Sendable {
     static func ordered(_ files: [(name: String, file: String, sql: String)]) throws(SchemaError) -> [Migration] {
         var result: [Migration] = []
         for entry in files {
+            // SQLite reads a statement up to a NUL: what follows would be skipped, yet counted in the checksum.
+            guard !entry.sql.contains("\0") else { throw SchemaError(file: entry.file, message: "contains a NUL byte") }
             switch number(of: entry.name) {
             case .success(let number):
                 result.append(Migration(number: number, name: entry.name, file: entry.file, sql: entry.sql))
