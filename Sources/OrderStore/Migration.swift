@@ -10,17 +10,10 @@ package struct Migration: Sendable {
     /// The SQL text.
     let sql: String
 
-    /// SHA-256 of the text with CRLF line ends read as LF: a checkout that converts line ends does not
-    /// count as a changed migration, any other edit does.
-    var checksum: String {
-        let text = Array(sql.utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.count)
-        for (index, byte) in text.enumerated() where !(byte == 13 && index + 1 < text.count && text[index + 1] == 10) {
-            bytes.append(byte)
-        }
-        return SHA256.hex(bytes)
-    }
+    /// The text as recorded and compared: CRLF line ends read as LF, so a checkout that converts line
+    /// ends does not count as a changed migration, while any other edit does. The whole text is kept
+    /// (as `ordersync_sql_files` keeps table files): an exact comparison, and no digest to maintain.
+    var recordedText: String { sql.replacing("\r\n", with: "\n") }
 
     /// At least 4 digits, so the numbers sort as their names do; at most 9, so a number fits any integer.
     static let digits = 4...9
@@ -48,7 +41,7 @@ package struct Migration: Sendable {
     static func ordered(_ files: [(name: String, file: String, sql: String)]) throws(SchemaError) -> [Migration] {
         var result: [Migration] = []
         for entry in files {
-            // SQLite reads a statement up to a NUL: what follows would be skipped, yet counted in the checksum.
+            // SQLite reads a statement up to a NUL: what follows would be skipped, yet compared with the recorded text.
             guard !entry.sql.contains("\0") else { throw SchemaError(file: entry.file, message: "contains a NUL byte") }
             switch number(of: entry.name) {
             case .success(let number):

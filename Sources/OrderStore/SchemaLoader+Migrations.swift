@@ -3,13 +3,13 @@ import SQLite
 import Threads
 
 /// `sql/migrations/NNNN_name.sql` (docs/contract.md §2, docs/migrations.md): each applied once, in number
-/// order, in its own `BEGIN IMMEDIATE` transaction, recorded in `ordersync_migrations` with a checksum.
+/// order, in its own `BEGIN IMMEDIATE` transaction, recorded in `ordersync_migrations` with its text.
 extension SchemaLoader {
     static let migrationBookkeeping = """
         CREATE TABLE IF NOT EXISTS ordersync_migrations (
             number     INTEGER PRIMARY KEY,
             name       TEXT NOT NULL,
-            checksum   TEXT NOT NULL,
+            sql        TEXT NOT NULL,
             applied_at TEXT NOT NULL
         )
         """
@@ -18,7 +18,7 @@ extension SchemaLoader {
     struct RecordedMigration {
         let number: Int
         let name: String
-        let checksum: String
+        let sql: String
         let appliedAt: String
     }
 
@@ -64,11 +64,11 @@ extension SchemaLoader {
                         + "(\(entry.appliedAt)): an applied migration is never renamed nor replaced; restore it "
                         + "and add a new migration")
             }
-            guard entry.checksum == migration.checksum else {
+            guard entry.sql == migration.recordedText else {
                 throw SchemaError(
                     file: migration.file,
-                    message: "was applied (\(entry.appliedAt)) with a different text (checksum \(entry.checksum), "
-                        + "now \(migration.checksum)): an applied migration must never change; restore its text "
+                    message: "was applied (\(entry.appliedAt)) with a different text (ordersync_migrations keeps "
+                        + "the applied one): an applied migration must never change; restore its text "
                         + "and add a new migration for the change")
             }
         }
@@ -99,10 +99,10 @@ extension SchemaLoader {
         }
         do {
             let statement = try connection.prepare(
-                "INSERT INTO ordersync_migrations (number, name, checksum, applied_at) VALUES (?, ?, ?, ?)")
+                "INSERT INTO ordersync_migrations (number, name, sql, applied_at) VALUES (?, ?, ?, ?)")
             let now = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
             try statement.bind(1, Int64(migration.number))
-            for (index, text) in [migration.name, migration.checksum, now].enumerated() {
+            for (index, text) in [migration.name, migration.recordedText, now].enumerated() {
                 try statement.bind(Int32(index + 2), text)
             }
             try statement.run()
@@ -143,11 +143,11 @@ extension SchemaLoader {
         var result: [Int: RecordedMigration] = [:]
         do {
             let statement = try connection.prepare(
-                "SELECT number, name, checksum, applied_at FROM ordersync_migrations ORDER BY number")
+                "SELECT number, name, sql, applied_at FROM ordersync_migrations ORDER BY number")
             while try statement.step() {
                 let number = Int(statement.int64(0))
                 result[number] = RecordedMigration(
-                    number: number, name: statement.string(1) ?? "", checksum: statement.string(2) ?? "",
+                    number: number, name: statement.string(1) ?? "", sql: statement.string(2) ?? "",
                     appliedAt: statement.string(3) ?? "")
             }
         } catch {

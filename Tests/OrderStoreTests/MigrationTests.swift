@@ -4,7 +4,7 @@ import SQLite
 import Testing
 
 /// `sql/migrations/NNNN_name.sql` (docs/contract.md §2, docs/migrations.md): applied once each, in number
-/// order, each in its own transaction, recorded with a checksum; anything that would make the record lie
+/// order, each in its own transaction, recorded with its text; anything that would make the record lie
 /// stops startup naming the file.
 @Suite struct MigrationTests {
     /// The open error's text, or nil when the store opened (it is closed again).
@@ -47,24 +47,17 @@ import Testing
                 == appliedAt)
     }
 
-    /// The checksum is SHA-256 of the text (values from Python's hashlib), CRLF read as LF.
+    /// The applied text is recorded, CRLF read as LF (a checkout's line ends are no change).
     @Test(arguments: [
-        ("CREATE TABLE m_sum (a);\n", "27a3ea1ce269e195ce9fce0b29480945cb2a4c17a6b1ab84529a6fe06a9f0fa9"),
-        ("CREATE TABLE m_sum (a);\r\n", "27a3ea1ce269e195ce9fce0b29480945cb2a4c17a6b1ab84529a6fe06a9f0fa9"),
-        (
-            "CREATE TABLE m_sum (a);\nINSERT INTO m_sum VALUES ('" + String(repeating: "x", count: 150) + "');\n",
-            "304d9b3bfaf5a4b0ea3d23bf57a509c02f12370d1c8849855babc73440380d23"
-        ),
-        (
-            "CREATE TABLE m_sum (a);\n-- " + String(repeating: "é", count: 20) + "\n",
-            "8361cbd281cc4e3d137a0a36fbc0c8ca66862cc1dc596cbd5bd979ec6521f91d"
-        ),
+        ("CREATE TABLE m_sum (a);\n", "CREATE TABLE m_sum (a);\n"),
+        ("CREATE TABLE m_sum (a);\r\n", "CREATE TABLE m_sum (a);\n"),
+        ("CREATE TABLE m_sum (a);\n-- " + String(repeating: "é", count: 20) + "\r\n", "CREATE TABLE m_sum (a);\n-- " + String(repeating: "é", count: 20) + "\n"),
     ])
-    func theChecksumIsSHA256OfTheText(text: String, digest: String) throws {
+    func theAppliedTextIsRecorded(text: String, recorded: String) throws {
         let fixture = try StoreFixture()
         try fixture.migration("0001_sum.sql", text)
         try fixture.open().close()
-        #expect(try fixture.connection().scalarString("SELECT checksum FROM ordersync_migrations") == digest)
+        #expect(try fixture.connection().scalarString("SELECT sql FROM ordersync_migrations") == recorded)
     }
 
     /// A migration added to an existing database runs at its next start, after the table files and before
