@@ -10,6 +10,9 @@ package final class OrderStore: Sendable {
     package let readers: ReaderPool
     /// The views the SQL directory created, in file order.
     package let views: [String]
+    /// The migrations (`sql/migrations/` file names) this open applied, in order: none when the
+    /// database had them all (for the log: docs/contract.md §2).
+    package let appliedMigrations: [String]
     /// The database file.
     package let path: String
     /// Changes whenever the data may have changed, in this process or another (for HTTP validators).
@@ -46,6 +49,7 @@ package final class OrderStore: Sendable {
         self.writer = writer
         self.readers = ReaderPool(path: path, capacity: readerCapacity)
         self.views = applied.views
+        self.appliedMigrations = applied.migrations
         self.path = path
         self.dataGeneration = DataGeneration(path: path, writer: writer)
     }

@@ -2,19 +2,28 @@ import OrderCore
 package import SQLite
 import Threads
 
-/// Applies `sql/tables/*.sql` then `sql/views/*.sql` in name order (docs/contract.md §2), in one
-/// transaction: the files built into the executable (`EmbeddedSQL`, generated from the repository's
-/// `sql/` by Plugins/EmbedSQL), or those of the directory `SQL_DIR` names instead.
+/// Applies `sql/tables/*.sql`, then `sql/migrations/*.sql`, then `sql/views/*.sql` (docs/contract.md §2):
+/// the files built into the executable (`EmbeddedSQL`, generated from the repository's `sql/` by
+/// Plugins/EmbedSQL), or those of the directory `SQL_DIR` names instead.
 ///
-/// Idempotent and recorded in `ordersync_sql_files`: a table file runs again only when its text
-/// changed (so it must use `IF NOT EXISTS`); every view is dropped and created again from its file, so
-/// edited or removed view files take effect at the next start. Each view is compiled once after
-/// creation, so a view over a missing table or column fails at startup, not at the first query.
+/// Table files are recorded in `ordersync_sql_files` and run again only when their text changed (so they
+/// must use `IF NOT EXISTS`); they are the baseline schema, and a change to an existing database is a
+/// migration (SchemaLoader+Migrations.swift), applied once in its own transaction. Every view is dropped
+/// and created again from its file when anything changed, so edited or removed view files take effect at
+/// the next start; each is compiled once after creation, so a view over a missing table or column fails
+/// at startup, not at the first query.
+///
+/// On an existing database the tables, each migration and the views are separate transactions, so a
+/// failing migration undoes only itself. A brand-new one (no schema at all when the write lock is taken)
+/// gets everything in one transaction: a failed first start leaves no half-made database behind.
 package enum SchemaLoader {
-    /// What was applied: the views each file created, for `GET /views`.
+    /// What was applied: the views each file created, for `GET /views`, and the migrations this start
+    /// applied (for the log).
     package struct Applied: Sendable {
         /// View names in file order.
         package let views: [String]
+        /// File names of the migrations this call applied, in number order (none when all were applied).
+        package let migrations: [String]
     }
 
     static let bookkeeping = """
@@ -31,7 +40,8 @@ package enum SchemaLoader {
     package static let builtInName = "built-in sql"
 
     /// Applies the SQL files of `directory`, or the built-in ones (`EmbeddedSQL`) when it is nil;
-    /// throws `SchemaError` naming the first file that failed (nothing is kept).
+    /// throws `SchemaError` naming the first file that failed. What failed is rolled back; migrations
+    /// applied before it stay applied (on an existing database).
     package static func apply(directory: String?, to connection: Connection) throws(SchemaError) -> Applied {
         let tables: [SQLFile]
         let views: [SQLFile]
@@ -46,49 +56,104 @@ package enum SchemaLoader {
             tables = embeddedFiles(kind: "tables")
             views = embeddedFiles(kind: "views")
         }
-        let directory = directory ?? builtInName
+        // Names, numbers and gaps are checked before the database is touched.
+        let migrations = try migrations(directory: directory)
+        let label = directory ?? builtInName
+        let fresh: Bool
         do {
             try connection.execute("BEGIN IMMEDIATE")
+            fresh = try connection.scalarInt("SELECT count(*) FROM sqlite_schema") == 0
             try connection.execute(bookkeeping)
+            try connection.execute(migrationBookkeeping)
         } catch {
             connection.rollbackQuietly()
-            throw SchemaError(file: directory, message: error.message)
+            throw SchemaError(file: label, message: error.message)
         }
+        var applied: [String] = []
         do throws(SchemaError) {
-            let applied = try applyAll(tables: tables, views: views, connection: connection)
-            try requireCoreSchema(connection, directory: directory)
-            do { try connection.execute("COMMIT") } catch { throw SchemaError(file: directory, message: error.message) }
-            return applied
+            _ = try checkRecorded(migrations, connection)
+            let tablesChanged = try applyTables(tables, connection)
+            if !fresh { try run("COMMIT", file: label, connection) }
+            for migration in migrations {
+                do {
+                    if try apply(migration, of: migrations, ownTransaction: !fresh, connection) {
+                        applied.append(migration.name)
+                    }
+                } catch {
+                    guard !fresh else { throw error }
+                    connection.rollbackQuietly()
+                    // The migrations before it stay; the views they dropped come back over them if they can.
+                    restoreViews(views, keeping: Set(tables.map(\.name)), connection)
+                    let before =
+                        applied.isEmpty ? "" : " (applied before it, and kept: \(applied.joined(separator: ", ")))"
+                    throw SchemaError(file: error.file, message: error.message + before)
+                }
+            }
+            if !fresh { try run("BEGIN IMMEDIATE", file: label, connection) }
+            let views = try applyViews(
+                views, keeping: Set(tables.map(\.name)), force: tablesChanged || !applied.isEmpty, connection)
+            try requireCoreSchema(connection, directory: label)
+            try run("COMMIT", file: label, connection)
+            return Applied(views: views, migrations: applied)
         } catch {
             connection.rollbackQuietly()
             throw error
         }
     }
 
-    private static func applyAll(tables: [SQLFile], views: [SQLFile], connection: Connection) throws(SchemaError)
-        -> Applied
-    {
+    /// Runs the table files whose text changed since they were recorded; true when one did.
+    private static func applyTables(_ tables: [SQLFile], _ connection: Connection) throws(SchemaError) -> Bool {
         let now = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
         let recorded = try recordedFiles(connection)
-
-        // Nothing changed since the last start: keep the views as they are (no write, no fsync).
-        let recordedViews = recorded.filter { $0.value.kind == "views" }
-        let unchanged =
-            tables.allSatisfy { recorded[$0.name]?.sql == $0.sql }
-            && views.count == recordedViews.count && views.allSatisfy { recorded[$0.name]?.sql == $0.sql }
-        if unchanged {
-            return Applied(views: views.flatMap { recorded[$0.name]?.objects ?? [] })
+        let changed = tables.filter { recorded[$0.name]?.sql != $0.sql }
+        guard !changed.isEmpty else { return false }
+        // Views first go away (re-created after the migrations), so that table files may change what they read.
+        try dropRecordedViews(connection)
+        for table in changed {
+            try run(table.sql, file: table.name, connection)
+            try record(table, objects: [], at: now, connection)
         }
-        // Views first go away, so that table files may change what they read.
-        for (file, entry) in recordedViews {
+        return true
+    }
+
+    /// Drops every view a view file created (as recorded).
+    static func dropRecordedViews(_ connection: Connection) throws(SchemaError) {
+        for (file, entry) in try recordedFiles(connection) where entry.kind == "views" {
             for name in entry.objects where !name.isEmpty {
                 try run("DROP VIEW IF EXISTS \(quoteIdentifier(name))", file: file, connection)
             }
         }
-        for table in tables where recorded[table.name]?.sql != table.sql {
-            try run(table.sql, file: table.name, connection)
-            try record(table, objects: [], at: now, connection)
+    }
+
+    /// After a failed migration: the views again, in a transaction of their own, or nothing if they do not
+    /// compile over what was applied (the next start creates them, as startup stops anyway).
+    private static func restoreViews(_ views: [SQLFile], keeping tableFiles: Set<String>, _ connection: Connection) {
+        do throws(SchemaError) {
+            try run("BEGIN IMMEDIATE", file: builtInName, connection)
+            _ = try applyViews(views, keeping: tableFiles, force: true, connection)
+            try run("COMMIT", file: builtInName, connection)
+        } catch {
+            connection.rollbackQuietly()
         }
+    }
+
+    /// Creates the views again when `force`, when a view file changed, or when a recorded view is missing
+    /// (a start that stopped between its migrations and its views); forgets files no longer present.
+    private static func applyViews(
+        _ views: [SQLFile], keeping tableFiles: Set<String>, force: Bool, _ connection: Connection
+    ) throws(SchemaError) -> [String] {
+        let now = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
+        let recorded = try recordedFiles(connection)
+        let recordedViews = recorded.filter { $0.value.kind == "views" }
+        let existing = try viewSet(connection, file: "ordersync_sql_files")
+        // Nothing changed since the last start: keep the views as they are (no write, no fsync).
+        let unchanged =
+            !force && views.count == recordedViews.count && views.allSatisfy { recorded[$0.name]?.sql == $0.sql }
+            && recordedViews.values.allSatisfy { $0.objects.allSatisfy { $0.isEmpty || existing.contains($0) } }
+        if unchanged {
+            return views.flatMap { recorded[$0.name]?.objects ?? [] }
+        }
+        try dropRecordedViews(connection)
         var viewNames: [String] = []
         var createdBy: [(file: SQLFile, views: [String])] = []
         for view in views {
@@ -107,7 +172,7 @@ package enum SchemaLoader {
             try record(view, objects: created, at: now, connection)
             viewNames.append(contentsOf: created)
         }
-        let present = Set((tables + views).map(\.name))
+        let present = tableFiles.union(views.map(\.name))
         for file in recorded.keys where !present.contains(file) {
             do {
                 let statement = try connection.prepare("DELETE FROM ordersync_sql_files WHERE file = ?")
@@ -117,7 +182,7 @@ package enum SchemaLoader {
                 throw SchemaError(file: file, message: error.message)
             }
         }
-        return Applied(views: viewNames)
+        return viewNames
     }
 
     /// The service cannot work without `orders_raw` and `latest_order_v`: a SQL directory that does not
@@ -175,7 +240,7 @@ package enum SchemaLoader {
         return result
     }
 
-    private static func recordedFiles(_ connection: Connection) throws(SchemaError) -> [String: (
+    static func recordedFiles(_ connection: Connection) throws(SchemaError) -> [String: (
         kind: String, sql: String, objects: [String]
     )] {
         var result: [String: (kind: String, sql: String, objects: [String])] = [:]
@@ -205,7 +270,7 @@ package enum SchemaLoader {
         }
     }
 
-    private static func viewSet(_ connection: Connection, file: String) throws(SchemaError) -> Set<String> {
+    static func viewSet(_ connection: Connection, file: String) throws(SchemaError) -> Set<String> {
         do {
             let statement = try connection.prepare("SELECT name FROM sqlite_schema WHERE type = 'view'")
             var names: Set<String> = []
@@ -216,7 +281,7 @@ package enum SchemaLoader {
         }
     }
 
-    private static func run(_ sql: String, file: String, _ connection: Connection) throws(SchemaError) {
+    static func run(_ sql: String, file: String, _ connection: Connection) throws(SchemaError) {
         do { try connection.execute(sql) } catch { throw SchemaError(file: file, message: error.message) }
     }
 

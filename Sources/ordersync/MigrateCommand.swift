@@ -12,6 +12,8 @@ struct MigrateCommand: ParsableCommand {
         let settings = try Settings(options: options, port: nil, maxBodyBytes: nil)
         do {
             let store = try OrderStore(path: settings.dbPath, sqlDirectory: settings.sqlDirectory)
+            for migration in store.appliedMigrations { print("applied migration \(migration)") }
+            if store.appliedMigrations.isEmpty { print("no migration to apply") }
             print(
                 "applied \(settings.sqlDirectory ?? "the built-in SQL") to \(settings.dbPath); views: \(store.views.joined(separator: ", "))"
             )

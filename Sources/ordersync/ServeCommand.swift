@@ -46,6 +46,9 @@ struct ServeCommand: ParsableCommand {
             logger.critical("startup failed", metadata: ["error": .string(error.description)])
             throw Failure(error.description)
         }
+        for migration in store.appliedMigrations {
+            logger.info("applied migration", metadata: ["migration": .string(migration)])
+        }
         var apiConfiguration = APIConfiguration()
         apiConfiguration.authToken = settings.authToken
         apiConfiguration.maxBodyBytes = settings.maxBodyBytes

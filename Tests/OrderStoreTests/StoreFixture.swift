@@ -20,6 +20,12 @@ final class StoreFixture {
         try text.write(toFile: sqlDirectory + "/" + relativePath, atomically: true, encoding: .utf8)
     }
 
+    /// Writes `sql/migrations/<name>` (creating the folder).
+    func migration(_ name: String, _ text: String) throws {
+        try FileManager.default.createDirectory(atPath: sqlDirectory + "/migrations", withIntermediateDirectories: true)
+        try write("migrations/" + name, text)
+    }
+
     func remove(_ relativePath: String) throws {
         try FileManager.default.removeItem(atPath: sqlDirectory + "/" + relativePath)
     }
