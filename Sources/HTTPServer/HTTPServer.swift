@@ -43,10 +43,33 @@ package final class HTTPServer: Sendable {
         Syscall.raiseOpenFileLimit()
     }
 
+    /// A listening socket, bound but not yet accepting.
+    package struct Listener: Sendable {
+        fileprivate let fd: Int32
+        package let port: UInt16
+
+        /// Closes a listener that will never be started.
+        package func close() { Syscall.close(fd) }
+    }
+
+    /// Binds the socket of `configuration` without accepting, so a caller learns that the port is
+    /// taken before it does anything it would have to undo (Sources/ordersync/ServeCommand.swift binds
+    /// before it opens, and perhaps creates, the database).
+    package static func bind(_ configuration: ServerConfiguration) throws(SocketError) -> Listener {
+        let (fd, port) = try Syscall.listen(host: configuration.host, port: configuration.port, backlog: 1_024)
+        return Listener(fd: fd, port: port)
+    }
+
     /// Binds and starts accepting; returns the port (useful with port 0).
     @discardableResult
     package func start() throws(SocketError) -> UInt16 {
-        let (fd, port) = try Syscall.listen(host: configuration.host, port: configuration.port, backlog: 1_024)
+        start(on: try HTTPServer.bind(configuration))
+    }
+
+    /// Starts accepting on a listener bound by `bind`; returns its port.
+    @discardableResult
+    package func start(on listener: Listener) -> UInt16 {
+        let (fd, port) = (listener.fd, listener.port)
         state.withLock {
             $0.listener = fd
             $0.port = port

@@ -36,13 +36,24 @@ struct ServeCommand: ParsableCommand {
         // and so does any library that uses the global MetricsSystem (bootstrapped once, here).
         let metrics = MetricCatalog.makeRegistry()
         MetricsSystem.bootstrap(metrics.factory)
+        var serverConfiguration = ServerConfiguration()
+        serverConfiguration.port = settings.port
+        serverConfiguration.maxBodyBytes = settings.maxBodyBytes
+        // The port first: a port already taken stops the start before the database is opened, so it
+        // never creates a file it would have to remove while another process may be using it.
+        let listener: HTTPServer.Listener
+        do {
+            listener = try HTTPServer.bind(serverConfiguration)
+        } catch {
+            throw Failure("cannot listen on port \(settings.port): \(error)")
+        }
         // A start that fails after this leaves no database it created (OrderStore removes its own).
-        let existed = FileChecks.exists(settings.dbPath)
         let store: OrderStore
         do {
             store = try OrderStore(
                 path: settings.dbPath, sqlDirectory: settings.sqlDirectory, metricsFactory: metrics.factory)
         } catch {
+            listener.close()
             logger.critical("startup failed", metadata: ["error": .string(error.description)])
             throw Failure(error.description)
         }
@@ -58,19 +69,15 @@ struct ServeCommand: ParsableCommand {
             sqlDirectory: settings.sqlDirectory, deadlineSeconds: settings.syncDeadlineSeconds)
         apiConfiguration.syncRunner = syncLauncher
         let service = OrderService(store: store, configuration: apiConfiguration, logger: logger, metrics: metrics)
-        var serverConfiguration = ServerConfiguration()
-        serverConfiguration.port = settings.port
-        serverConfiguration.maxBodyBytes = settings.maxBodyBytes
         let server: HTTPServer
-        let boundPort: UInt16
         do {
             server = try HTTPServer(configuration: serverConfiguration, handler: service)
-            boundPort = try server.start()
         } catch {
+            listener.close()
             store.close()
-            if !existed { OrderStore.removeDatabaseFiles(settings.dbPath) }
-            throw Failure("cannot listen on port \(settings.port): \(error)")
+            throw Failure("cannot start the server: \(error)")
         }
+        let boundPort = server.start(on: listener)
         service.attach(server)
         // The URL to open, with the port actually bound (PORT=0 picks one); `port` stays a field of its
         // own for tools that read it.

@@ -151,6 +151,26 @@ import Testing
         #expect(try Connection(path: existing, mode: .readOnly).scalarString("PRAGMA integrity_check") == "ok")
     }
 
+    /// A port already taken stops the start before the database is opened: no file is created, so none
+    /// is removed while another server may be using it (the running server's database stays whole).
+    @Test func aTakenPortStopsTheStartBeforeTheDatabaseIsOpened() throws {
+        let directory = TemporaryDirectory()
+        let running = try ServerProcess(dbPath: directory.file("running.db"), sqlDirectory: nil)
+        let fresh = directory.file("data/second.db")
+        let second = try runOrdersyncWithin(
+            BuiltInSQLTests.deadline, ["serve"], environment: ["DB_PATH": fresh, "PORT": "\(running.port)"],
+            unset: ["SQL_DIR"])
+        #expect(second.status != 0)
+        #expect(second.output.contains("cannot listen on port \(running.port)"), "\(second.output)")
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            #expect(!FileManager.default.fileExists(atPath: fresh + suffix), "\(fresh + suffix) created")
+        }
+        let client = try RawClient(port: running.port)
+        try client.send(Request.get("/healthz"))
+        #expect(try client.readResponse().status == 200)
+        running.signal(SIGTERM)
+    }
+
     @Test func queryOnADatabaseThatWasNeverMigratedSaysWhatToDo() throws {
         let directory = TemporaryDirectory()
         let absent = directory.file("absent.db")
