@@ -79,7 +79,8 @@ extension SchemaLoader {
     /// `ownTransaction` it takes the write lock first and looks at the record again under it, so processes
     /// starting together apply each migration exactly once; without, the caller's transaction holds it.
     static func apply(
-        _ migration: Migration, of migrations: [Migration], ownTransaction: Bool, _ connection: Connection
+        _ migration: Migration, of migrations: [Migration], ownTransaction: Bool,
+        beforeCommit: (() throws(SchemaError) -> Void)? = nil, _ connection: Connection
     ) throws(SchemaError) -> Bool {
         if ownTransaction { try run("BEGIN IMMEDIATE", file: migration.file, connection) }
         guard try checkRecorded(migrations, connection)[migration.number] == nil else {
@@ -109,6 +110,7 @@ extension SchemaLoader {
         } catch {
             throw SchemaError(file: migration.file, message: error.message)
         }
+        try beforeCommit?()
         if ownTransaction { try run("COMMIT", file: migration.file, connection) }
         return true
     }

@@ -70,28 +70,46 @@ package enum SchemaLoader {
             throw SchemaError(file: label, message: error.message)
         }
         var applied: [String] = []
+        let tableFiles = Set(tables.map(\.name))
         do throws(SchemaError) {
-            _ = try checkRecorded(migrations, connection)
+            let recorded = try checkRecorded(migrations, connection)
             let tablesChanged = try applyTables(tables, connection)
+            // With no migration to apply, table files and views change in this one transaction, so a
+            // server already running on the file never sees the views missing.
+            let pending = migrations.filter { recorded[$0.number] == nil }
+            if !fresh && pending.isEmpty {
+                let views = try applyViews(views, keeping: tableFiles, force: tablesChanged, connection)
+                try requireCoreSchema(connection, directory: label)
+                try run("COMMIT", file: label, connection)
+                return Applied(views: views, migrations: [])
+            }
             if !fresh { try run("COMMIT", file: label, connection) }
             for migration in migrations {
                 do {
-                    if try apply(migration, of: migrations, ownTransaction: !fresh, connection) {
+                    // The last one re-creates the views in its own transaction, so they are missing only
+                    // between migrations (the views are written for the schema after the last).
+                    let last = migration.number == pending.last?.number && !fresh
+                    let restore: (() throws(SchemaError) -> Void)? =
+                        last ? { () throws(SchemaError) in
+                            _ = try applyViews(views, keeping: tableFiles, force: true, connection)
+                        } : nil
+                    if try apply(migration, of: migrations, ownTransaction: !fresh, beforeCommit: restore, connection) {
                         applied.append(migration.name)
                     }
                 } catch {
                     guard !fresh else { throw error }
                     connection.rollbackQuietly()
                     // The migrations before it stay; the views they dropped come back over them if they can.
-                    restoreViews(views, keeping: Set(tables.map(\.name)), connection)
+                    restoreViews(views, keeping: tableFiles, connection)
                     let before =
                         applied.isEmpty ? "" : " (applied before it, and kept: \(applied.joined(separator: ", ")))"
                     throw SchemaError(file: error.file, message: error.message + before)
                 }
             }
+            // Re-creates the views only when they are missing (another process applied the last migration
+            // and is about to create them) or a view file changed.
             if !fresh { try run("BEGIN IMMEDIATE", file: label, connection) }
-            let views = try applyViews(
-                views, keeping: Set(tables.map(\.name)), force: tablesChanged || !applied.isEmpty, connection)
+            let views = try applyViews(views, keeping: tableFiles, force: fresh, connection)
             try requireCoreSchema(connection, directory: label)
             try run("COMMIT", file: label, connection)
             return Applied(views: views, migrations: applied)

@@ -1,6 +1,7 @@
 import Foundation
 import OrderStore
 import SQLite
+import Synchronization
 import Testing
 
 /// `sql/` applied at startup: ordered, idempotent, recorded, and a broken file stops startup by name.
@@ -126,5 +127,39 @@ import Testing
         #expect(try db.scalarInt(count) == listed)
         #expect(try db.scalarInt("SELECT count(*) FROM status_stages WHERE status = 'completed'") == 0)
         #expect(try db.scalarString("SELECT stage FROM status_stages_v WHERE status = 'zz_finished'") == "delivered")
+    }
+
+    /// A changed table file on an existing database (as an upgrade brings) changes the tables and
+    /// re-creates the views in one transaction: a reader on another connection (a server already running
+    /// on the file, the sync worker) never finds a view missing. Rounds and reads are bounded.
+    @Test func aReaderNeverSeesTheViewsMissingWhileTableFilesChange() throws {
+        let fixture = try StoreFixture()
+        try fixture.open().close()
+        let file = fixture.sqlDirectory + "/tables/orders_raw.sql"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let path = fixture.dbPath
+        let done = Mutex(false)
+        let missing = Mutex(0)
+        let reads = Mutex(0)
+        let finished = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            defer { finished.signal() }
+            guard let reader = try? Connection(path: path, mode: .readOnly) else { return }
+            while !done.withLock({ $0 }) {
+                let views = try? reader.scalarInt(
+                    "SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name = 'latest_order_v'")
+                if views == 0 { missing.withLock { $0 += 1 } }
+                reads.withLock { $0 += 1 }
+            }
+        }
+        thread.start()
+        for round in 0..<40 {
+            try fixture.write("tables/orders_raw.sql", text + "\n-- round \(round)\n")
+            try fixture.open().close()
+        }
+        done.withLock { $0 = true }
+        #expect(finished.wait(timeout: .now() + 30) == .success, "the reader thread did not stop")
+        #expect(reads.withLock { $0 } > 0)
+        #expect(missing.withLock { $0 } == 0, "a reader saw latest_order_v missing \(missing.withLock { $0 }) times")
     }
 }
