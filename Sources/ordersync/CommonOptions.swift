@@ -8,7 +8,7 @@ struct CommonOptions: ParsableArguments {
 
     @Option(
         name: .customLong("sql-dir"),
-        help: "Read tables/*.sql and views/*.sql from this directory (env SQL_DIR; default: the built-in sql/).")
+        help: "Read tables/, migrations/ and views/ SQL files from here (env SQL_DIR; default: built-in sql/).")
     var sqlDirectory: String?
 
     @Option(

@@ -179,9 +179,9 @@ import Testing
             "/views/latest_order_v|Accept: text/csv", "/views/latest_order_v?format=csv", "/dashboard", "/healthz",
             "/readyz", "/metrics",
         ].map { base + $0 }
-        let result = try runProgram(
-            Repository.root + "/Tests/redbot/run-redbot", targets, environment: ["AUTH_TOKEN": token],
-            includeErrors: true)
+        // The first run installs REDbot from PyPI: a generous deadline, which only a hang reaches.
+        let result = try runProgramWithin(
+            900, Repository.root + "/Tests/redbot/run-redbot", targets, environment: ["AUTH_TOKEN": token])
         let lines = result.output.split(separator: "\n").filter { $0.hasPrefix("{") }
         #expect(result.status == 0, "REDbot found problems:\n\(result.output)")
         #expect(lines.count == targets.count, "\(result.output)")
