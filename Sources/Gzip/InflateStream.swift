@@ -40,6 +40,18 @@ package final class InflateStream {
             if input.isEmpty { return true }
             throw .corrupt("unexpected bytes after the gzip stream")
         }
+        // zlib counts input in 32 bits: a larger buffer (a whole JSON body under a large MAX_BODY_BYTES)
+        // goes in slices.
+        let sliceLimit = Int(UInt32.max)
+        if input.count > sliceLimit {
+            var start = 0
+            while start < input.count {
+                let end = min(input.count, start + sliceLimit)
+                guard try feed(UnsafeBufferPointer(rebasing: input[start..<end]), consume) else { return false }
+                start = end
+            }
+            return true
+        }
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
         stream.pointee.avail_in = UInt32(input.count)
         defer {

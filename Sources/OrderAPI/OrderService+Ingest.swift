@@ -48,6 +48,9 @@ extension OrderService {
             }
         } catch .tooLarge(let limit) {
             return Problem(status: 413, detail: "the decompressed body is larger than \(limit) bytes").response
+        } catch .zlib(let code) {
+            // zlib itself failed (out of memory): the server's fault, not the body's.
+            return Problem(status: 503, detail: "the body could not be decompressed now (zlib \(code))").response
         } catch {
             return Problem(status: 400, detail: "the gzip body cannot be decompressed").response
         }

@@ -97,7 +97,13 @@ package struct CSVBatchReader: StreamingBatchReader {
             }
         }
         // Names are unique: `header` refused duplicates and order_details beside order_details_json.
-        guard case .success(let object) = JSONObject.make(members) else { return }
+        guard case .success(let object) = JSONObject.make(members) else {
+            // Unreachable while `header` refuses duplicate names; a row is never dropped silently.
+            let problem = ItemProblem(
+                index: index, field: nil, problem: "has two columns of one name", line: record.line)
+            if !collector.reject(problem) { settled = true }
+            return
+        }
         if !collector.add(.object(object), line: record.line) { settled = true }
     }
 
