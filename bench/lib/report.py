@@ -47,16 +47,16 @@ SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v", "sync": "s",
 wanted = "".join(SECTIONS.get(x, "") for x in r["only"].split(",")) if r.get("only") else None
 
 
-def row(what, srv, ref=None, ref_name="", fmt=f_int, ratio=True, bar=None, note="", ok=None, goal=False):
+def row(what, srv, ref=None, ref_name="", fmt=f_int, ratio=True, bar=None, note="", ok=None, goal=False, missing="n/a"):
     """bar: (text, predicate(server, ratio)) or None for information only; ok: a verdict decided by
     the caller instead of the predicate (with a bar text, or None to stay information). goal: the bar
     is a target not yet enforced (issue 10's, for the coming projections): shown as met or not yet
-    met, never a failure of the run."""
+    met, never a failure of the run. missing: the cell when there is no figure (e.g. "503")."""
     global failed
     if wanted and what[1] not in wanted:
         return
     s, q = num(srv), num(ref) if ref else None
-    cell_s = fmt(s) if s is not None else "n/a"
+    cell_s = fmt(s) if s is not None else missing
     cell_r = f"{fmt(q)} ({ref_name})" if q is not None else (ref_name or "—")
     rat = s / q if ratio and s is not None and q else None
     verdict = "info"
@@ -213,12 +213,17 @@ def scale():
     def timed(k):  # a time only for a complete 200: a 503 or a timeout shows as such
         return k + "_secs" if r.get(k + "_status") == "200" and not r.get(k + "_error") else "missing"
 
+    def shown(k):  # the cell without a time: the status ("503", "timeout"), else n/a
+        status = r.get(k + "_status")
+        return status if status and status not in ("200", "0") else "n/a"
+
     row(f"(x) `GET /` over {n} orders (streamed): time", timed("x_get"), "x_get_sqlite_s",
-        "`sqlite3 -json` on latest_order_v", fmt=f_s, note=f"({answer('x_get')})")
+        "`sqlite3 -json` on latest_order_v", fmt=f_s, note=f"({answer('x_get')})", missing=shown("x_get"))
     row(f"(x) `GET /` over {n} orders: server peak RSS after a restart (VmHWM)", "x_get_hwm_kb", "x_get_sqlite_kb",
         "sqlite3 shell peak", fmt=f_mb, note=f"(idle after the restart {f_mb(num('x_idle_kb') or 0)})")
     row("(x) `GET /?status=Cancelled`: time", timed("x_cancelled"), "x_cancelled_sqlite_s",
-        "`sqlite3 -json` on latest_order_v, status = 'Cancelled' COLLATE NOCASE", fmt=f_s, note=f"({answer('x_cancelled')})")
+        "`sqlite3 -json` on latest_order_v, status = 'Cancelled' COLLATE NOCASE", fmt=f_s, note=f"({answer('x_cancelled')})",
+        missing=shown("x_cancelled"))
     today = num("c_get_s")
     row(f"(x) goal: `GET /` over {r.get('c_orders', '100,000')} orders ≤ 0.5× today's (the (c) row above)",
         "c_get_s" if today else "missing", "c_get_s" if today else None, "today: this run's (c)" if today else
@@ -231,13 +236,15 @@ def scale():
             s = num(k + "_secs") if r.get(k + "_status") == "200" else None
             ref_k = timed(k + "_twin") if twin else None
             ref_label = f"`{twin}`, from scratch" if twin else "none yet: this view is itself from scratch"
+            if twin and ref_k == "missing":
+                ref_label = f"{shown(k + '_twin')} (`{twin}`, from scratch)"
             bar = ("≤ 50 ms", None) if kind == "page" else None
             row(f"(x) `{name}` {what}: time", timed(k), ref_k, ref_label, fmt=f_s, bar=bar,
-                ok=s is not None and s <= 0.05, goal=kind == "page",
+                ok=s is not None and s <= 0.05, goal=kind == "page", missing=shown(k),
                 note=f"({answer(k)}{'; twin: ' + answer(k + '_twin') if twin else ''})")
     failed_panels = r.get("x_dash_failed")
-    why = (r.get("x_dash_why") or "").replace("_", " ").replace(";", "; ")
-    err = (r.get("x_dash_error") or "").replace("_", " ")
+    why = (r.get("x_dash_why") or "").replace(",", ", ")  # view:HTTP status, e.g. order_stage_timings_v:503
+    err = r.get("x_dash_error") or ""
     dash_ok = r.get("x_dash_state") == "ready" and failed_panels == "0" and (num("x_dash_secs") or 99) <= 1
     row("(x) `/dashboard` in headless Chromium: first complete load (every panel drawn or failed)", "x_dash_secs",
         fmt=f_s, ratio=False, bar=("≤ 1 s, no failed panel", None), ok=dash_ok, goal=True,

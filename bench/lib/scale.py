@@ -162,7 +162,8 @@ def dashboard(base, timeout):
         page.call("Page.navigate", {"url": base.rstrip("/") + "/dashboard"})
         page.wait_for("window.__loadedMs !== undefined", "the dashboard's first load", timeout=timeout)
         got = page.eval(FAILED)
-        why = ";".join(x.replace(" ", "_") for x in got["failed"])[:300]
+        # "order_stage_timings_v: HTTP 503 (detail)" -> "order_stage_timings_v:503": no blanks in the field
+        why = ",".join(x.split(" (")[0].replace(": HTTP ", ":").replace(" ", "_") for x in got["failed"])[:300]
         print(f"secs={got['ms'] / 1000:.3f} shell_secs={got['shell'] / 1000:.3f} state={got['state']} failed={len(got['failed'])} "
               f"failed_cards={got['cards']}" + (f" why={why}" if why else ""))
     except d.Fatal as e:
