@@ -201,21 +201,27 @@ def scale():
                           f"{f_int(num('x_load_unchanged') or 0)} unchanged (identical resends); the Python client generating "
                           f"the rows shares the 2 cores)")
 
-    def answer(k):
+    def status_of(k):  # "cut": curl's exit 18, a streamed answer that ended early (status 0 before "cut" existed)
         status = r.get(k + "_status") or "none"
+        return "cut" if r.get(k + "_error") == "curl_exit_18" else status
+
+    def answer(k):
+        status = status_of(k)
         secs = f_s(num(k + "_secs") or 0)
-        extra = (f", HTTP {status} after {secs}" if status not in ("200", "timeout") else
-                 f", no whole answer within {r.get('x_timeout', '?')} s" if status == "timeout" else "")
+        extra = (f", cut short: the stream ended after {secs}" if status == "cut" else
+                 f", no whole answer within {r.get('x_timeout', '?')} s" if status == "timeout" else
+                 f", HTTP {status} after {secs}" if status != "200" else "")
         runs = r.get(k + "_runs") or "?"
-        return (f"{f_int(num(k + '_rows') or 0)} rows, {f_size(num(k + '_bytes') or 0)}, "
+        rows = f"{f_int(num(k + '_rows') or 0)} rows, " if status == "200" else ""
+        return (f"{rows}{f_size(num(k + '_bytes') or 0)}, "
                 f"{'median of ' + runs if runs != '1' else '1 run'}{extra}")
 
     def timed(k):  # a time only for a complete 200: a 503 or a timeout shows as such
         return k + "_secs" if r.get(k + "_status") == "200" and not r.get(k + "_error") else "missing"
 
-    def shown(k):  # the cell without a time: the status ("503", "timeout"), else n/a
-        status = r.get(k + "_status")
-        return status if status and status not in ("200", "0") else "n/a"
+    def shown(k):  # the cell without a time: the status ("503", "timeout", "cut"), else n/a
+        status = status_of(k)
+        return status if status not in ("200", "0", "none") else "n/a"
 
     row(f"(x) `GET /` over {n} orders (streamed): time", timed("x_get"), "x_get_sqlite_s",
         "`sqlite3 -json` on latest_order_v", fmt=f_s, note=f"({answer('x_get')})", missing=shown("x_get"))

@@ -122,7 +122,8 @@ def get(port, path, timeout, body):
             times.append(t)
     if os.path.exists(body):
         os.unlink(body)
-    shown = "timeout" if rc == 28 else status  # curl's 28: no whole answer within TIMEOUT
+    # curl's 28: no whole answer within TIMEOUT; 18: the answer ended before its end (a cut stream)
+    shown = "timeout" if rc == 28 else "cut" if rc == 18 else status
     line = (f"status={shown} rows={rows} bytes={size} "
             f"secs={statistics.median(times):.4f} runs={len(times)} all={','.join(f'{t:.3f}' for t in times)}")
     print(line + (f" error={error}" if error else ""))
