@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""splice.py RESULTS.md NEW.md MODE: write NEW.md's table into bench/RESULTS.md.
+"""splice.py RESULTS.md NEW.md MODE [ONLY]: write NEW.md's table into bench/RESULTS.md.
 
   MODE=full   NEW.md is a whole run's table: it replaces the file, but the "at scale" section of the
               old file is kept when the run left (x) out (it is a separate, longer run)
-  MODE=scale  NEW.md is a BENCH_ONLY=scale run's table: it replaces the old "at scale" section (or is
+  MODE=scale  NEW.md is the table of a BENCH_ONLY run holding scale (ONLY: its list): it replaces the old "at scale" section (or is
               appended as one), every other row of the file kept
 """
 import os
@@ -23,12 +23,13 @@ def split(text):
 
 
 path, new, mode = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
+only = sys.argv[4] if len(sys.argv) > 4 else "scale"
 old = open(path).read() if os.path.exists(path) else ""
 before, block, after = split(old)
 if mode == "full":
     out = new if "| (x) " in new or not block else new.rstrip("\n") + "\n\n" + block + "\n"
 else:
-    body = new.replace(HEADING, "## At scale: `BENCH_ONLY=scale bench/run`", 1).strip("\n")
+    body = new.replace(HEADING, f"## At scale: `BENCH_ONLY={only} bench/run`", 1).strip("\n")
     block = f"{BEGIN}\n{body}\n{END}"
     out = before + block + after if BEGIN in old else old.rstrip("\n") + "\n\n" + block + "\n"
 open(path, "w").write(out)
