@@ -2,7 +2,7 @@
 """Helpers for bench/run (x), the benchmark at scale.
 
   scale.py load PORT ORDERS              POST the scale_data.py data set, 1,000 rows per request over 4
-                                         connections, streamed (a few batches in memory at a time)
+                                         connections, streamed (one chunk of 20,000 orders in memory)
   scale.py get PORT PATH TIMEOUT FILE    GET PATH with curl into FILE (removed after), then count its rows;
                                          again twice more when the first took under 1 s (median of 3); a
                                          non-200 (a 503 from the 15 s query limit) or a timeout is a result
