@@ -43,22 +43,26 @@ def f_size(x):
 
 rows, failed = [], False
 # BENCH_ONLY=...: only the rows of the sections that ran, by the letter in "(a) ..."
-SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v", "sync": "s"}
+SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v", "sync": "s", "scale": "x"}
 wanted = "".join(SECTIONS.get(x, "") for x in r["only"].split(",")) if r.get("only") else None
 
 
-def row(what, srv, ref=None, ref_name="", fmt=f_int, ratio=True, bar=None, note="", ok=None):
+def row(what, srv, ref=None, ref_name="", fmt=f_int, ratio=True, bar=None, note="", ok=None, goal=False, missing="n/a"):
     """bar: (text, predicate(server, ratio)) or None for information only; ok: a verdict decided by
-    the caller instead of the predicate (with a bar text, or None to stay information)."""
+    the caller instead of the predicate (with a bar text, or None to stay information). goal: the bar
+    is a target not yet enforced (issue 10's, for the coming projections): shown as met or not yet
+    met, never a failure of the run. missing: the cell when there is no figure (e.g. "503")."""
     global failed
     if wanted and what[1] not in wanted:
         return
     s, q = num(srv), num(ref) if ref else None
-    cell_s = fmt(s) if s is not None else "n/a"
+    cell_s = fmt(s) if s is not None else missing
     cell_r = f"{fmt(q)} ({ref_name})" if q is not None else (ref_name or "—")
     rat = s / q if ratio and s is not None and q else None
     verdict = "info"
-    if bar and ok is not None:
+    if goal:
+        verdict = "goal met (not judged)" if ok else "goal not yet met (not judged)"
+    elif bar and ok is not None:
         verdict = "PASS" if ok else "**FAIL**"
         failed |= not ok
     elif bar:
@@ -178,6 +182,85 @@ def sync():
 
 
 sync()
+
+
+def scale():
+    """(x): the reads at SCALE_ORDERS orders; the bars of issue 10 as goals, not judged yet."""
+    if r.get("scale") != "1":  # not in a full run unless BENCH_SCALE=1 (bench/run puts scale=1)
+        return
+    n = f_int(num("x_orders") or 0)
+    cached = r.get("x_cached") == "1"
+    ref, ref_name = "x_count_s", "`sqlite3 DB 'SELECT count(*) FROM orders_raw'`"
+    row(f"(x) reference: {ref_name} at {n} orders (median of 3)", ref, fmt=f_s, ratio=False,
+        note=f"({f_int(num('x_versions') or 0)} versions, {r.get('x_load_versions_per_order', '?')} per order; built through POST / "
+             f"{'on ' + r.get('x_built', '?') + ', reused from bench/out/scale-cache/ (no load this run)' if cached else 'in this run'}; "
+             f"the (x) section took {r.get('x_secs', '?')} s)")
+    row(f"(x) load: {n} orders through POST /, 1,000 rows per request, 4 conns: rows/s", "x_load_rows_per_s",
+        ratio=False, note=f"({'when the cache was built; ' if cached else ''}{f_int(num('x_load_rows_sent') or 0)} rows sent in "
+                          f"{r.get('x_load_secs', '?')} s, {f_int(num('x_load_inserted') or 0)} inserted, "
+                          f"{f_int(num('x_load_unchanged') or 0)} unchanged (identical resends); the Python client generating "
+                          f"the rows shares the 2 cores)")
+
+    def status_of(k):  # "cut": curl's exit 18, a streamed answer that ended early (status 0 before "cut" existed)
+        status = r.get(k + "_status") or "none"
+        return "cut" if r.get(k + "_error") == "curl_exit_18" else status
+
+    def answer(k):
+        status = status_of(k)
+        secs = f_s(num(k + "_secs") or 0)
+        extra = (f", cut short: the stream ended after {secs}" if status == "cut" else
+                 f", no whole answer within {r.get('x_timeout', '?')} s" if status == "timeout" else
+                 f", HTTP {status} after {secs}" if status != "200" else "")
+        runs = r.get(k + "_runs") or "?"
+        rows = f"{f_int(num(k + '_rows') or 0)} rows, " if status == "200" else ""
+        return (f"{rows}{f_size(num(k + '_bytes') or 0)}, "
+                f"{'median of ' + runs if runs != '1' else '1 run'}{extra}")
+
+    def timed(k):  # a time only for a complete 200: a 503 or a timeout shows as such
+        return k + "_secs" if r.get(k + "_status") == "200" and not r.get(k + "_error") else "missing"
+
+    def shown(k):  # the cell without a time: the status ("503", "timeout", "cut"), else n/a
+        status = status_of(k)
+        return status if status not in ("200", "0", "none") else "n/a"
+
+    row(f"(x) `GET /` over {n} orders (streamed): time", timed("x_get"), "x_get_sqlite_s",
+        "`sqlite3 -json` on latest_order_v", fmt=f_s, note=f"({answer('x_get')})", missing=shown("x_get"))
+    row(f"(x) `GET /` over {n} orders: server peak RSS after a restart (VmHWM)", "x_get_hwm_kb", "x_get_sqlite_kb",
+        "sqlite3 shell peak", fmt=f_mb, note=f"(idle after the restart {f_mb(num('x_idle_kb') or 0)})")
+    row("(x) `GET /?status=Cancelled`: time", timed("x_cancelled"), "x_cancelled_sqlite_s",
+        "`sqlite3 -json` on latest_order_v, status = 'Cancelled' COLLATE NOCASE", fmt=f_s, note=f"({answer('x_cancelled')})",
+        missing=shown("x_cancelled"))
+    today = num("c_get_s")
+    row(f"(x) goal: `GET /` over {r.get('c_orders', '100,000')} orders ≤ 0.5× today's (the (c) row above)",
+        "c_get_s" if today else "missing", "c_get_s" if today else None, "today: this run's (c)" if today else
+        "run with (c) (BENCH_ONLY=get,scale) for today's figure", fmt=f_s, bar=("≤ 0.5× today", None), ok=False, goal=True,
+        note="(the ratio is against the from-scratch read that GET / is today)")
+    for i in range(1, int(num("x_views") or 0) + 1):
+        name, twin = r.get(f"x{i}_name", "?"), r.get(f"x{i}_twin")
+        for kind, what in (("page", "first page `?limit=1000`"), ("csv", "full CSV `?limit=all&format=csv`")):
+            k = f"x_{i}_{kind}"
+            s = num(k + "_secs") if r.get(k + "_status") == "200" else None
+            ref_k = timed(k + "_twin") if twin else None
+            ref_label = f"`{twin}`, from scratch" if twin else "none yet: this view is itself from scratch"
+            if twin and ref_k == "missing":
+                ref_label = f"{shown(k + '_twin')} (`{twin}`, from scratch)"
+            bar = ("≤ 50 ms", None) if kind == "page" else None
+            row(f"(x) `{name}` {what}: time", timed(k), ref_k, ref_label, fmt=f_s, bar=bar,
+                ok=s is not None and s <= 0.05, goal=kind == "page", missing=shown(k),
+                note=f"({answer(k)}{'; twin: ' + answer(k + '_twin') if twin else ''})")
+    failed_panels = r.get("x_dash_failed")
+    why = (r.get("x_dash_why") or "").replace(",", ", ")  # view:HTTP status, e.g. order_stage_timings_v:503
+    err = r.get("x_dash_error") or ""
+    dash_ok = r.get("x_dash_state") == "ready" and failed_panels == "0" and (num("x_dash_secs") or 99) <= 1
+    row("(x) `/dashboard` in headless Chromium: first complete load (every panel drawn or failed)", "x_dash_secs",
+        fmt=f_s, ratio=False, bar=("≤ 1 s, no failed panel", None), ok=dash_ok, goal=True,
+        note=f"({failed_panels or '?'} failed view fetches{': ' + why if why else ''}{'; ' + err if err else ''}; "
+             f"the page itself parsed at {f_s(num('x_dash_shell_secs') or 0)})")
+    row("(x) database file size", "x_db_bytes", "x_raw_bytes", "orders_raw and its indexes (dbstat)", fmt=f_bytes,
+        note=f"(WAL {f_bytes(num('x_wal_bytes') or 0)}; server VmHWM after every read: {f_mb(num('x_end_hwm_kb') or 0)})")
+
+
+scale()
 
 m = lambda k: r.get(k, "?")
 print(f"# ordersync benchmark\n\n"
