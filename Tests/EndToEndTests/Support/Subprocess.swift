@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -17,8 +18,11 @@ func runProgram(
 /// Runs a program to completion: its exit status, standard output and standard error (or both in
 /// `output` when `mergeErrors`). Standard error never reaches the test run's own output: a child's log
 /// lines there would bury the results; a failing test prints what it needs from `errors`.
+/// A hang guard, not a time limit: a child still running after `hangSeconds` is killed (SIGKILL) and
+/// the call throws `SubprocessTimedOut`, so a test fails instead of hanging.
 func runProgramKeepingErrors(
-    _ path: String, _ arguments: [String], environment extra: [String: String] = [:], mergeErrors: Bool = false
+    _ path: String, _ arguments: [String], environment extra: [String: String] = [:], mergeErrors: Bool = false,
+    hangSeconds: Double = 600
 ) throws -> (status: Int32, output: String, errors: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
@@ -36,10 +40,23 @@ func runProgramKeepingErrors(
     let errorsHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorsPath))
     process.standardError = mergeErrors ? pipe : errorsHandle
     try process.run()
+    let killed = Mutex(false)
+    let guardItem = DispatchWorkItem {
+        guard process.isRunning else { return }
+        killed.withLock { $0 = true }
+        kill(process.processIdentifier, SIGKILL)
+    }
+    DispatchQueue.global().asyncAfter(deadline: .now() + hangSeconds, execute: guardItem)
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    guardItem.cancel()
     try? errorsHandle.close()
     let errors = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+    if killed.withLock({ $0 }) {
+        throw SubprocessTimedOut(
+            program: "\(path) \(arguments.joined(separator: " "))", seconds: hangSeconds,
+            output: String(decoding: data, as: UTF8.self) + errors)
+    }
     return (process.terminationStatus, String(decoding: data, as: UTF8.self), errors)
 }
 
@@ -73,7 +90,8 @@ func runOrdersyncBounded(
     let deadline = Date().addingTimeInterval(timeoutSeconds)
     while process.isRunning && Date() < deadline { usleep(10_000) }
     let timedOut = process.isRunning
-    if timedOut { process.terminate() }
+    // SIGKILL, not SIGTERM: a server that wrongly started would drain first, and the wait must stay bounded.
+    if timedOut { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
     try? output.close()
     let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
