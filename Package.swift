@@ -125,7 +125,8 @@ let package = Package(
         .testTarget(
             name: "OrderStoreTests",
             dependencies: [
-                "OrderStore", "SQLite", "Gzip", "Telemetry", .product(name: "CoreMetrics", package: "swift-metrics"),
+                "OrderStore", "SQLite", "Gzip", "Telemetry", "TestSupport",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .testTarget(

@@ -1,0 +1,111 @@
+import Foundation
+import OrderStore
+import SQLite
+import Testing
+
+/// Issue 10 item 2: random histories written through the real writer, and every lifecycle view
+/// compared row for row with HistoryOracle (docs/contract.md §2 and the views' header comments),
+/// computed from the rows that were actually stored. Today it checks the from-scratch views; the
+/// projections must answer exactly these rows too.
+@Suite struct HistoryPropertyTests {
+    /// Histories per run. Issue 10 asks for at least 10,000 in CI once the projections exist; set
+    /// HISTORY_CASES for a longer local run, HISTORY_SEED to replay one history.
+    static let cases: Int = ProcessInfo.processInfo.environment["HISTORY_CASES"].flatMap(Int.init) ?? 2_000
+    /// Histories sharing one database (distinct order ids), so a run opens a few files, not thousands.
+    static let perDatabase = 250
+
+    @Test func everyViewEqualsTheOracle() throws {
+        if let text = ProcessInfo.processInfo.environment["HISTORY_SEED"], let seed = UInt64(text) {
+            if let failure = try Self.check(seeds: [seed]) { Issue.record("seed \(seed): \(failure)") }
+            return
+        }
+        var first: UInt64 = 0
+        while first < UInt64(Self.cases) {
+            let seeds = Array(first..<min(UInt64(Self.cases), first + UInt64(Self.perDatabase)))
+            first += UInt64(Self.perDatabase)
+            guard let failure = try Self.check(seeds: seeds) else { continue }
+            // Name the smallest failing case: replay each history of the group alone.
+            for seed in seeds {
+                if let alone = try Self.check(seeds: [seed]) {
+                    Issue.record("seed \(seed) (replay with HISTORY_SEED=\(seed)): \(alone)")
+                    return
+                }
+            }
+            Issue.record("seeds \(seeds.first!)...\(seeds.last!) together (none fails alone): \(failure)")
+            return
+        }
+    }
+
+    /// Writes the histories of `seeds` into a fresh database; nil when every view equals the oracle,
+    /// else the first difference.
+    static func check(seeds: [UInt64]) throws -> String? {
+        let histories = seeds.map { RandomHistory(seed: $0, orderPrefix: "h\($0)") }
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        // Round r of every history in one batch per source: histories never share an order, so this
+        // is the same as writing them one after another, with far fewer commits.
+        let rounds = histories.map(\.rounds.count).max() ?? 0
+        for round in 0..<rounds {
+            let arrivals = histories.flatMap { round < $0.rounds.count ? $0.rounds[round] : [] }
+            for batch in RandomHistory.batches(arrivals) { _ = try store.writer.ingest(batch.orders, source: batch.source) }
+        }
+        store.close()
+        let db = try fixture.connection()
+        let oracle = HistoryOracle(versions: try stored(db), stages: try stages(db))
+        for (view, sql) in HistoryOracle.queries {
+            if let difference = compare(actual: try rows(db, sql), expected: oracle.expected(view)) {
+                return "\(view): \(difference)"
+            }
+        }
+        return nil
+    }
+
+    /// The first differing row (or the missing / extra one), in key order.
+    static func compare(actual: [[Cell]], expected: [[Cell]]) -> String? {
+        for index in 0..<max(actual.count, expected.count) {
+            let a = index < actual.count ? actual[index] : nil
+            let e = index < expected.count ? expected[index] : nil
+            if let a, let e, a.count == e.count, zip(a, e).allSatisfy({ $0.matches($1) }) { continue }
+            return "row \(index): view \(a.map(String.init(describing:)) ?? "none"), oracle \(e.map(String.init(describing:)) ?? "none")"
+        }
+        return nil
+    }
+
+    static func stored(_ db: Connection) throws -> [StoredVersion] {
+        let sql = "SELECT seq, order_id, order_date, order_status, updated_at, ingested_at, source FROM orders_raw ORDER BY seq"
+        return try rows(db, sql).map { row in
+            guard case .int(let seq) = row[0], case .text(let id) = row[1], case .text(let date) = row[2],
+                case .text(let status) = row[3], case .text(let ingested) = row[5], case .text(let source) = row[6]
+            else { fatalError("unexpected orders_raw row \(row)") }
+            let updatedAt: String? = if case .text(let text) = row[4] { text } else { nil }
+            return StoredVersion(
+                seq: seq, orderID: id, orderDate: date, status: status, updatedAt: updatedAt, ingestedAt: ingested,
+                source: source)
+        }
+    }
+
+    static func stages(_ db: Connection) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for row in try rows(db, "SELECT status, stage FROM status_stages") {
+            if case .text(let status) = row[0], case .text(let stage) = row[1] { result[status] = stage }
+        }
+        return result
+    }
+
+    static func rows(_ db: Connection, _ sql: String) throws -> [[Cell]] {
+        let statement = try db.prepare(sql)
+        var result: [[Cell]] = []
+        while try statement.step() {
+            result.append(
+                (0..<statement.columnCount).map { column in
+                    switch statement.columnType(column) {
+                    case .null: .null
+                    case .integer: .int(statement.int64(column))
+                    case .float: .real(statement.double(column))
+                    case .text, .blob: .text(statement.string(column) ?? "")
+                    }
+                })
+        }
+        return result
+    }
+}
