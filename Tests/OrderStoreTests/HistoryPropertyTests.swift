@@ -36,21 +36,12 @@ import Testing
         }
     }
 
-    /// Writes the histories of `seeds` into a fresh database; nil when every view equals the oracle,
-    /// else the first difference.
-    static func check(seeds: [UInt64]) throws -> String? {
-        let histories = seeds.map { RandomHistory(seed: $0, orderPrefix: "h\($0)") }
+    /// Writes the histories of `seeds` into a fresh database (its SQL files changed first by `prepare`);
+    /// nil when every view equals the oracle, else the first difference.
+    static func check(seeds: [UInt64], prepare: (StoreFixture) throws -> Void = { _ in }) throws -> String? {
         let fixture = try StoreFixture()
-        let store = try fixture.open()
-        // Round r of every history in one batch per source: histories never share an order, so this
-        // is the same as writing them one after another, with far fewer commits.
-        let rounds = histories.map(\.rounds.count).max() ?? 0
-        for round in 0..<rounds {
-            let arrivals = histories.flatMap { round < $0.rounds.count ? $0.rounds[round] : [] }
-            for batch in RandomHistory.batches(arrivals) { _ = try store.writer.ingest(batch.orders, source: batch.source) }
-        }
-        store.close()
-        let db = try fixture.connection()
+        try prepare(fixture)
+        let db = try write(seeds: seeds, into: fixture).db
         let oracle = HistoryOracle(versions: try stored(db), stages: try stages(db))
         for (view, sql) in HistoryOracle.queries {
             if let difference = compare(actual: try rows(db, sql), expected: oracle.expected(view)) {
@@ -58,6 +49,61 @@ import Testing
             }
         }
         return nil
+    }
+
+    /// Writes the histories through the store's writer, closes it, and opens the file for reading;
+    /// `unchanged` is how many versions the writer did not store again.
+    static func write(seeds: [UInt64], into fixture: StoreFixture) throws -> (db: Connection, unchanged: Int) {
+        let histories = seeds.map { RandomHistory(seed: $0, orderPrefix: "h\($0)") }
+        let store = try fixture.open()
+        // Round r of every history in one batch per source: histories never share an order, so this
+        // is the same as writing them one after another, with far fewer commits.
+        var unchanged = 0
+        for round in 0..<(histories.map(\.rounds.count).max() ?? 0) {
+            let arrivals = histories.flatMap { round < $0.rounds.count ? $0.rounds[round] : [] }
+            for batch in RandomHistory.batches(arrivals) {
+                unchanged += try store.writer.ingest(batch.orders, source: batch.source).unchanged
+            }
+        }
+        store.close()
+        return (try fixture.connection(), unchanged)
+    }
+
+    /// The generator reaches the hard cases of issue 10 item 2 (else the comparison above proves little).
+    @Test func theHistoriesHoldTheHardCases() throws {
+        let fixture = try StoreFixture()
+        let (db, unchanged) = try Self.write(seeds: Array(0..<250), into: fixture)
+        let versions = try Self.stored(db)
+        #expect(unchanged > 0)  // identical resends and same-updated_at versions met the writer's rules
+        #expect(versions.contains { $0.updatedAt == nil })
+        #expect(versions.contains { $0.updatedAt?.hasPrefix("2025-08-") ?? false })
+        #expect(Set(versions.map(\.source)) == ["api", "shopify"])
+        #expect(versions.contains { $0.status.contains("SHIPPED") || $0.status == "Shipped" })
+        #expect(versions.contains { ["paid", "fulfilled", "authorized"].contains($0.status) })
+        let byOrder = Dictionary(grouping: versions, by: \.orderID)
+        // An older event stored after a newer one (out of event order).
+        #expect(byOrder.values.contains { versions in
+            let timed = versions.compactMap(\.updatedAt)
+            return zip(timed, timed.dropFirst()).contains { $0 > $1 }
+        })
+        #expect(byOrder.values.contains { Set($0.map(\.source)).count == 2 })
+        #expect(byOrder.values.contains { versions in
+            zip(versions, versions.dropFirst()).contains { $0.status.lowercased() == $1.status.lowercased() }
+        })
+    }
+
+    /// The harness catches a view that breaks its rule: here "first to arrive" read as "first event".
+    @Test func aViewThatBreaksItsRuleIsCaught() throws {
+        let failure = try Self.check(seeds: Array(0..<250)) { fixture in
+            let path = fixture.sqlDirectory + "/views/first_order_events_v.sql"
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let broken = text.replacingOccurrences(
+                of: "(SELECT min(f.seq) FROM orders_raw AS f WHERE f.order_id = o.order_id)",
+                with: "(SELECT f.seq FROM orders_raw AS f WHERE f.order_id = o.order_id ORDER BY coalesce(f.updated_at, f.ingested_at), f.seq LIMIT 1)")
+            #expect(broken != text)
+            try fixture.write("views/first_order_events_v.sql", broken)
+        }
+        #expect(failure?.hasPrefix("first_order_events_v: row ") ?? false, "\(failure ?? "no difference")")
     }
 
     /// The first differing row (or the missing / extra one), in key order.
