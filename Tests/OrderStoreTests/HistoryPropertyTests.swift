@@ -80,6 +80,7 @@ import Testing
         #expect(Set(versions.map(\.source)) == ["api", "shopify"])
         #expect(versions.contains { $0.status.contains("SHIPPED") || $0.status == "Shipped" })
         #expect(versions.contains { ["paid", "fulfilled", "authorized"].contains($0.status) })
+        #expect(versions.contains { $0.status == "EXPÉDIÉ" })  // ASCII case folding only
         let byOrder = Dictionary(grouping: versions, by: \.orderID)
         // An older event stored after a newer one (out of event order).
         #expect(byOrder.values.contains { versions in

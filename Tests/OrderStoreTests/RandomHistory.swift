@@ -20,13 +20,17 @@ struct RandomHistory {
     /// Arrival rounds, in order; each round is written as one batch per source.
     let rounds: [[Arrival]]
 
-    /// Lifecycle statuses in rough order, unknown ones included (they count under their own name).
+    /// Lifecycle statuses in rough order, unknown ones included (they count under their own name; a
+    /// non-ASCII letter keeps its case, docs/contract.md §2 "Statuses" folds ASCII case only).
     static let lifecycle = [
-        "new", "pending", "processing", "confirmed", "shipped", "in_transit", "delivered", "cancelled",
+        "new", "pending", "processing", "confirmed", "shipped", "in_transit", "expédié", "delivered", "cancelled",
         "refunded", "returned", "on_the_moon",
     ]
-    /// Shopify financial / fulfillment states (sql/tables/status_stages.sql, origin 'shopify').
-    static let shopify = ["pending", "authorized", "paid", "partially_paid", "fulfilled", "partial", "voided", "refunded"]
+    /// Shopify's statuses as its connector stores them (docs/contract.md §2 "Status vocabulary").
+    static let shopify = [
+        "open", "pending", "authorized", "partially_paid", "paid", "partially_fulfilled", "fulfilled", "voided",
+        "partially_refunded", "refunded", "cancelled",
+    ]
 
     /// `orderPrefix` keeps the order ids of histories that share one database apart.
     init(seed: UInt64, orderPrefix: String) {
