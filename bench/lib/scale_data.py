@@ -7,7 +7,8 @@ in the wrong order (the older event arrives last), and some resend a version ide
 `unchanged`, docs/contract.md §2 "Unchanged versions"). bench/run keys its cache of the built database
 by this file's text: edit the data set here and the next run rebuilds it.
 """
-import time
+
+from orders import mix, utc  # the same hash and time format as the (c) and (v) data sets
 
 LIFECYCLES = [  # (share in 100, statuses of versions 1..n)
     (30, ["pending", "processing", "shipped", "delivered"]),
@@ -28,17 +29,6 @@ DAY0 = 1735689600  # 2025-01-01T00:00:00Z: orders placed over 365 days
 DETAILS = ["Laptop, Mouse", "Desk", "Monitor, Cable, Stand", "Phone case", "Chair, Lamp"]
 
 
-def mix(i, salt):
-    # A cheap deterministic hash of (i, salt) in [0, 2^32): the data set is the same every run.
-    x = (i * 0x9E3779B1 + salt * 0x85EBCA77) & 0xFFFFFFFF
-    x ^= x >> 15
-    x = (x * 0x2C1B3C6D) & 0xFFFFFFFF
-    x ^= x >> 12
-    return x
-
-
-def utc(t):
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
 CHUNK = 20000  # orders whose passes are sent together: the versions of one order arrive
