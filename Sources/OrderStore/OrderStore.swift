@@ -17,6 +17,8 @@ package final class OrderStore: Sendable {
     package let path: String
     /// Changes whenever the data may have changed, in this process or another (for HTTP validators).
     package let dataGeneration: DataGeneration
+    /// Whether the projections answer reads yet, and the backfill's progress (docs/projections.md).
+    package let projections: ProjectionStatus
 
     /// Why the store could not open.
     package enum OpenError: Error, CustomStringConvertible {
@@ -39,13 +41,17 @@ package final class OrderStore: Sendable {
     /// `sqlDirectory`, or the built-in ones when it is nil), starts the writer. The writer's metrics go
     /// to `metricsFactory` (the process-wide `MetricsSystem.factory` by default). When it fails, a
     /// database file this call created is removed again, so a failed start leaves no stub behind.
+    /// The writer runs the projections' backfill when one is pending and tells `onProjections` each step.
     package init(
         path: String, sqlDirectory: String?, readerCapacity: Int = 8,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        onProjections: (@Sendable (ProjectionStatus.Event) -> Void)? = nil
     ) throws(OpenError) {
-        let (writer, applied) = try OrderStore.removingCreatedFile(path) { () throws(OpenError) in
-            try OrderStore.open(path: path, sqlDirectory: sqlDirectory, metricsFactory: metricsFactory)
+        let (writer, applied, projections) = try OrderStore.removingCreatedFile(path) { () throws(OpenError) in
+            try OrderStore.open(
+                path: path, sqlDirectory: sqlDirectory, metricsFactory: metricsFactory, onProjections: onProjections)
         }
+        self.projections = projections
         self.writer = writer
         self.readers = ReaderPool(path: path, capacity: readerCapacity)
         self.views = applied.views
@@ -55,9 +61,10 @@ package final class OrderStore: Sendable {
     }
 
     /// The writer, started, and what the SQL files created. On a throw its connection is closed.
-    private static func open(path: String, sqlDirectory: String?, metricsFactory: any MetricsFactory)
-        throws(OpenError) -> (OrderWriter, SchemaLoader.Applied)
-    {
+    private static func open(
+        path: String, sqlDirectory: String?, metricsFactory: any MetricsFactory,
+        onProjections: (@Sendable (ProjectionStatus.Event) -> Void)?
+    ) throws(OpenError) -> (OrderWriter, SchemaLoader.Applied, ProjectionStatus) {
         try OrderStore.createFolder(of: path)
         let writer: OrderWriter
         do {
@@ -75,12 +82,23 @@ package final class OrderStore: Sendable {
         } catch {
             throw .schema(SchemaError(file: sqlDirectory ?? SchemaLoader.builtInName, message: "\(error)"))
         }
+        let progress: Projector.Progress?
         do {
-            try writer.start()
+            progress = try writer.withConnectionBeforeStart { connection throws(SQLiteError) in
+                try Projector.prepare(connection)
+            }
+        } catch let error as SQLiteError {
+            throw .database(path, error)
+        } catch {
+            throw .database(path, SQLiteError(code: 1, message: "\(error)"))
+        }
+        let projections = ProjectionStatus(progress, listener: onProjections)
+        do {
+            try writer.start(projections: projections)
         } catch {
             throw .database(path, SQLiteError(code: 1, message: "cannot start the writer thread"))
         }
-        return (writer, applied)
+        return (writer, applied, projections)
     }
 
     /// Runs `body`, which opens the database at `path`; when it throws and the file was not there

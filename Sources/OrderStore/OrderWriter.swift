@@ -20,6 +20,12 @@ package final class OrderWriter: @unchecked Sendable {
     private let connection: Connection
     /// The writer's statements, prepared once (looking them up by SQL text per row costs a hash each time).
     private var statements: WriterStatements?
+    /// Keeps the projections current in each commit, and runs their backfill between commits.
+    private lazy var projector = Projector(connection)
+    /// Set by `start`: where the backfill stands, shared with the readers.
+    private var projections = ProjectionStatus(nil, listener: nil)
+    /// The backfill takes turns with ingest: at most one chunk after each group.
+    private var backfillTurn = true
     private let condition = Condition()
     private var queue: [PendingBatch] = []
     private var state: State = .running
@@ -45,8 +51,13 @@ package final class OrderWriter: @unchecked Sendable {
         return try body(connection)
     }
 
-    /// Starts the writer thread; throws when the system cannot create one.
-    package func start() throws(StoreError) {
+    /// Orders the backfill projects per transaction: short enough that ingest waits little behind it.
+    static let backfillChunk = 1_000
+
+    /// Starts the writer thread (which also runs the projections' backfill while `projections` says one
+    /// is pending); throws when the system cannot create one.
+    package func start(projections: ProjectionStatus) throws(StoreError) {
+        self.projections = projections
         condition.withLock { started = true }
         let running = Threads.start(stackSize: 1 << 20) { [self] in
             run()
@@ -104,6 +115,10 @@ package final class OrderWriter: @unchecked Sendable {
 
     private func run() {
         while let group = nextGroup() {
+            if group.isEmpty {
+                backfillStep()
+                continue
+            }
             var (commits, seconds) = commitMeasured(group)
             // A failed group is retried batch by batch, so one batch that cannot be stored never
             // takes the others down with it (a full disk fails them all again, which is right).
@@ -137,6 +152,21 @@ package final class OrderWriter: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Projects the next chunk of orders for the backfill (Projector+Backfill.swift) and reports it; a
+    /// failure stops the backfill in this process (the next start resumes it), reads stay on the
+    /// from-scratch views.
+    private func backfillStep() {
+        do {
+            guard let progress = try projector.backfillChunk(limit: OrderWriter.backfillChunk) else {
+                projections.abandon()
+                return
+            }
+            projections.update(progress)
+        } catch {
+            projections.abandon(StoreError(error))
+        }
+    }
+
     /// `commit(_:)`, timed: (1, seconds) when it committed, (0, seconds) when it rolled back. A
     /// committed transaction is observed in the commit histograms.
     private func commitMeasured(_ batches: [PendingBatch]) -> (commits: Int, seconds: Double) {
@@ -150,11 +180,18 @@ package final class OrderWriter: @unchecked Sendable {
         return (1, seconds)
     }
 
-    /// Waits for work and takes every queued batch (up to the per-commit bound); nil once stopped and drained.
+    /// Waits for work and takes every queued batch (up to the per-commit bound); nil once stopped and
+    /// drained; empty when it is the backfill's turn (it alternates with ingest, so neither starves).
     private func nextGroup() -> [PendingBatch]? {
+        let backfill = projections.backfillPending
         condition.lock()
         defer { condition.unlock() }
-        while queue.isEmpty && state == .running { condition.wait() }
+        while queue.isEmpty && state == .running && !backfill { condition.wait() }
+        if state == .running && backfill && (queue.isEmpty || backfillTurn) {
+            backfillTurn = false
+            return []
+        }
+        backfillTurn = true
         if queue.isEmpty { return nil }
         var taken = 0
         var count = 0
@@ -176,9 +213,11 @@ package final class OrderWriter: @unchecked Sendable {
     private func commit(_ group: [PendingBatch]) -> Bool {
         let ingestedAt = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
         var results: [IngestResult] = []
+        var touched = Projector.Touched()
         do {
             try connection.cached("BEGIN IMMEDIATE").run()
-            for batch in group { results.append(try apply(batch, ingestedAt: ingestedAt)) }
+            for batch in group { results.append(try apply(batch, ingestedAt: ingestedAt, touched: &touched)) }
+            try projector.apply(touched)
             try connection.cached("COMMIT").run()
         } catch {
             connection.rollbackQuietly()
@@ -189,12 +228,15 @@ package final class OrderWriter: @unchecked Sendable {
         return true
     }
 
-    private func apply(_ batch: PendingBatch, ingestedAt: String) throws(SQLiteError) -> IngestResult {
+    private func apply(_ batch: PendingBatch, ingestedAt: String, touched: inout Projector.Touched)
+        throws(SQLiteError) -> IngestResult
+    {
         if statements == nil { statements = try WriterStatements(connection) }
         guard let statements else { return IngestResult() }
         var result = IngestResult()
         for order in batch.orders {
-            if try statements.store(order, source: batch.source, ingestedAt: ingestedAt) {
+            if let seq = try statements.store(order, source: batch.source, ingestedAt: ingestedAt) {
+                touched.appended(order.orderID, seq: seq)
                 result.inserted += 1
             } else {
                 result.unchanged += 1
@@ -211,8 +253,10 @@ final class WriterStatements {
     let sameUpdatedAt: Statement
     let latestWithUpdatedAt: Statement
     let latestWithoutUpdatedAt: Statement
+    private let connection: Connection
 
     init(_ connection: Connection) throws(SQLiteError) {
+        self.connection = connection
         insert = try connection.prepare(Self.insertSQL, persistent: true)
         known = try connection.prepare(Self.knownSQL, persistent: true)
         sameUpdatedAt = try connection.prepare(Self.sameUpdatedAtSQL, persistent: true)
@@ -220,10 +264,10 @@ final class WriterStatements {
         latestWithoutUpdatedAt = try connection.prepare(Self.latestWithoutUpdatedAtSQL, persistent: true)
     }
 
-    /// Appends `order` unless docs/contract.md §2 calls it unchanged; true when a row was inserted. Runs inside the
-    /// caller's transaction.
-    func store(_ order: Order, source: String, ingestedAt: String) throws(SQLiteError) -> Bool {
-        if try isUnchanged(order) { return false }
+    /// Appends `order` unless docs/contract.md §2 calls it unchanged; the new row's seq when a row was
+    /// inserted. Runs inside the caller's transaction, which must hand the seq to a `Projector`.
+    func store(_ order: Order, source: String, ingestedAt: String) throws(SQLiteError) -> Int64? {
+        if try isUnchanged(order) { return nil }
         try insert.bind(1, order.orderID)
         try insert.bind(2, order.orderDate)
         try insert.bind(3, order.status)
@@ -233,7 +277,7 @@ final class WriterStatements {
         try insert.bind(7, source)
         try order.payload.withUnsafeBufferPointer { bytes throws(SQLiteError) in try insert.bind(8, utf8: bytes) }
         try insert.run()
-        return true
+        return connection.lastInsertRowID
     }
 
     /// docs/contract.md §2: a version identical to the order's latest is not stored again, nor one whose

@@ -12,14 +12,18 @@ package final class SyncStore {
     private let connection: Connection
     /// The orders_raw write path, shared with `OrderWriter` (prepared on first use).
     private var orderStatements: WriterStatements?
+    /// Keeps the projections current in the page's transaction, like the server's writer.
+    private let projector: Projector
 
     /// Opens the database (creating it and its folder when missing) and applies the SQL files (those of
     /// `sqlDirectory`, or the built-in ones when it is nil). A file this call created is removed again
     /// when it fails.
     package init(path: String, sqlDirectory: String?) throws(OrderStore.OpenError) {
-        connection = try OrderStore.removingCreatedFile(path) { () throws(OrderStore.OpenError) in
+        let connection = try OrderStore.removingCreatedFile(path) { () throws(OrderStore.OpenError) in
             try SyncStore.open(path: path, sqlDirectory: sqlDirectory)
         }
+        self.connection = connection
+        projector = Projector(connection)
     }
 
     private static func open(path: String, sqlDirectory: String?) throws(OrderStore.OpenError) -> Connection {
@@ -35,6 +39,12 @@ package final class SyncStore {
             _ = try SchemaLoader.apply(directory: sqlDirectory, to: connection)
         } catch {
             throw .schema(error)
+        }
+        do {
+            // The backfill itself is the server's (OrderWriter): a sync run maintains what it covers.
+            _ = try Projector.prepare(connection)
+        } catch {
+            throw .database(path, error)
         }
         return connection
     }
@@ -75,11 +85,14 @@ package final class SyncStore {
             if !orders.isEmpty {
                 if orderStatements == nil { orderStatements = try WriterStatements(connection) }
                 if let statements = orderStatements {
+                    var touched = Projector.Touched()
                     for order in orders {
-                        if try statements.store(order, source: connector, ingestedAt: now) {
+                        if let seq = try statements.store(order, source: connector, ingestedAt: now) {
+                            touched.appended(order.orderID, seq: seq)
                             result.ordersInserted += 1
                         }
                     }
+                    try projector.apply(touched)
                 }
             }
             try save(state, of: connector, at: now)

@@ -101,6 +101,9 @@ package final class Connection {
     /// True while a transaction is open; rollback only then (sqlite3_get_autocommit).
     package var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
+    /// The rowid of the last row this connection inserted (https://sqlite.org/c3ref/last_insert_rowid.html).
+    package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
     /// Rolls back the open transaction, if any; never throws (used on error paths).
     package func rollbackQuietly() {
         if inTransaction { _ = sqlite3_exec(handle, "ROLLBACK", nil, nil, nil) }

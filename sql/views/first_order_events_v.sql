@@ -2,16 +2,18 @@
 -- the status it first had, when that was (updated_at, else ingested_at), and the order_date it came
 -- with. first_stage is that status's lifecycle stage from the status vocabulary
 -- (sql/tables/status_stages.sql, docs/contract.md §2; null for a status it does not know).
+-- Read from the projection order_state (docs/projections.md); first_order_events_scratch_v computes
+-- the same from orders_raw.
 -- key: order_id
 CREATE VIEW first_order_events_v AS
 SELECT
-    o.order_id,
+    s.order_id,
     o.order_status AS first_status,
     coalesce(o.updated_at, o.ingested_at) AS first_seen_at,
     o.order_date,
     o.source,
     o.seq,
-    s.stage AS first_stage
-FROM orders_raw AS o
-LEFT JOIN status_stages AS s ON s.status = lower(o.order_status)
-WHERE o.seq = (SELECT min(f.seq) FROM orders_raw AS f WHERE f.order_id = o.order_id);
+    t.stage AS first_stage
+FROM order_state AS s
+JOIN orders_raw AS o ON o.seq = s.first_seq
+LEFT JOIN status_stages AS t ON t.status = lower(o.order_status);

@@ -1,24 +1,20 @@
 -- latest_order_v: one row per order, its latest version.
 -- Latest = the greatest updated_at among the versions that carry one, otherwise the greatest seq;
 -- ties go to the greater seq (docs/contract.md §2). `versions` counts every stored version of the order.
--- Written as a filter over orders_raw (not a GROUP BY) so that `WHERE order_id > ? ORDER BY order_id`
--- is a range seek on the index: paging through it never materialises the whole table.
+-- Read from the projection order_state (sql/migrations/0001_order_projections.sql, docs/projections.md),
+-- kept current by the writer: `WHERE order_id > ? ORDER BY order_id` is a range seek on its key and
+-- each row one lookup of its version by seq. latest_order_scratch_v computes the same from orders_raw.
 -- key: order_id
 CREATE VIEW latest_order_v AS
 SELECT
-    o.order_id,
+    s.order_id,
     o.order_date,
     o.order_status,
     o.order_details,
     o.updated_at,
     o.ingested_at,
-    (SELECT count(*) FROM orders_raw c WHERE c.order_id = o.order_id) AS versions,
+    s.versions,
     o.source,
     o.seq
-FROM orders_raw AS o
-WHERE o.seq = coalesce(
-    (SELECT l.seq FROM orders_raw AS l
-      WHERE l.order_id = o.order_id AND l.updated_at IS NOT NULL
-      ORDER BY l.updated_at DESC, l.seq DESC LIMIT 1),
-    (SELECT max(l.seq) FROM orders_raw AS l WHERE l.order_id = o.order_id)
-);
+FROM order_state AS s
+JOIN orders_raw AS o ON o.seq = s.latest_seq;

@@ -2,41 +2,43 @@
 -- reached it, and the average and median hours from an order's first event to reaching it.
 -- Same event-time rule and status vocabulary (sql/tables/status_stages.sql) as
 -- order_lifecycle_metrics_v. For the dashboard's stage chart.
+-- Read from the projections stage_total, stage_bucket and stage_time (docs/projections.md): the
+-- average is the kept sum over the count; the median's one or two middle entries are found by
+-- counting whole-hour buckets, then numbering one bucket's entries in index order, so a read never
+-- touches every order. order_stage_timings_scratch_v computes the same from orders_raw.
 -- key: position
 CREATE VIEW order_stage_timings_v AS
-WITH events AS (
-    SELECT o.order_id, s.stage, coalesce(o.updated_at, o.ingested_at) AS at
-    FROM orders_raw AS o
-    LEFT JOIN status_stages AS s ON s.status = lower(o.order_status)
+WITH totals AS (
+    SELECT position, orders, sum_ms, (orders + 1) / 2 AS k1, (orders + 2) / 2 AS k2
+    FROM stage_total
+    WHERE orders > 0
 ),
-per_order AS (
+buckets AS (
+    SELECT position, bucket, orders,
+           sum(orders) OVER (PARTITION BY position ORDER BY bucket) - orders AS before
+    FROM stage_bucket
+),
+middle AS (
     SELECT
-        min(at) AS first_at,
-        min(CASE WHEN stage = 'processing' THEN at END) AS processing_at,
-        min(CASE WHEN stage = 'shipped' THEN at END) AS shipped_at,
-        min(CASE WHEN stage = 'delivered' THEN at END) AS delivered_at
-    FROM events
-    GROUP BY order_id
-),
-reached AS (
-    SELECT 1 AS position, 'processing' AS stage, (julianday(processing_at) - julianday(first_at)) * 24 AS hours
-    FROM per_order WHERE processing_at IS NOT NULL
-    UNION ALL
-    SELECT 2, 'shipped', (julianday(shipped_at) - julianday(first_at)) * 24 FROM per_order WHERE shipped_at IS NOT NULL
-    UNION ALL
-    SELECT 3, 'delivered', (julianday(delivered_at) - julianday(first_at)) * 24 FROM per_order WHERE delivered_at IS NOT NULL
-),
-ranked AS (
-    SELECT position, stage, hours,
-           row_number() OVER (PARTITION BY position ORDER BY hours) AS rank,
-           count(*) OVER (PARTITION BY position) AS total
-    FROM reached
+        t.position, t.orders, t.sum_ms,
+        (SELECT r.ms FROM (
+            SELECT m.ms, row_number() OVER (ORDER BY m.ms) AS n FROM stage_time AS m
+            WHERE m.position = t.position
+              AND m.ms >= b1.bucket * 3600000 AND m.ms < (b1.bucket + 1) * 3600000
+          ) AS r WHERE r.n = t.k1 - b1.before) AS m1,
+        (SELECT r.ms FROM (
+            SELECT m.ms, row_number() OVER (ORDER BY m.ms) AS n FROM stage_time AS m
+            WHERE m.position = t.position
+              AND m.ms >= b2.bucket * 3600000 AND m.ms < (b2.bucket + 1) * 3600000
+          ) AS r WHERE r.n = t.k2 - b2.before) AS m2
+    FROM totals AS t
+    JOIN buckets AS b1 ON b1.position = t.position AND t.k1 > b1.before AND t.k1 <= b1.before + b1.orders
+    JOIN buckets AS b2 ON b2.position = t.position AND t.k2 > b2.before AND t.k2 <= b2.before + b2.orders
 )
 SELECT
-    stage,
-    max(total) AS orders_reached,
-    round(avg(hours), 3) AS avg_hours,
-    round(avg(CASE WHEN rank IN ((total + 1) / 2, (total + 2) / 2) THEN hours END), 3) AS median_hours,
-    position
-FROM ranked
-GROUP BY position, stage;
+    CASE position WHEN 2 THEN 'processing' WHEN 3 THEN 'shipped' ELSE 'delivered' END AS stage,
+    orders AS orders_reached,
+    round(sum_ms * 1.0 / orders / 3600000, 3) AS avg_hours,
+    round((m1 + m2) * 1.0 / 2 / 3600000, 3) AS median_hours,
+    position - 1 AS position
+FROM middle;

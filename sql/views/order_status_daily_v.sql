@@ -3,17 +3,10 @@
 -- are lower-cased so 'Shipped' and 'shipped' count together. Days are UTC. `stage` is the status's
 -- lifecycle stage from the status vocabulary (sql/tables/status_stages.sql, docs/contract.md §2;
 -- null for a status it does not know).
+-- Read from the projection status_daily (docs/projections.md); order_status_daily_scratch_v computes
+-- the same from orders_raw.
 -- key: day, status
 CREATE VIEW order_status_daily_v AS
-WITH daily AS (
-    SELECT substr(entered_at, 1, 10) AS day, status, count(*) AS orders
-    FROM (
-        SELECT order_id, lower(order_status) AS status, min(coalesce(updated_at, ingested_at)) AS entered_at
-        FROM orders_raw
-        GROUP BY order_id, lower(order_status)
-    )
-    GROUP BY day, status
-)
 SELECT d.day, d.status, d.orders, s.stage
-FROM daily AS d
+FROM status_daily AS d
 LEFT JOIN status_stages AS s ON s.status = d.status;

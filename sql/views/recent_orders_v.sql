@@ -2,19 +2,21 @@
 -- by the event time of that version (updated_at, else ingested_at; docs/contract.md §2), ties by
 -- seq, the later arrival first. `status` is order_status lower-cased, for case-insensitive filters.
 -- No key: it pages by position, newest first. The dashboard's "latest orders" table reads it.
--- The ORDER BY is exactly the index orders_raw_by_event_time (sql/tables/orders_raw.sql), so a
--- page of the newest orders reads that many rows, not the whole table.
+-- Read from the projection order_state: the ORDER BY is exactly its index order_state_by_latest_at
+-- (sql/migrations/0001_order_projections.sql), so a page of the newest orders reads that many rows.
+-- recent_orders_scratch_v computes the same from orders_raw.
 CREATE VIEW recent_orders_v AS
 SELECT
-    order_id,
-    order_status,
-    lower(order_status) AS status,
-    order_date,
-    order_details,
-    updated_at,
-    ingested_at,
-    versions,
-    source,
-    seq
-FROM latest_order_v
-ORDER BY coalesce(updated_at, ingested_at) DESC, seq DESC;
+    s.order_id,
+    o.order_status,
+    s.status,
+    o.order_date,
+    o.order_details,
+    o.updated_at,
+    o.ingested_at,
+    s.versions,
+    o.source,
+    o.seq
+FROM order_state AS s
+JOIN orders_raw AS o ON o.seq = s.latest_seq
+ORDER BY s.latest_at DESC, s.latest_seq DESC;

@@ -3,47 +3,48 @@
 -- and the median and average hours between the two events. Versions that repeat a status are skipped.
 -- from_stage / to_stage: the statuses' lifecycle stages from the status vocabulary
 -- (sql/tables/status_stages.sql, docs/contract.md §2); null for a status it does not know.
+-- Read from the projections transition_pair, transition_bucket and transition_time
+-- (docs/projections.md), the median found as in order_stage_timings_v; status_transitions_scratch_v
+-- computes the same from orders_raw.
 -- key: from_status, to_status
 CREATE VIEW status_transitions_v AS
-WITH events AS (
-    SELECT order_id, seq, lower(order_status) AS status, coalesce(updated_at, ingested_at) AS at
-    FROM orders_raw
+WITH totals AS (
+    SELECT from_status, to_status, moves, sum_ms, (moves + 1) / 2 AS k1, (moves + 2) / 2 AS k2
+    FROM transition_pair
+    WHERE moves > 0
 ),
-steps AS (
-    SELECT
-        lag(status) OVER w AS from_status,
-        status AS to_status,
-        (julianday(at) - julianday(lag(at) OVER w)) * 24 AS hours
-    FROM events
-    WINDOW w AS (PARTITION BY order_id ORDER BY at, seq)
+buckets AS (
+    SELECT from_status, to_status, bucket, moves,
+           sum(moves) OVER (PARTITION BY from_status, to_status ORDER BY bucket) - moves AS before
+    FROM transition_bucket
 ),
-ranked AS (
+middle AS (
     SELECT
-        from_status, to_status, hours,
-        row_number() OVER (PARTITION BY from_status, to_status ORDER BY hours) AS position,
-        count(*) OVER (PARTITION BY from_status, to_status) AS total
-    FROM steps
-    WHERE from_status IS NOT NULL AND from_status <> to_status
-),
-pairs AS (
-    SELECT
-        from_status,
-        to_status,
-        max(total) AS transitions,
-        round(avg(CASE WHEN position IN ((total + 1) / 2, (total + 2) / 2) THEN hours END), 3) AS median_hours,
-        round(avg(hours), 3) AS avg_hours
-    FROM ranked
-    GROUP BY from_status, to_status
+        t.from_status, t.to_status, t.moves, t.sum_ms,
+        (SELECT r.ms FROM (
+            SELECT m.ms, row_number() OVER (ORDER BY m.ms) AS n FROM transition_time AS m
+            WHERE m.from_status = t.from_status AND m.to_status = t.to_status
+              AND m.ms >= b1.bucket * 3600000 AND m.ms < (b1.bucket + 1) * 3600000
+          ) AS r WHERE r.n = t.k1 - b1.before) AS m1,
+        (SELECT r.ms FROM (
+            SELECT m.ms, row_number() OVER (ORDER BY m.ms) AS n FROM transition_time AS m
+            WHERE m.from_status = t.from_status AND m.to_status = t.to_status
+              AND m.ms >= b2.bucket * 3600000 AND m.ms < (b2.bucket + 1) * 3600000
+          ) AS r WHERE r.n = t.k2 - b2.before) AS m2
+    FROM totals AS t
+    JOIN buckets AS b1 ON b1.from_status = t.from_status AND b1.to_status = t.to_status
+        AND t.k1 > b1.before AND t.k1 <= b1.before + b1.moves
+    JOIN buckets AS b2 ON b2.from_status = t.from_status AND b2.to_status = t.to_status
+        AND t.k2 > b2.before AND t.k2 <= b2.before + b2.moves
 )
--- The vocabulary is joined to the few pairs, not to every version.
 SELECT
     p.from_status,
     p.to_status,
-    p.transitions,
-    p.median_hours,
-    p.avg_hours,
+    p.moves AS transitions,
+    round((p.m1 + p.m2) * 1.0 / 2 / 3600000, 3) AS median_hours,
+    round(p.sum_ms * 1.0 / p.moves / 3600000, 3) AS avg_hours,
     f.stage AS from_stage,
     t.stage AS to_stage
-FROM pairs AS p
+FROM middle AS p
 LEFT JOIN status_stages AS f ON f.status = p.from_status
 LEFT JOIN status_stages AS t ON t.status = p.to_status;

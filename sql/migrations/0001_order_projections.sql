@@ -1,0 +1,107 @@
+-- 0001_order_projections: the projections behind GET / and the lifecycle views (docs/projections.md).
+-- They hold what the reads need, kept current by the writer inside the transaction that appends to
+-- orders_raw (Sources/OrderStore/Projector.swift), so a read costs the size of its answer, not of the
+-- history. Every row here is derived from orders_raw and the status vocabulary: nothing is lost by
+-- rebuilding them, which the service does itself (a resumable backfill) on a database whose
+-- projections are missing or were built with another vocabulary.
+--
+-- Durations are integer milliseconds between two event times (updated_at, else ingested_at), so
+-- sums, averages and medians are exact and equal a recomputation (the *_scratch_v views) bit for bit.
+
+-- One row per order.
+CREATE TABLE order_state (
+    order_id      TEXT PRIMARY KEY,
+    latest_seq    INTEGER NOT NULL,  -- the latest version (docs/contract.md §2)
+    first_seq     INTEGER NOT NULL,  -- the first version to arrive (min seq)
+    earliest_seq  INTEGER NOT NULL,  -- the first version in event order (event time, then seq)
+    versions      INTEGER NOT NULL,
+    first_at      TEXT NOT NULL,     -- min event time
+    last_at       TEXT NOT NULL,     -- max event time
+    status        TEXT NOT NULL,     -- the latest version's status, lower-cased
+    latest_at     TEXT NOT NULL,     -- the latest version's event time
+    processing_at TEXT,              -- min event time of a status of that stage (sql/tables/status_stages.sql)
+    shipped_at    TEXT,
+    delivered_at  TEXT
+) WITHOUT ROWID;
+
+-- recent_orders_v: newest change first is a walk down this index.
+CREATE INDEX order_state_by_latest_at ON order_state (latest_at, latest_seq);
+
+-- How many orders are in each (lower-cased) status now.
+CREATE TABLE status_current (
+    status TEXT PRIMARY KEY,
+    orders INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- How many orders entered each (lower-cased) status on each UTC day (first event carrying it).
+CREATE TABLE status_daily (
+    day    TEXT NOT NULL,
+    status TEXT NOT NULL,
+    orders INTEGER NOT NULL,
+    PRIMARY KEY (day, status)
+) WITHOUT ROWID;
+
+-- Per order and stage reached (2 processing, 3 shipped, 4 delivered): ms from its first event.
+-- The key order makes "the k-th smallest of a stage" an index walk (medians).
+CREATE TABLE stage_time (
+    position INTEGER NOT NULL,
+    ms       INTEGER NOT NULL,
+    order_id TEXT NOT NULL,
+    PRIMARY KEY (position, ms, order_id)
+) WITHOUT ROWID;
+
+CREATE TABLE stage_total (
+    position INTEGER PRIMARY KEY,
+    orders   INTEGER NOT NULL,
+    sum_ms   INTEGER NOT NULL
+);
+
+-- stage_time counted per whole hour, so a median walks a few buckets and then one hour's entries.
+CREATE TABLE stage_bucket (
+    position INTEGER NOT NULL,
+    bucket   INTEGER NOT NULL,  -- ms / 3600000
+    orders   INTEGER NOT NULL,
+    PRIMARY KEY (position, bucket)
+) WITHOUT ROWID;
+
+-- Per order, each move between two consecutive versions in event order whose statuses differ.
+CREATE TABLE transition_time (
+    from_status TEXT NOT NULL,
+    to_status   TEXT NOT NULL,
+    ms          INTEGER NOT NULL,
+    order_id    TEXT NOT NULL,
+    step        INTEGER NOT NULL,  -- the position of the move in the order's event order
+    PRIMARY KEY (from_status, to_status, ms, order_id, step)
+) WITHOUT ROWID;
+
+CREATE TABLE transition_pair (
+    from_status TEXT NOT NULL,
+    to_status   TEXT NOT NULL,
+    moves       INTEGER NOT NULL,
+    sum_ms      INTEGER NOT NULL,
+    PRIMARY KEY (from_status, to_status)
+) WITHOUT ROWID;
+
+CREATE TABLE transition_bucket (
+    from_status TEXT NOT NULL,
+    to_status   TEXT NOT NULL,
+    bucket      INTEGER NOT NULL,  -- ms / 3600000
+    moves       INTEGER NOT NULL,
+    PRIMARY KEY (from_status, to_status, bucket)
+) WITHOUT ROWID;
+
+-- The backfill's position: orders with order_id <= cursor are projected (all of them once complete);
+-- vocabulary is the status vocabulary the projections were built with. No row yet: the service
+-- writes it at its next start (Sources/OrderStore/Projector+Backfill.swift).
+CREATE TABLE projection_progress (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    cursor     TEXT NOT NULL,
+    complete   INTEGER NOT NULL,
+    vocabulary TEXT NOT NULL,
+    orders     INTEGER NOT NULL,  -- orders projected by the backfill so far (for the log)
+    started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- order_state_by_latest_at replaces it (sql/tables/orders_raw.sql): one index less on every append.
+DROP INDEX IF EXISTS orders_raw_by_event_time;
