@@ -20,7 +20,8 @@ extension OrderService {
         if let repeated = query.duplicates.first {
             return Problem(status: 400, detail: "query parameter \"\(repeated)\" is given more than once").response
         }
-        var filter = OrderQueries.LatestFilter()
+        // Until the projections' backfill completes, the from-scratch twin answers (docs/projections.md).
+        var filter = OrderQueries.LatestFilter(fromScratch: !store.projections.answersReads)
         filter.after = query["after"]
         filter.status = query["status"]
         if let since = query["since"] {

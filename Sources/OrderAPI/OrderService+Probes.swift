@@ -1,8 +1,22 @@
 import HTTPServer
+import OrderCore
 import OrderStore
 
-/// `/readyz`.
+/// `/healthz` and `/readyz`.
 extension OrderService {
+    /// Alive, the version, and whether the projections answer reads yet (docs/projections.md): while
+    /// their backfill runs, `"projections":"backfilling"` with the orders projected so far.
+    func health() -> HTTPResponse {
+        var projections = ""
+        if let progress = store.projections.progress {
+            projections =
+                progress.complete
+                ? ",\"projections\":\"complete\""
+                : ",\"projections\":\"backfilling\",\"projected_orders\":\(progress.orders)"
+        }
+        return OrderService.json(200, "{\"status\":\"ok\",\"version\":\"\(ProductVersion.current)\"\(projections)}")
+    }
+
     func readiness() -> HTTPResponse {
         if isDraining {
             var problem = Problem(status: 503, detail: "shutting down")

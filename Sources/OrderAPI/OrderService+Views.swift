@@ -51,8 +51,12 @@ extension OrderService {
         case .success(let value): parsed = value
         case .failure(let problem): return problem.response
         }
+        var query = parsed.query
+        // Until the projections' backfill completes, a projection-backed view is read from its
+        // from-scratch twin: the same columns and rows (docs/projections.md).
+        if !store.projections.answersReads, let twin = catalog.scratchTwin(of: view.name) { query.readFrom = twin }
         // ETag, 304 and Cache-Control: OrderService+Caching.
-        return streamView(parsed.query, format: parsed.format, path: request.head.path)
+        return streamView(query, format: parsed.format, path: request.head.path)
     }
 
     /// Parameters: `format`, `limit`, `cursor`; every other one is a filter on a column (`ViewFilter`).

@@ -148,7 +148,7 @@ package final class OrderService: HTTPHandler {
         case .ingest: ingest(request)
         case .latest: latest(request)
         case .order: order(request)
-        case .health: OrderService.json(200, "{\"status\":\"ok\",\"version\":\"\(ProductVersion.current)\"}")
+        case .health: health()
         case .version: OrderService.json(200, "{\"version\":\"\(ProductVersion.current)\"}")
         case .readiness: readiness()
         case .metrics: metrics()

@@ -11,11 +11,14 @@ package enum OrderQueries {
         package var status: String?
         /// Only orders whose latest version was ingested at or after this (UTC ms text).
         package var ingestedSince: String?
+        /// Read latest_order_scratch_v instead of the projection (while the backfill runs: docs/projections.md).
+        package var fromScratch: Bool
 
-        package init(after: String? = nil, status: String? = nil, ingestedSince: String? = nil) {
+        package init(after: String? = nil, status: String? = nil, ingestedSince: String? = nil, fromScratch: Bool = false) {
             self.after = after
             self.status = status
             self.ingestedSince = ingestedSince
+            self.fromScratch = fromScratch
         }
     }
 
@@ -35,15 +38,25 @@ package enum OrderQueries {
     package static func latest(
         _ connection: Connection, filter: LatestFilter, limit: Int, row: (Statement) throws -> Void
     ) throws -> Int {
-        var sql = """
+        // The projection order_state (docs/projections.md) walked by its key, each row's version looked
+        // up by seq; or the from-scratch twin of latest_order_v while the backfill runs.
+        var sql =
+            filter.fromScratch
+            ? """
             SELECT order_id, order_date, order_status, order_details, updated_at, ingested_at, versions
-            FROM latest_order_v WHERE order_id > ?1
+            FROM latest_order_scratch_v WHERE order_id > ?1
             """
-        // ASCII case-insensitive, as docs/contract.md §3 (`GET /`) promises; order_status has no index, so
-        // the plan (a range seek on orders_raw_order_version) is the same as for `=`.
-        if filter.status != nil { sql += " AND order_status = ?2 COLLATE NOCASE" }
-        if filter.ingestedSince != nil { sql += " AND ingested_at >= ?3" }
-        sql += " ORDER BY order_id LIMIT ?4"
+            : """
+            SELECT s.order_id, o.order_date, o.order_status, o.order_details, o.updated_at, o.ingested_at, s.versions
+            FROM order_state AS s JOIN orders_raw AS o ON o.seq = s.latest_seq WHERE s.order_id > ?1
+            """
+        // ASCII case-insensitive, as docs/contract.md §3 (`GET /`) promises. order_state.status is the
+        // status lower-cased by lower(), which folds ASCII only, exactly as NOCASE does.
+        if filter.status != nil {
+            sql += filter.fromScratch ? " AND order_status = ?2 COLLATE NOCASE" : " AND s.status = lower(?2)"
+        }
+        if filter.ingestedSince != nil { sql += filter.fromScratch ? " AND ingested_at >= ?3" : " AND o.ingested_at >= ?3" }
+        sql += filter.fromScratch ? " ORDER BY order_id LIMIT ?4" : " ORDER BY s.order_id LIMIT ?4"
         let statement = try connection.cached(sql)
         defer { statement.reset() }
         // Every order_id sorts after the empty string... except the empty string, which validation refuses.

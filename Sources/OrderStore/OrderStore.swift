@@ -45,11 +45,12 @@ package final class OrderStore: Sendable {
     package init(
         path: String, sqlDirectory: String?, readerCapacity: Int = 8,
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
-        onProjections: (@Sendable (ProjectionStatus.Event) -> Void)? = nil
+        onProjections: (@Sendable (ProjectionStatus.Event) -> Void)? = nil, backfillChunk: Int = OrderWriter.backfillChunk
     ) throws(OpenError) {
         let (writer, applied, projections) = try OrderStore.removingCreatedFile(path) { () throws(OpenError) in
             try OrderStore.open(
-                path: path, sqlDirectory: sqlDirectory, metricsFactory: metricsFactory, onProjections: onProjections)
+                path: path, sqlDirectory: sqlDirectory, metricsFactory: metricsFactory, onProjections: onProjections,
+                backfillChunk: backfillChunk)
         }
         self.projections = projections
         self.writer = writer
@@ -63,7 +64,7 @@ package final class OrderStore: Sendable {
     /// The writer, started, and what the SQL files created. On a throw its connection is closed.
     private static func open(
         path: String, sqlDirectory: String?, metricsFactory: any MetricsFactory,
-        onProjections: (@Sendable (ProjectionStatus.Event) -> Void)?
+        onProjections: (@Sendable (ProjectionStatus.Event) -> Void)?, backfillChunk: Int
     ) throws(OpenError) -> (OrderWriter, SchemaLoader.Applied, ProjectionStatus) {
         try OrderStore.createFolder(of: path)
         let writer: OrderWriter
@@ -94,7 +95,7 @@ package final class OrderStore: Sendable {
         }
         let projections = ProjectionStatus(progress, listener: onProjections)
         do {
-            try writer.start(projections: projections)
+            try writer.start(projections: projections, backfillChunk: backfillChunk)
         } catch {
             throw .database(path, SQLiteError(code: 1, message: "cannot start the writer thread"))
         }

@@ -26,6 +26,8 @@ package final class OrderWriter: @unchecked Sendable {
     private var projections = ProjectionStatus(nil, listener: nil)
     /// The backfill takes turns with ingest: at most one chunk after each group.
     private var backfillTurn = true
+    /// Orders per backfill transaction (set by `start`).
+    private var backfillChunk = OrderWriter.backfillChunk
     private let condition = Condition()
     private var queue: [PendingBatch] = []
     private var state: State = .running
@@ -52,12 +54,13 @@ package final class OrderWriter: @unchecked Sendable {
     }
 
     /// Orders the backfill projects per transaction: short enough that ingest waits little behind it.
-    static let backfillChunk = 1_000
+    package static let backfillChunk = 1_000
 
     /// Starts the writer thread (which also runs the projections' backfill while `projections` says one
     /// is pending); throws when the system cannot create one.
-    package func start(projections: ProjectionStatus) throws(StoreError) {
+    package func start(projections: ProjectionStatus, backfillChunk: Int = OrderWriter.backfillChunk) throws(StoreError) {
         self.projections = projections
+        self.backfillChunk = max(1, backfillChunk)
         condition.withLock { started = true }
         let running = Threads.start(stackSize: 1 << 20) { [self] in
             run()
@@ -157,7 +160,7 @@ package final class OrderWriter: @unchecked Sendable {
     /// from-scratch views.
     private func backfillStep() {
         do {
-            guard let progress = try projector.backfillChunk(limit: OrderWriter.backfillChunk) else {
+            guard let progress = try projector.backfillChunk(limit: backfillChunk) else {
                 projections.abandon()
                 return
             }

@@ -31,6 +31,9 @@ package final class ProjectionStatus: Sendable {
     /// True when reads may use the projection-backed views.
     package var answersReads: Bool { state.withLock { $0.progress?.complete ?? true } }
 
+    /// False once the backfill failed in this process.
+    package var backfillRunning: Bool { state.withLock { !$0.failed } }
+
     /// True while the writer still has orders to project.
     var backfillPending: Bool { state.withLock { !$0.failed && $0.progress.map { !$0.complete } == true } }
 

@@ -18,6 +18,14 @@ package struct ViewCatalog: Sendable {
 
     package func view(named name: String) -> View? { views.first { $0.name == name } }
 
+    /// The from-scratch twin of a projection-backed view (`x_v` → `x_scratch_v`, docs/projections.md),
+    /// when the catalog has one with the same columns.
+    package func scratchTwin(of name: String) -> String? {
+        guard name.hasSuffix("_v"), !name.hasSuffix("_scratch_v"), let view = view(named: name) else { return nil }
+        let twin = name.dropLast(2) + "_scratch_v"
+        return self.view(named: String(twin)).flatMap { $0.columns == view.columns ? $0.name : nil }
+    }
+
     /// Reads the catalog from the database (the SQL files must have been applied).
     package static func load(_ connection: Connection) throws -> ViewCatalog {
         let files = try connection.prepare(

@@ -28,6 +28,9 @@ package struct ViewQuery: Sendable {
     }
 
     package let view: ViewCatalog.View
+    /// The view actually read, when not `view` itself: its from-scratch twin while the projections'
+    /// backfill runs (docs/projections.md). Same columns, same rows.
+    package var readFrom: String?
     package var filters: [ViewFilter] = []
     /// Rows to return; nil for all of them.
     package var limit: Int?
@@ -51,7 +54,7 @@ package struct ViewQuery: Sendable {
             conditions.append(view.key.count == 1 ? "\(columns) > ?" : "(\(columns)) > (\(marks))")
             values += keyValues
         }
-        var text = "SELECT * FROM \(SchemaLoader.quoteIdentifier(view.name))"
+        var text = "SELECT * FROM \(SchemaLoader.quoteIdentifier(readFrom ?? view.name))"
         if !conditions.isEmpty { text += " WHERE " + conditions.joined(separator: " AND ") }
         if !view.key.isEmpty {
             text += " ORDER BY " + view.key.map(SchemaLoader.quoteIdentifier).joined(separator: ", ")

@@ -50,8 +50,10 @@ struct ServeCommand: ParsableCommand {
         // A start that fails after this leaves no database it created (OrderStore removes its own).
         let store: OrderStore
         do {
+            let projectionLog = ProjectionLog(logger: logger)
             store = try OrderStore(
-                path: settings.dbPath, sqlDirectory: settings.sqlDirectory, metricsFactory: metrics.factory)
+                path: settings.dbPath, sqlDirectory: settings.sqlDirectory, metricsFactory: metrics.factory,
+                onProjections: projectionLog.record)
         } catch {
             listener.close()
             logger.critical("startup failed", metadata: ["error": .string(error.description)])
@@ -59,6 +61,11 @@ struct ServeCommand: ParsableCommand {
         }
         for migration in store.appliedMigrations {
             logger.info("applied migration", metadata: ["migration": .string(migration)])
+        }
+        if let progress = store.projections.progress, !progress.complete {
+            logger.info(
+                "projection backfill starting: reads use the from-scratch views until it completes",
+                metadata: ["projected_orders": .stringConvertible(progress.orders)])
         }
         var apiConfiguration = APIConfiguration()
         apiConfiguration.authToken = settings.authToken

@@ -27,12 +27,12 @@ import Testing
         return sql
     }
 
-    /// Not idempotent on purpose: a second run of one that inserts adds a row, of 0003 fails outright.
-    /// Twelve, so that processes meet at many transaction boundaries.
+    /// Not idempotent on purpose: a second run of one that inserts adds a row, of 0004 fails outright.
+    /// Twelve (after the built-in 0001), so that processes meet at many transaction boundaries.
     static let racing =
         [
             (
-                "0001_create_m_count.sql",
+                "0002_create_m_count.sql",
                 """
                 CREATE TABLE m_count (n INTEGER);
                 CREATE TABLE m_big (i INTEGER);
@@ -41,9 +41,9 @@ import Testing
                 INSERT INTO m_count VALUES (1);
                 """
             ),
-            ("0002_fill_m_count.sql", "INSERT INTO m_count VALUES (2);\n"),
-            ("0003_widen_m_count.sql", "ALTER TABLE m_count ADD COLUMN extra TEXT;\n"),
-        ] + (4...12).map { (String(format: "%04d_fill_m_count.sql", $0), "INSERT INTO m_count (n) VALUES (\($0));\n") }
+            ("0003_fill_m_count.sql", "INSERT INTO m_count VALUES (2);\n"),
+            ("0004_widen_m_count.sql", "ALTER TABLE m_count ADD COLUMN extra TEXT;\n"),
+        ] + (5...13).map { (String(format: "%04d_fill_m_count.sql", $0), "INSERT INTO m_count (n) VALUES (\($0));\n") }
 
     /// Six `ordersync migrate` processes at once, on a brand-new database and on an existing one that
     /// lacks the migrations: all succeed, and each migration ran in exactly one of them.
@@ -56,7 +56,7 @@ import Testing
             let first = try runOrdersyncWithin(
                 MigrationEndToEndTests.deadline, ["migrate"], environment: ["DB_PATH": dbPath, "SQL_DIR": baseline])
             #expect(first.status == 0, "\(first.output)")
-            #expect(first.output.contains("no migration to apply"), "\(first.output)")
+            #expect(first.output.contains("applied migration 0001_order_projections.sql"), "\(first.output)")
         }
         let sql = try MigrationEndToEndTests.sql(in: directory, MigrationEndToEndTests.racing)
         let results = Mutex<[(status: Int32, output: String)]>([])
@@ -83,9 +83,9 @@ import Testing
         let db = try Connection(path: dbPath, mode: .readOnly)
         #expect(
             try db.scalarString("SELECT group_concat(n) FROM (SELECT n FROM m_count ORDER BY n)")
-                == "1,2,4,5,6,7,8,9,10,11,12")
+                == "1,2,5,6,7,8,9,10,11,12,13")
         #expect(try db.scalarInt("SELECT count(*) FROM m_big") == 100_000)
-        #expect(try db.scalarInt("SELECT count(*) FROM ordersync_migrations") == 12)
+        #expect(try db.scalarInt("SELECT count(*) FROM ordersync_migrations") == 13)  // with the built-in 0001
         #expect(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'latest_order_v'") == 1)
     }
 
@@ -97,8 +97,8 @@ import Testing
         let sql = try MigrationEndToEndTests.sql(
             in: directory,
             [
-                ("0001_create_m_note.sql", "CREATE TABLE m_note (x TEXT);\n"),
-                ("0002_fill_m_note.sql", "INSERT INTO m_note VALUES ('hello');\n"),
+                ("0002_create_m_note.sql", "CREATE TABLE m_note (x TEXT);\n"),
+                ("0003_fill_m_note.sql", "INSERT INTO m_note VALUES ('hello');\n"),
             ])
         let server = try ServerProcess(dbPath: dbPath, sqlDirectory: sql)
         let client = try RawClient(port: server.port)
@@ -107,7 +107,7 @@ import Testing
         server.signal(SIGTERM)
         let stopped = server.waitForExit()
         #expect(stopped.status == 0)
-        for name in ["0001_create_m_note.sql", "0002_fill_m_note.sql"] {
+        for name in ["0002_create_m_note.sql", "0003_fill_m_note.sql"] {
             #expect(stopped.log.contains("applied migration") && stopped.log.contains(name), "\(stopped.log)")
         }
 
@@ -119,13 +119,13 @@ import Testing
             MigrationEndToEndTests.deadline, ["migrate"], environment: ["DB_PATH": dbPath], unset: ["SQL_DIR"])
         #expect(older.status != 0)
         #expect(
-            older.output.contains("0002_fill_m_note.sql") && older.output.contains("newer ordersync"), "\(older.output)"
+            older.output.contains("0003_fill_m_note.sql") && older.output.contains("newer ordersync"), "\(older.output)"
         )
         let serve = try runOrdersyncWithin(
             MigrationEndToEndTests.deadline, ["serve"], environment: ["DB_PATH": dbPath, "PORT": "0"],
             unset: ["SQL_DIR"])
         #expect(serve.status != 0, "an older server does not start on a newer database")
-        #expect(serve.output.contains("up to 0002"), "\(serve.output)")
+        #expect(serve.output.contains("up to 0003"), "\(serve.output)")
         #expect(try Connection(path: dbPath, mode: .readOnly).scalarString("SELECT x FROM m_note") == "hello")
     }
 }

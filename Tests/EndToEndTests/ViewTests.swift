@@ -41,11 +41,19 @@ import Testing
         let names = views.compactMap { $0["name"] as? String }
         #expect(
             names == [
-                "contact_records_v", "customer_profiles_v", "first_order_events_v", "latest_order_v",
-                "merged_orders_v", "order_lifecycle_metrics_v", "order_stage_timings_v", "order_status_daily_v",
-                "order_status_summary_v", "recent_orders_v", "shopify_orders_v", "status_stages_v",
-                "status_transitions_v", "sync_runs_v",
+                "contact_records_v", "customer_profiles_v", "first_order_events_scratch_v", "first_order_events_v",
+                "latest_order_scratch_v", "latest_order_v", "merged_orders_v", "order_lifecycle_metrics_scratch_v",
+                "order_lifecycle_metrics_v", "order_stage_timings_scratch_v", "order_stage_timings_v",
+                "order_status_daily_scratch_v", "order_status_daily_v", "order_status_summary_scratch_v",
+                "order_status_summary_v", "recent_orders_scratch_v", "recent_orders_v", "shopify_orders_v",
+                "status_stages_v", "status_transitions_scratch_v", "status_transitions_v", "sync_runs_v",
             ])
+        // Each projection-backed view and its from-scratch twin (docs/projections.md) have the same columns.
+        for twin in names where twin.hasSuffix("_scratch_v") {
+            let view = twin.replacingOccurrences(of: "_scratch_v", with: "_v")
+            let columns = { (name: String) in views.first { $0["name"] as? String == name }?["columns"] as? [String] }
+            #expect(columns(twin) != nil && columns(twin) == columns(view), "\(twin)")
+        }
         let daily = try #require(views.first { $0["name"] as? String == "order_status_daily_v" })
         #expect(daily["columns"] as? [String] == ["day", "status", "orders", "stage"])
         #expect(daily["key"] as? [String] == ["day", "status"])

@@ -18,6 +18,16 @@ enum Cell: CustomStringConvertible {
         }
     }
 
+    /// The storage class, for comparisons that must be exact.
+    var kind: Int {
+        switch self {
+        case .null: 0
+        case .int: 1
+        case .real: 2
+        case .text: 3
+        }
+    }
+
     var description: String {
         switch self {
         case .null: "NULL"

@@ -5,11 +5,13 @@
 -- rebuilding them, which the service does itself (a resumable backfill) on a database whose
 -- projections are missing or were built with another vocabulary.
 --
+-- IF NOT EXISTS: a database whose migration record was lost (docs/migrations.md) runs it again.
+--
 -- Durations are integer milliseconds between two event times (updated_at, else ingested_at), so
 -- sums, averages and medians are exact and equal a recomputation (the *_scratch_v views) bit for bit.
 
 -- One row per order.
-CREATE TABLE order_state (
+CREATE TABLE IF NOT EXISTS order_state (
     order_id      TEXT PRIMARY KEY,
     latest_seq    INTEGER NOT NULL,  -- the latest version (docs/contract.md §2)
     first_seq     INTEGER NOT NULL,  -- the first version to arrive (min seq)
@@ -25,16 +27,16 @@ CREATE TABLE order_state (
 ) WITHOUT ROWID;
 
 -- recent_orders_v: newest change first is a walk down this index.
-CREATE INDEX order_state_by_latest_at ON order_state (latest_at, latest_seq);
+CREATE INDEX IF NOT EXISTS order_state_by_latest_at ON order_state (latest_at, latest_seq);
 
 -- How many orders are in each (lower-cased) status now.
-CREATE TABLE status_current (
+CREATE TABLE IF NOT EXISTS status_current (
     status TEXT PRIMARY KEY,
     orders INTEGER NOT NULL
 ) WITHOUT ROWID;
 
 -- How many orders entered each (lower-cased) status on each UTC day (first event carrying it).
-CREATE TABLE status_daily (
+CREATE TABLE IF NOT EXISTS status_daily (
     day    TEXT NOT NULL,
     status TEXT NOT NULL,
     orders INTEGER NOT NULL,
@@ -43,21 +45,21 @@ CREATE TABLE status_daily (
 
 -- Per order and stage reached (2 processing, 3 shipped, 4 delivered): ms from its first event.
 -- The key order makes "the k-th smallest of a stage" an index walk (medians).
-CREATE TABLE stage_time (
+CREATE TABLE IF NOT EXISTS stage_time (
     position INTEGER NOT NULL,
     ms       INTEGER NOT NULL,
     order_id TEXT NOT NULL,
     PRIMARY KEY (position, ms, order_id)
 ) WITHOUT ROWID;
 
-CREATE TABLE stage_total (
+CREATE TABLE IF NOT EXISTS stage_total (
     position INTEGER PRIMARY KEY,
     orders   INTEGER NOT NULL,
     sum_ms   INTEGER NOT NULL
 );
 
 -- stage_time counted per whole hour, so a median walks a few buckets and then one hour's entries.
-CREATE TABLE stage_bucket (
+CREATE TABLE IF NOT EXISTS stage_bucket (
     position INTEGER NOT NULL,
     bucket   INTEGER NOT NULL,  -- ms / 3600000
     orders   INTEGER NOT NULL,
@@ -65,7 +67,7 @@ CREATE TABLE stage_bucket (
 ) WITHOUT ROWID;
 
 -- Per order, each move between two consecutive versions in event order whose statuses differ.
-CREATE TABLE transition_time (
+CREATE TABLE IF NOT EXISTS transition_time (
     from_status TEXT NOT NULL,
     to_status   TEXT NOT NULL,
     ms          INTEGER NOT NULL,
@@ -74,7 +76,7 @@ CREATE TABLE transition_time (
     PRIMARY KEY (from_status, to_status, ms, order_id, step)
 ) WITHOUT ROWID;
 
-CREATE TABLE transition_pair (
+CREATE TABLE IF NOT EXISTS transition_pair (
     from_status TEXT NOT NULL,
     to_status   TEXT NOT NULL,
     moves       INTEGER NOT NULL,
@@ -82,7 +84,7 @@ CREATE TABLE transition_pair (
     PRIMARY KEY (from_status, to_status)
 ) WITHOUT ROWID;
 
-CREATE TABLE transition_bucket (
+CREATE TABLE IF NOT EXISTS transition_bucket (
     from_status TEXT NOT NULL,
     to_status   TEXT NOT NULL,
     bucket      INTEGER NOT NULL,  -- ms / 3600000
@@ -93,7 +95,7 @@ CREATE TABLE transition_bucket (
 -- The backfill's position: orders with order_id <= cursor are projected (all of them once complete);
 -- vocabulary is the status vocabulary the projections were built with. No row yet: the service
 -- writes it at its next start (Sources/OrderStore/Projector+Backfill.swift).
-CREATE TABLE projection_progress (
+CREATE TABLE IF NOT EXISTS projection_progress (
     id         INTEGER PRIMARY KEY CHECK (id = 1),
     cursor     TEXT NOT NULL,
     complete   INTEGER NOT NULL,
