@@ -41,59 +41,91 @@ struct OrderProjection: Equatable {
     var lastAt: String
     var status: String
     var latestAt: String
-    /// Event time a stage was first reached, by position (2 processing, 3 shipped, 4 delivered).
-    var reachedAt: [Int: String]
-    var days: Set<Day>
-    var stageTimes: Set<StageTime>
-    var transitions: Set<Transition>
+    /// Event time each timed stage was first reached: 2 processing, 3 shipped, 4 delivered.
+    var processingAt: String?
+    var shippedAt: String?
+    var deliveredAt: String?
+    /// One entry per status the order ever had (distinct by status).
+    var days: [Day]
+    /// One entry per timed stage reached (distinct by position).
+    var stageTimes: [StageTime]
+    /// Distinct by step.
+    var transitions: [Transition]
 
     /// The stages whose times the projections keep (order_lifecycle_metrics_v, order_stage_timings_v).
-    static let timedStages = [2, 3, 4]
+    static let timedStages = 2...4
 
-    /// nil for an order without versions.
+    func reachedAt(_ position: Int) -> String? {
+        switch position {
+        case 2: processingAt
+        case 3: shippedAt
+        case 4: deliveredAt
+        default: nil
+        }
+    }
+
+    /// nil for an order without versions. Arrays, not sets: an order has a handful of versions, and
+    /// this runs for every order of every commit.
     init?(_ versions: [Version]) {
-        guard var latest = versions.first else { return nil }
-        var first = latest
-        var firstAt = latest.at
-        var lastAt = latest.at
-        var reached: [Int: Version] = [:]
-        var entered: [String: String] = [:]
-        for version in versions {
-            if version.seq < first.seq { first = version }
-            if Self.less(version.at, firstAt) { firstAt = version.at }
-            if Self.less(lastAt, version.at) { lastAt = version.at }
-            if Self.isLater(version, than: latest) { latest = version }
-            if Self.timedStages.contains(version.position),
-                reached[version.position].map({ Self.less(version.at, $0.at) }) ?? true
-            {
-                reached[version.position] = version
+        guard let only = versions.first else { return nil }
+        if versions.count == 1 {
+            // Most orders of a bulk load: one version, no transition.
+            latestSeq = only.seq
+            firstSeq = only.seq
+            earliestSeq = only.seq
+            self.versions = 1
+            firstAt = only.at
+            lastAt = only.at
+            status = only.status
+            latestAt = only.at
+            days = [Day(day: String(only.at.prefix(10)), status: only.status)]
+            stageTimes = Self.timedStages.contains(only.position) ? [StageTime(position: only.position, ms: 0)] : []
+            transitions = []
+            switch only.position {
+            case 2: processingAt = only.at
+            case 3: shippedAt = only.at
+            case 4: deliveredAt = only.at
+            default: break
             }
-            if entered[version.status].map({ Self.less(version.at, $0) }) ?? true {
-                entered[version.status] = version.at
-            }
+            return
         }
         let ordered = versions.sorted { Self.less(($0.at, $0.seq), ($1.at, $1.seq)) }
         let earliest = ordered[0]
-        var transitions: Set<Transition> = []
-        for index in ordered.indices.dropFirst() {
+        var latest = only
+        var first = only
+        var reached: [Version?] = [nil, nil, nil]
+        var entered: [(status: String, at: String)] = []
+        // In event order, the first version of a status or stage is the one that reached it.
+        for version in ordered {
+            if version.seq < first.seq { first = version }
+            if Self.isLater(version, than: latest) { latest = version }
+            if Self.timedStages.contains(version.position), reached[version.position - 2] == nil {
+                reached[version.position - 2] = version
+            }
+            if !entered.contains(where: { $0.status == version.status }) {
+                entered.append((version.status, version.at))
+            }
+        }
+        var transitions: [Transition] = []
+        for index in ordered.indices.dropFirst() where ordered[index - 1].status != ordered[index].status {
             let before = ordered[index - 1]
             let after = ordered[index]
-            if before.status != after.status {
-                transitions.insert(Transition(from: before.status, to: after.status, ms: after.ms - before.ms, step: index))
-            }
+            transitions.append(Transition(from: before.status, to: after.status, ms: after.ms - before.ms, step: index))
         }
         latestSeq = latest.seq
         firstSeq = first.seq
         earliestSeq = earliest.seq
         self.versions = versions.count
-        self.firstAt = firstAt
-        self.lastAt = lastAt
+        firstAt = earliest.at
+        lastAt = ordered[ordered.count - 1].at
         status = latest.status
         latestAt = latest.at
-        reachedAt = reached.mapValues(\.at)
+        processingAt = reached[0]?.at
+        shippedAt = reached[1]?.at
+        deliveredAt = reached[2]?.at
         // substr(at, 1, 10) in the views: characters, not bytes.
-        days = Set(entered.map { Day(day: String($0.value.prefix(10)), status: $0.key) })
-        stageTimes = Set(reached.map { StageTime(position: $0.key, ms: $0.value.ms - earliest.ms) })
+        days = entered.map { Day(day: String($0.at.prefix(10)), status: $0.status) }
+        stageTimes = reached.compactMap { $0 }.map { StageTime(position: $0.position, ms: $0.ms - earliest.ms) }
         self.transitions = transitions
     }
 

@@ -238,8 +238,8 @@ package final class OrderWriter: @unchecked Sendable {
         guard let statements else { return IngestResult() }
         var result = IngestResult()
         for order in batch.orders {
-            if let seq = try statements.store(order, source: batch.source, ingestedAt: ingestedAt) {
-                touched.appended(order.orderID, seq: seq)
+            if let stored = try statements.store(order, source: batch.source, ingestedAt: ingestedAt) {
+                try projector.record(stored, of: order, ingestedAt: ingestedAt, into: &touched)
                 result.inserted += 1
             } else {
                 result.unchanged += 1
@@ -267,10 +267,18 @@ final class WriterStatements {
         latestWithoutUpdatedAt = try connection.prepare(Self.latestWithoutUpdatedAtSQL, persistent: true)
     }
 
-    /// Appends `order` unless docs/contract.md §2 calls it unchanged; the new row's seq when a row was
-    /// inserted. Runs inside the caller's transaction, which must hand the seq to a `Projector`.
-    func store(_ order: Order, source: String, ingestedAt: String) throws(SQLiteError) -> Int64? {
-        if try isUnchanged(order) { return nil }
+    /// A version that `store` appended.
+    struct Stored {
+        var seq: Int64
+        /// The order had no version before this one.
+        var isNew: Bool
+    }
+
+    /// Appends `order` unless docs/contract.md §2 calls it unchanged; what was appended, if anything.
+    /// Runs inside the caller's transaction, which must hand the result to a `Projector`.
+    func store(_ order: Order, source: String, ingestedAt: String) throws(SQLiteError) -> Stored? {
+        let known = try isKnown(order.orderID)
+        if known, try isUnchanged(order) { return nil }
         try insert.bind(1, order.orderID)
         try insert.bind(2, order.orderDate)
         try insert.bind(3, order.status)
@@ -280,16 +288,19 @@ final class WriterStatements {
         try insert.bind(7, source)
         try order.payload.withUnsafeBufferPointer { bytes throws(SQLiteError) in try insert.bind(8, utf8: bytes) }
         try insert.run()
-        return connection.lastInsertRowID
+        return Stored(seq: connection.lastInsertRowID, isNew: !known)
+    }
+
+    private func isKnown(_ orderID: String) throws(SQLiteError) -> Bool {
+        defer { known.reset() }
+        try known.bind(1, orderID)
+        return try known.step()
     }
 
     /// docs/contract.md §2: a version identical to the order's latest is not stored again, nor one whose
     /// `updated_at` is already stored for that order.
+    /// For an order that has versions (a new order, the common case in bulk loads, needs one seek, not three).
     private func isUnchanged(_ order: Order) throws(SQLiteError) -> Bool {
-        // A new order (the common case in bulk loads) needs one seek, not three.
-        defer { known.reset() }
-        try known.bind(1, order.orderID)
-        guard try known.step() else { return false }
         if let updatedAt = order.updatedAt {
             defer { sameUpdatedAt.reset() }
             try sameUpdatedAt.bind(1, order.orderID)

@@ -18,6 +18,10 @@ extension Projector {
         package var cursor: String
     }
 
+    /// Raised when what the projections hold changes (a new projection, a fixed rule): the next start
+    /// empties them and backfills every order again (docs/projections.md, "Adding a view").
+    static let version = 1
+
     /// The projection tables, emptied when the backfill starts over.
     static let tables = [
         "order_state", "status_current", "status_daily", "stage_time", "stage_total", "stage_bucket",
@@ -25,20 +29,22 @@ extension Projector {
     ]
 
     /// At open, in its own transaction: writes the progress row when it is missing, and starts the
-    /// backfill over (emptied tables, cursor '') when the status vocabulary differs from the one the
-    /// projections were built with. nil when the database has no projections.
+    /// backfill over (emptied tables, cursor '') when the status vocabulary or `version` differs from
+    /// those the projections were built with. nil when the database has no projections.
     static func prepare(_ connection: Connection) throws(SQLiteError) -> Progress? {
         let exists = try connection.scalarInt(
             "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'projection_progress'")
         guard exists == 1 else { return nil }
         do throws(SQLiteError) {
             try connection.execute("BEGIN IMMEDIATE")
+            // The fingerprint: the projections' own version, then the vocabulary they were built with.
             let vocabulary =
-                try connection.scalarString(
+                try "v\(Projector.version);"
+                + (connection.scalarString(
                     """
                     SELECT coalesce(group_concat(status || '=' || position, ','), '')
                     FROM (SELECT status, position FROM status_stages ORDER BY status)
-                    """) ?? ""
+                    """) ?? "")
             let recorded = try connection.scalarString("SELECT vocabulary FROM projection_progress WHERE id = 1")
             if recorded != vocabulary {
                 for table in tables { try connection.execute("DELETE FROM \(table)") }

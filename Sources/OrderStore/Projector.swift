@@ -1,3 +1,4 @@
+import OrderCore
 import SQLite
 
 /// Keeps the projections (sql/migrations/0001_order_projections.sql, docs/projections.md) current inside
@@ -12,15 +13,48 @@ import SQLite
 package final class Projector {
     let connection: Connection
 
-    /// Orders one transaction appended to, each with the first seq appended to it.
+    /// Orders one transaction appended to: for each, the first seq appended to it and, for an order
+    /// new in this transaction, its versions as appended (so its history need not be read back).
     struct Touched {
-        fileprivate(set) var firstAppended: [String: Int64] = [:]
-
-        mutating func appended(_ orderID: String, seq: Int64) {
-            if firstAppended[orderID] == nil { firstAppended[orderID] = seq }
+        struct Entry {
+            var firstAppended: Int64
+            /// The order's whole history when it had no version before this transaction and every
+            /// appended version could be taken as stored (`Version.appended`); else nil: read it back.
+            var appended: [OrderProjection.Version]?
         }
 
-        var isEmpty: Bool { firstAppended.isEmpty }
+        fileprivate(set) var orders: [String: Entry] = [:]
+
+        /// `isNew`: the order had no version before this one. `version`: this version as stored, or nil
+        /// when it cannot be derived without SQLite (then the history is read back).
+        mutating func appended(_ orderID: String, seq: Int64, isNew: Bool, version: OrderProjection.Version?) {
+            if var entry = orders[orderID] {
+                if let version, entry.appended != nil { entry.appended?.append(version) } else { entry.appended = nil }
+                orders[orderID] = entry
+            } else {
+                orders[orderID] = Entry(firstAppended: seq, appended: isNew ? version.map { [$0] } : nil)
+            }
+        }
+
+        var isEmpty: Bool { orders.isEmpty }
+
+        /// True when `appended` would keep the version: the order is new, or new earlier in this transaction.
+        func keepsVersions(of orderID: String, isNew: Bool) -> Bool {
+            if let entry = orders[orderID] { return entry.appended != nil }
+            return isNew
+        }
+    }
+
+    /// Hands a version `WriterStatements.store` appended to `touched`, deriving it in memory when that saves
+    /// reading the order's history back.
+    func record(
+        _ stored: WriterStatements.Stored, of order: Order, ingestedAt: String, into touched: inout Touched
+    ) throws(SQLiteError) {
+        let version =
+            touched.keepsVersions(of: order.orderID, isNew: stored.isNew)
+            ? try appendedVersion(seq: stored.seq, status: order.status, updatedAt: order.updatedAt, ingestedAt: ingestedAt)
+            : nil
+        touched.appended(order.orderID, seq: stored.seq, isNew: stored.isNew, version: version)
     }
 
     init(_ connection: Connection) {
@@ -33,14 +67,89 @@ package final class Projector {
         guard !touched.isEmpty, let scope = try scope() else { return }
         var deltas = ProjectionDeltas()
         // In key order: neighbouring orders share B-tree pages.
-        for orderID in touched.firstAppended.keys.sorted(by: OrderProjection.less) {
-            guard scope.covers(orderID), let firstAppended = touched.firstAppended[orderID] else { continue }
+        for orderID in touched.orders.keys.sorted(by: OrderProjection.less) {
+            guard scope.covers(orderID), let entry = touched.orders[orderID] else { continue }
+            if let appended = entry.appended, let new = OrderProjection(appended) {
+                try replace(orderID, old: nil, new: new, deltas: &deltas)
+                continue
+            }
             let history = try history(of: orderID)
             guard let new = OrderProjection(history) else { continue }
-            let old = OrderProjection(history.filter { $0.seq < firstAppended })
+            let old = OrderProjection(history.filter { $0.seq < entry.firstAppended })
             try replace(orderID, old: old, new: new, deltas: &deltas)
         }
         try deltas.flush(connection)
+    }
+
+    /// status lower-cased → lifecycle stage position, from status_stages; read once per vocabulary
+    /// (`Scope.vocabulary` says when it changed).
+    private var positions: [String: Int] = [:]
+    private var positionsOf: String?
+
+    /// A version as `history(of:)` would read it back, from what the writer just stored; nil when that
+    /// cannot be done exactly without SQLite (an event time not in the stored form
+    /// `YYYY-MM-DDTHH:MM:SS.sssZ`), and the caller reads the history back instead.
+    func appendedVersion(seq: Int64, status: String, updatedAt: String?, ingestedAt: String) throws(SQLiteError)
+        -> OrderProjection.Version?
+    {
+        let at = updatedAt ?? ingestedAt
+        guard let ms = Self.julianMilliseconds(at) else { return nil }
+        let lower = Self.asciiLowercased(status)
+        return OrderProjection.Version(
+            seq: seq, status: lower, at: at, ms: ms, updatedAt: updatedAt, position: try position(of: lower))
+    }
+
+    private func position(of status: String) throws(SQLiteError) -> Int {
+        let vocabulary = try scope()?.vocabulary ?? ""
+        if positionsOf != vocabulary {
+            var loaded: [String: Int] = [:]
+            let statement = try connection.cached("SELECT status, position FROM status_stages")
+            defer { statement.reset() }
+            while try statement.step() { loaded[statement.string(0) ?? ""] = Int(statement.int64(1)) }
+            positions = loaded
+            positionsOf = vocabulary
+        }
+        return positions[status] ?? 0
+    }
+
+    /// SQLite's lower() without ICU: ASCII letters only (https://sqlite.org/lang_corefunc.html#lower).
+    package static func asciiLowercased(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) else { return text }
+        return String(decoding: text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+
+    /// `CAST(round(julianday(at) * 86400000) AS INTEGER)` for the stored form of event times
+    /// (`YYYY-MM-DDTHH:MM:SS.sssZ`, Timestamp.millisecondsText): milliseconds since the Julian epoch.
+    /// nil for any other text.
+    package static func julianMilliseconds(_ text: String) -> Int64? {
+        let utf8 = text.utf8
+        guard utf8.count == 24 else { return nil }
+        return utf8.withContiguousStorageIfAvailable { bytes -> Int64? in
+            guard bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58, bytes[19] == 46,
+                bytes[23] == 90
+            else { return nil }
+            func number(_ from: Int, _ count: Int) -> Int64? {
+                var value: Int64 = 0
+                for index in from..<(from + count) {
+                    let digit = bytes[index] &- 48
+                    guard digit < 10 else { return nil }
+                    value = value * 10 + Int64(digit)
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+                let minute = number(14, 2), let second = number(17, 2), let milli = number(20, 3),
+                (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+            else { return nil }
+            // Days from civil (Howard Hinnant's algorithm), then the Julian epoch's offset.
+            let y = month <= 2 ? year - 1 : year
+            let era = (y >= 0 ? y : y - 399) / 400
+            let yoe = y - era * 400
+            let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+            let days = era * 146_097 + doe - 719_468
+            return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1_000 + milli + 210_866_760_000_000
+        } ?? nil
     }
 
     /// Which orders the projections cover: all once the backfill is complete, else those up to its
@@ -48,6 +157,8 @@ package final class Projector {
     struct Scope {
         var complete: Bool
         var cursor: String
+        /// The fingerprint of the vocabulary the projections are built with.
+        var vocabulary: String
 
         func covers(_ orderID: String) -> Bool {
             complete || !OrderProjection.less(cursor, orderID)
@@ -57,13 +168,15 @@ package final class Projector {
     func scope() throws(SQLiteError) -> Scope? {
         let statement: Statement
         do {
-            statement = try connection.cached("SELECT cursor, complete FROM projection_progress WHERE id = 1")
+            statement = try connection.cached(
+                "SELECT cursor, complete, vocabulary FROM projection_progress WHERE id = 1")
         } catch {
             return nil
         }
         defer { statement.reset() }
         guard try statement.step() else { return nil }
-        return Scope(complete: statement.int64(1) != 0, cursor: statement.string(0) ?? "")
+        return Scope(
+            complete: statement.int64(1) != 0, cursor: statement.string(0) ?? "", vocabulary: statement.string(2) ?? "")
     }
 
     /// Every stored version of `orderID`, as the projections see it. The expressions are those of the
@@ -98,24 +211,24 @@ package final class Projector {
         if let old { deltas.current[old.status, default: 0] -= 1 }
         deltas.current[new.status, default: 0] += 1
         let oldDays = old?.days ?? []
-        for day in oldDays.subtracting(new.days) { deltas.daily[day, default: 0] -= 1 }
-        for day in new.days.subtracting(oldDays) { deltas.daily[day, default: 0] += 1 }
+        for day in oldDays where !new.days.contains(day) { deltas.daily[day, default: 0] -= 1 }
+        for day in new.days where !oldDays.contains(day) { deltas.daily[day, default: 0] += 1 }
 
         let oldStages = old?.stageTimes ?? []
-        for stage in oldStages.subtracting(new.stageTimes) {
+        for stage in oldStages where !new.stageTimes.contains(stage) {
             try stageRow(Self.deleteStageSQL, orderID, stage)
             deltas.stage(stage, sign: -1)
         }
-        for stage in new.stageTimes.subtracting(oldStages) {
+        for stage in new.stageTimes where !oldStages.contains(stage) {
             try stageRow(Self.insertStageSQL, orderID, stage)
             deltas.stage(stage, sign: 1)
         }
         let oldMoves = old?.transitions ?? []
-        for move in oldMoves.subtracting(new.transitions) {
+        for move in oldMoves where !new.transitions.contains(move) {
             try transitionRow(Self.deleteTransitionSQL, orderID, move)
             deltas.transition(move, sign: -1)
         }
-        for move in new.transitions.subtracting(oldMoves) {
+        for move in new.transitions where !oldMoves.contains(move) {
             try transitionRow(Self.insertTransitionSQL, orderID, move)
             deltas.transition(move, sign: 1)
         }
@@ -137,9 +250,9 @@ package final class Projector {
         try statement.bind(7, state.lastAt)
         try statement.bind(8, state.status)
         try statement.bind(9, state.latestAt)
-        try statement.bind(10, state.reachedAt[2])
-        try statement.bind(11, state.reachedAt[3])
-        try statement.bind(12, state.reachedAt[4])
+        try statement.bind(10, state.processingAt)
+        try statement.bind(11, state.shippedAt)
+        try statement.bind(12, state.deliveredAt)
         try statement.run()
     }
 

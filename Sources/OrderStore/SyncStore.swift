@@ -87,8 +87,8 @@ package final class SyncStore {
                 if let statements = orderStatements {
                     var touched = Projector.Touched()
                     for order in orders {
-                        if let seq = try statements.store(order, source: connector, ingestedAt: now) {
-                            touched.appended(order.orderID, seq: seq)
+                        if let stored = try statements.store(order, source: connector, ingestedAt: now) {
+                            try projector.record(stored, of: order, ingestedAt: now, into: &touched)
                             result.ordersInserted += 1
                         }
                     }

@@ -37,14 +37,24 @@ struct BackupCommand: ParsableCommand {
 /// `ordersync verify FILE`: integrity check and schema check of a database file.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Check a database file: PRAGMA integrity_check and the ordersync schema.")
+        commandName: "verify",
+        abstract:
+            "Check a database file: PRAGMA integrity_check, the ordersync schema, and that the projections equal a recomputation (docs/projections.md)."
+    )
 
     @Argument(help: "The database file.")
     var file: String
 
+    @Option(help: "Orders chosen at random whose projections are recomputed from their history.")
+    var sample: Int = 1_000
+
+    @Flag(help: "Compare every projection-backed view with its from-scratch twin, row for row (slow on big files).")
+    var full = false
+
     func run() throws {
         guard FileChecks.exists(file) else { throw Failure("\(file) does not exist") }
-        let report = try DatabaseVerifier.verify(file)
+        guard sample >= 0 else { throw Failure("--sample must be 0 or more") }
+        let report = try DatabaseVerifier.verify(file, sample: sample, full: full)
         guard report.problems.isEmpty else {
             throw Failure("\(file) failed verification: \(report.problems.joined(separator: "; "))")
         }

@@ -1,3 +1,4 @@
+import OrderStore
 import SQLite
 
 #if canImport(Glibc)
@@ -11,7 +12,8 @@ enum DatabaseVerifier {
         var summary = ""
     }
 
-    static func verify(_ path: String) throws -> Report {
+    /// `sample` and `full`: the projections' check (ProjectionCheck, docs/projections.md).
+    static func verify(_ path: String, sample: Int = 1_000, full: Bool = false) throws -> Report {
         var report = Report()
         let connection: Connection
         do {
@@ -44,6 +46,9 @@ enum DatabaseVerifier {
                 let rows = try connection.scalarInt("SELECT count(*) FROM orders_raw") ?? 0
                 let orders = try connection.scalarInt("SELECT count(DISTINCT order_id) FROM orders_raw") ?? 0
                 report.summary = "\(rows) order versions of \(orders) orders"
+                let projections = try ProjectionCheck.run(connection, sample: sample, full: full)
+                report.problems += projections.problems
+                report.summary += "; " + projections.checked
             }
         } catch {
             report.problems.append("\(error)")
