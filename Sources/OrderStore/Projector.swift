@@ -24,6 +24,9 @@ package final class Projector {
         }
 
         fileprivate(set) var orders: [String: Entry] = [:]
+        /// The order ids in the order they were first appended to (in a bulk load, key order: neighbouring
+        /// orders share B-tree pages), so no sort is needed.
+        fileprivate(set) var arrival: [String] = []
 
         /// `isNew`: the order had no version before this one. `version`: this version as stored, or nil
         /// when it cannot be derived without SQLite (then the history is read back).
@@ -33,6 +36,7 @@ package final class Projector {
                 orders[orderID] = entry
             } else {
                 orders[orderID] = Entry(firstAppended: seq, appended: isNew ? version.map { [$0] } : nil)
+                arrival.append(orderID)
             }
         }
 
@@ -57,19 +61,37 @@ package final class Projector {
         touched.appended(order.orderID, seq: stored.seq, isNew: stored.isNew, version: version)
     }
 
+    /// The per-order statements, prepared once on first use (a cache lookup by SQL text hashes the
+    /// text every time: measurable at a million orders).
+    private var historyStatement: Statement?
+    private var writeStateStatement: Statement?
+    private var insertStageStatement: Statement?
+    private var deleteStageStatement: Statement?
+    private var insertTransitionStatement: Statement?
+    private var deleteTransitionStatement: Statement?
+
     init(_ connection: Connection) {
         self.connection = connection
+    }
+
+    private func prepared(_ slot: inout Statement?, _ sql: String) throws(SQLiteError) -> Statement {
+        if let statement = slot { return statement }
+        let statement = try connection.prepare(sql, persistent: true)
+        slot = statement
+        return statement
     }
 
     /// Brings the projections up to date with what this transaction appended. Inside the caller's
     /// transaction; orders the backfill has not reached yet are left to it.
     func apply(_ touched: Touched) throws(SQLiteError) {
         guard !touched.isEmpty, let scope = try scope() else { return }
+        // Versions derived with another vocabulary than the projections' own are read back instead.
+        let derivedAreCurrent = positionsOf == scope.vocabulary
+        if !derivedAreCurrent { try loadPositions(vocabulary: scope.vocabulary) }
         var deltas = ProjectionDeltas()
-        // In key order: neighbouring orders share B-tree pages.
-        for orderID in touched.orders.keys.sorted(by: OrderProjection.less) {
+        for orderID in touched.arrival {
             guard scope.covers(orderID), let entry = touched.orders[orderID] else { continue }
-            if let appended = entry.appended, let new = OrderProjection(appended) {
+            if derivedAreCurrent, let appended = entry.appended, let new = OrderProjection(appended) {
                 try replace(orderID, old: nil, new: new, deltas: &deltas)
                 continue
             }
@@ -99,17 +121,20 @@ package final class Projector {
             seq: seq, status: lower, at: at, ms: ms, updatedAt: updatedAt, position: try position(of: lower))
     }
 
+    /// The stage position of a (lower-cased) status. The vocabulary is read once; `apply` checks it is
+    /// still the one the projections are built with before trusting versions derived with it.
     private func position(of status: String) throws(SQLiteError) -> Int {
-        let vocabulary = try scope()?.vocabulary ?? ""
-        if positionsOf != vocabulary {
-            var loaded: [String: Int] = [:]
-            let statement = try connection.cached("SELECT status, position FROM status_stages")
-            defer { statement.reset() }
-            while try statement.step() { loaded[statement.string(0) ?? ""] = Int(statement.int64(1)) }
-            positions = loaded
-            positionsOf = vocabulary
-        }
+        if positionsOf == nil { try loadPositions(vocabulary: try scope()?.vocabulary ?? "") }
         return positions[status] ?? 0
+    }
+
+    private func loadPositions(vocabulary: String) throws(SQLiteError) {
+        var loaded: [String: Int] = [:]
+        let statement = try connection.cached("SELECT status, position FROM status_stages")
+        defer { statement.reset() }
+        while try statement.step() { loaded[statement.string(0) ?? ""] = Int(statement.int64(1)) }
+        positions = loaded
+        positionsOf = vocabulary
     }
 
     /// SQLite's lower() without ICU: ASCII letters only (https://sqlite.org/lang_corefunc.html#lower).
@@ -182,7 +207,7 @@ package final class Projector {
     /// Every stored version of `orderID`, as the projections see it. The expressions are those of the
     /// *_scratch_v views (sql/views/), so both sides compute from identical values.
     func history(of orderID: String) throws(SQLiteError) -> [OrderProjection.Version] {
-        let statement = try connection.cached(Self.historySQL)
+        let statement = try prepared(&historyStatement, Self.historySQL)
         defer { statement.reset() }
         try statement.bind(1, orderID)
         var versions: [OrderProjection.Version] = []
@@ -216,31 +241,26 @@ package final class Projector {
 
         let oldStages = old?.stageTimes ?? []
         for stage in oldStages where !new.stageTimes.contains(stage) {
-            try stageRow(Self.deleteStageSQL, orderID, stage)
+            try stageRow(insert: false, orderID, stage)
             deltas.stage(stage, sign: -1)
         }
         for stage in new.stageTimes where !oldStages.contains(stage) {
-            try stageRow(Self.insertStageSQL, orderID, stage)
+            try stageRow(insert: true, orderID, stage)
             deltas.stage(stage, sign: 1)
         }
         let oldMoves = old?.transitions ?? []
         for move in oldMoves where !new.transitions.contains(move) {
-            try transitionRow(Self.deleteTransitionSQL, orderID, move)
+            try transitionRow(insert: false, orderID, move)
             deltas.transition(move, sign: -1)
         }
         for move in new.transitions where !oldMoves.contains(move) {
-            try transitionRow(Self.insertTransitionSQL, orderID, move)
+            try transitionRow(insert: true, orderID, move)
             deltas.transition(move, sign: 1)
         }
     }
 
     private func writeState(_ orderID: String, _ state: OrderProjection) throws(SQLiteError) {
-        let statement = try connection.cached(
-            """
-            INSERT OR REPLACE INTO order_state (order_id, latest_seq, first_seq, earliest_seq, versions, first_at,
-                last_at, status, latest_at, processing_at, shipped_at, delivered_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let statement = try prepared(&writeStateStatement, Self.writeStateSQL)
         try statement.bind(1, orderID)
         try statement.bind(2, state.latestSeq)
         try statement.bind(3, state.firstSeq)
@@ -256,18 +276,24 @@ package final class Projector {
         try statement.run()
     }
 
-    private func stageRow(_ sql: String, _ orderID: String, _ stage: OrderProjection.StageTime) throws(SQLiteError) {
-        let statement = try connection.cached(sql)
+    private func stageRow(insert: Bool, _ orderID: String, _ stage: OrderProjection.StageTime) throws(SQLiteError) {
+        let statement =
+            insert
+            ? try prepared(&insertStageStatement, Self.insertStageSQL)
+            : try prepared(&deleteStageStatement, Self.deleteStageSQL)
         try statement.bind(1, Int64(stage.position))
         try statement.bind(2, stage.ms)
         try statement.bind(3, orderID)
         try statement.run()
     }
 
-    private func transitionRow(_ sql: String, _ orderID: String, _ move: OrderProjection.Transition)
+    private func transitionRow(insert: Bool, _ orderID: String, _ move: OrderProjection.Transition)
         throws(SQLiteError)
     {
-        let statement = try connection.cached(sql)
+        let statement =
+            insert
+            ? try prepared(&insertTransitionStatement, Self.insertTransitionSQL)
+            : try prepared(&deleteTransitionStatement, Self.deleteTransitionSQL)
         try statement.bind(1, move.from)
         try statement.bind(2, move.to)
         try statement.bind(3, move.ms)
@@ -276,6 +302,11 @@ package final class Projector {
         try statement.run()
     }
 
+    static let writeStateSQL = """
+        INSERT OR REPLACE INTO order_state (order_id, latest_seq, first_seq, earliest_seq, versions, first_at,
+            last_at, status, latest_at, processing_at, shipped_at, delivered_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
     static let insertStageSQL = "INSERT INTO stage_time (position, ms, order_id) VALUES (?, ?, ?)"
     static let deleteStageSQL = "DELETE FROM stage_time WHERE position = ? AND ms = ? AND order_id = ?"
     static let insertTransitionSQL = """

@@ -114,6 +114,8 @@ def store_shopify(db_path):
                        (order_id, stamp(created), status, json.dumps(items, separators=(",", ":"), ensure_ascii=False),
                         updated, ingested, text))
             count += 1
+        # Written past the projections (docs/projections.md): the next start rebuilds them.
+        db.execute("DELETE FROM projection_progress")
     db.close()
     print(f"seed: {count} Shopify order versions stored in {db_path}")
 
