@@ -217,6 +217,7 @@ package final class OrderWriter: @unchecked Sendable {
         let ingestedAt = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
         var results: [IngestResult] = []
         var touched = Projector.Touched()
+        touched.reserve(group.reduce(0) { $0 + $1.orders.count })
         do {
             try connection.cached("BEGIN IMMEDIATE").run()
             for batch in group { results.append(try apply(batch, ingestedAt: ingestedAt, touched: &touched)) }

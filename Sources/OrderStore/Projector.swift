@@ -13,40 +13,48 @@ import SQLite
 package final class Projector {
     let connection: Connection
 
-    /// Orders one transaction appended to: for each, the first seq appended to it and, for an order
-    /// new in this transaction, its versions as appended (so its history need not be read back).
+    /// Orders one transaction appended to, in the order first appended to (in a bulk load, key order:
+    /// neighbouring orders share B-tree pages): for each, the first seq appended and, for an order new in
+    /// this transaction, its versions as appended, so its history need not be read back. One hash per
+    /// appended version: this runs for every order of every commit.
     struct Touched {
         struct Entry {
-            var firstAppended: Int64
-            /// The order's whole history when it had no version before this transaction and every
-            /// appended version could be taken as stored (`Version.appended`); else nil: read it back.
-            var appended: [OrderProjection.Version]?
+            let orderID: String
+            let firstAppended: Int64
+            /// The order's first and further versions, when it had none before this transaction and each
+            /// appended version could be derived in memory (`appendedVersion`); else `readBack`.
+            var first: OrderProjection.Version?
+            var more: [OrderProjection.Version] = []
+            var readBack: Bool
         }
 
-        fileprivate(set) var orders: [String: Entry] = [:]
-        /// The order ids in the order they were first appended to (in a bulk load, key order: neighbouring
-        /// orders share B-tree pages), so no sort is needed.
-        fileprivate(set) var arrival: [String] = []
+        private(set) var entries: [Entry] = []
+        private var index: [String: Int] = [:]
 
-        /// `isNew`: the order had no version before this one. `version`: this version as stored, or nil
-        /// when it cannot be derived without SQLite (then the history is read back).
-        mutating func appended(_ orderID: String, seq: Int64, isNew: Bool, version: OrderProjection.Version?) {
-            if var entry = orders[orderID] {
-                if let version, entry.appended != nil { entry.appended?.append(version) } else { entry.appended = nil }
-                orders[orderID] = entry
-            } else {
-                orders[orderID] = Entry(firstAppended: seq, appended: isNew ? version.map { [$0] } : nil)
-                arrival.append(orderID)
+        mutating func reserve(_ count: Int) {
+            entries.reserveCapacity(count)
+            index.reserveCapacity(count)
+        }
+
+        /// Records a version appended to `orderID`; `isNew`: the order had no version before it. `derive`
+        /// gives the version as stored (nil when it cannot without SQLite); called only when it is kept.
+        mutating func appended(
+            _ orderID: String, seq: Int64, isNew: Bool, derive: () throws(SQLiteError) -> OrderProjection.Version?
+        ) throws(SQLiteError) {
+            if let known = index.updateValue(entries.count, forKey: orderID) {
+                index[orderID] = known
+                if !entries[known].readBack, let version = try derive() {
+                    entries[known].more.append(version)
+                } else {
+                    entries[known].readBack = true
+                }
+                return
             }
+            let version = isNew ? try derive() : nil
+            entries.append(Entry(orderID: orderID, firstAppended: seq, first: version, readBack: version == nil))
         }
 
-        var isEmpty: Bool { orders.isEmpty }
-
-        /// True when `appended` would keep the version: the order is new, or new earlier in this transaction.
-        func keepsVersions(of orderID: String, isNew: Bool) -> Bool {
-            if let entry = orders[orderID] { return entry.appended != nil }
-            return isNew
-        }
+        var isEmpty: Bool { entries.isEmpty }
     }
 
     /// Hands a version `WriterStatements.store` appended to `touched`, deriving it in memory when that saves
@@ -54,11 +62,9 @@ package final class Projector {
     func record(
         _ stored: WriterStatements.Stored, of order: Order, ingestedAt: String, into touched: inout Touched
     ) throws(SQLiteError) {
-        let version =
-            touched.keepsVersions(of: order.orderID, isNew: stored.isNew)
-            ? try appendedVersion(seq: stored.seq, status: order.status, updatedAt: order.updatedAt, ingestedAt: ingestedAt)
-            : nil
-        touched.appended(order.orderID, seq: stored.seq, isNew: stored.isNew, version: version)
+        try touched.appended(order.orderID, seq: stored.seq, isNew: stored.isNew) { () throws(SQLiteError) in
+            try appendedVersion(seq: stored.seq, status: order.status, updatedAt: order.updatedAt, ingestedAt: ingestedAt)
+        }
     }
 
     /// The per-order statements, prepared once on first use (a cache lookup by SQL text hashes the
@@ -89,16 +95,20 @@ package final class Projector {
         let derivedAreCurrent = positionsOf == scope.vocabulary
         if !derivedAreCurrent { try loadPositions(vocabulary: scope.vocabulary) }
         var deltas = ProjectionDeltas()
-        for orderID in touched.arrival {
-            guard scope.covers(orderID), let entry = touched.orders[orderID] else { continue }
-            if derivedAreCurrent, let appended = entry.appended, let new = OrderProjection(appended) {
-                try replace(orderID, old: nil, new: new, deltas: &deltas)
+        for entry in touched.entries {
+            guard scope.covers(entry.orderID) else { continue }
+            if derivedAreCurrent, !entry.readBack, let first = entry.first {
+                if entry.more.isEmpty {
+                    try addSingle(entry.orderID, first, deltas: &deltas)
+                } else if let new = OrderProjection([first] + entry.more) {
+                    try replace(entry.orderID, old: nil, new: new, deltas: &deltas)
+                }
                 continue
             }
-            let history = try history(of: orderID)
+            let history = try history(of: entry.orderID)
             guard let new = OrderProjection(history) else { continue }
             let old = OrderProjection(history.filter { $0.seq < entry.firstAppended })
-            try replace(orderID, old: old, new: new, deltas: &deltas)
+            try replace(entry.orderID, old: old, new: new, deltas: &deltas)
         }
         try deltas.flush(connection)
     }
@@ -227,6 +237,34 @@ package final class Projector {
         FROM orders_raw AS o LEFT JOIN status_stages AS s ON s.status = lower(o.order_status)
         WHERE o.order_id = ?
         """
+
+    /// An order new to the projections with one version: what `replace(old: nil, new:)` writes for it,
+    /// without building its projection (the common case of a bulk load).
+    private func addSingle(_ orderID: String, _ version: OrderProjection.Version, deltas: inout ProjectionDeltas)
+        throws(SQLiteError)
+    {
+        let statement = try prepared(&writeStateStatement, Self.writeStateSQL)
+        try statement.bind(1, orderID)
+        try statement.bind(2, version.seq)
+        try statement.bind(3, version.seq)
+        try statement.bind(4, version.seq)
+        try statement.bind(5, Int64(1))
+        try statement.bind(6, version.at)
+        try statement.bind(7, version.at)
+        try statement.bind(8, version.status)
+        try statement.bind(9, version.at)
+        try statement.bind(10, version.position == 2 ? version.at : nil)
+        try statement.bind(11, version.position == 3 ? version.at : nil)
+        try statement.bind(12, version.position == 4 ? version.at : nil)
+        try statement.run()
+        deltas.current[version.status, default: 0] += 1
+        deltas.daily[OrderProjection.Day(day: String(version.at.prefix(10)), status: version.status), default: 0] += 1
+        if OrderProjection.timedStages.contains(version.position) {
+            let stage = OrderProjection.StageTime(position: version.position, ms: 0)
+            try stageRow(insert: true, orderID, stage)
+            deltas.stage(stage, sign: 1)
+        }
+    }
 
     /// Replaces what `orderID` contributed (`old`, nil for an order new to the projections) by `new`.
     func replace(

@@ -22,7 +22,14 @@ package final class Connection {
     /// Kept alive while SQLite's progress handler points at it.
     private var deadlineBox: DeadlineBox?
 
+    /// Process-wide settings, made once before the first connection opens (SQLite initialises then).
+    private static let configured: Bool = {
+        _ = ordersync_sqlite_disable_memstatus()
+        return true
+    }()
+
     package init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLiteError) {
+        _ = Connection.configured
         var db: OpaquePointer?
         let access = mode == .readWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY
         let flags = access | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
