@@ -21,7 +21,7 @@ extension OrderService {
             return Problem(status: 400, detail: "query parameter \"\(repeated)\" is given more than once").response
         }
         // Until the projections' backfill completes, the from-scratch twin answers (docs/projections.md).
-        var filter = OrderQueries.LatestFilter(fromScratch: !store.projections.answersReads)
+        var filter = OrderQueries.LatestFilter(source: .for(store.projections))
         filter.after = query["after"]
         filter.status = query["status"]
         if let since = query["since"] {

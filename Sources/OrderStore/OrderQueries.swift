@@ -11,14 +11,32 @@ package enum OrderQueries {
         package var status: String?
         /// Only orders whose latest version was ingested at or after this (UTC ms text).
         package var ingestedSince: String?
-        /// Read latest_order_scratch_v instead of the projection (while the backfill runs: docs/projections.md).
-        package var fromScratch: Bool
+        /// Where the rows come from (`LatestSource.for`).
+        package var source: LatestSource
 
-        package init(after: String? = nil, status: String? = nil, ingestedSince: String? = nil, fromScratch: Bool = false) {
+        package init(
+            after: String? = nil, status: String? = nil, ingestedSince: String? = nil,
+            source: LatestSource = .projection
+        ) {
             self.after = after
             self.status = status
             self.ingestedSince = ingestedSince
-            self.fromScratch = fromScratch
+            self.source = source
+        }
+    }
+
+    /// What `GET /` reads (docs/projections.md).
+    package enum LatestSource: Sendable, Equatable {
+        /// The projection order_state, each row's version looked up by seq.
+        case projection
+        /// A view of latest_order_v's columns: its from-scratch twin while the backfill runs, or
+        /// latest_order_v itself on a database without projections (a SQL directory without them).
+        case view(String)
+
+        /// The source for a store whose projections stand so.
+        package static func `for`(_ projections: ProjectionStatus) -> LatestSource {
+            guard let progress = projections.progress else { return .view("latest_order_v") }
+            return progress.complete ? .projection : .view("latest_order_scratch_v")
         }
     }
 
@@ -39,24 +57,28 @@ package enum OrderQueries {
         _ connection: Connection, filter: LatestFilter, limit: Int, row: (Statement) throws -> Void
     ) throws -> Int {
         // The projection order_state (docs/projections.md) walked by its key, each row's version looked
-        // up by seq; or the from-scratch twin of latest_order_v while the backfill runs.
-        var sql =
-            filter.fromScratch
-            ? """
-            SELECT order_id, order_date, order_status, order_details, updated_at, ingested_at, versions
-            FROM latest_order_scratch_v WHERE order_id > ?1
-            """
-            : """
-            SELECT s.order_id, o.order_date, o.order_status, o.order_details, o.updated_at, o.ingested_at, s.versions
-            FROM order_state AS s JOIN orders_raw AS o ON o.seq = s.latest_seq WHERE s.order_id > ?1
-            """
-        // ASCII case-insensitive, as docs/contract.md §3 (`GET /`) promises. order_state.status is the
-        // status lower-cased by lower(), which folds ASCII only, exactly as NOCASE does.
-        if filter.status != nil {
-            sql += filter.fromScratch ? " AND order_status = ?2 COLLATE NOCASE" : " AND s.status = lower(?2)"
+        // up by seq; or a view with latest_order_v's columns.
+        var sql: String
+        switch filter.source {
+        case .projection:
+            sql = """
+                SELECT s.order_id, o.order_date, o.order_status, o.order_details, o.updated_at, o.ingested_at, s.versions
+                FROM order_state AS s JOIN orders_raw AS o ON o.seq = s.latest_seq WHERE s.order_id > ?1
+                """
+            // ASCII case-insensitive, as docs/contract.md §3 (`GET /`) promises. order_state.status is the
+            // status lower-cased by lower(), which folds ASCII only, exactly as NOCASE does.
+            if filter.status != nil { sql += " AND s.status = lower(?2)" }
+            if filter.ingestedSince != nil { sql += " AND o.ingested_at >= ?3" }
+            sql += " ORDER BY s.order_id LIMIT ?4"
+        case .view(let name):
+            sql = """
+                SELECT order_id, order_date, order_status, order_details, updated_at, ingested_at, versions
+                FROM \(SchemaLoader.quoteIdentifier(name)) WHERE order_id > ?1
+                """
+            if filter.status != nil { sql += " AND order_status = ?2 COLLATE NOCASE" }
+            if filter.ingestedSince != nil { sql += " AND ingested_at >= ?3" }
+            sql += " ORDER BY order_id LIMIT ?4"
         }
-        if filter.ingestedSince != nil { sql += filter.fromScratch ? " AND ingested_at >= ?3" : " AND o.ingested_at >= ?3" }
-        sql += filter.fromScratch ? " ORDER BY order_id LIMIT ?4" : " ORDER BY s.order_id LIMIT ?4"
         let statement = try connection.cached(sql)
         defer { statement.reset() }
         // Every order_id sorts after the empty string... except the empty string, which validation refuses.

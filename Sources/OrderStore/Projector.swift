@@ -314,7 +314,9 @@ package final class Projector {
         try statement.run()
     }
 
+    /// A stage_time row; none for 0 ms (ProjectionDeltas.stage counts those).
     private func stageRow(insert: Bool, _ orderID: String, _ stage: OrderProjection.StageTime) throws(SQLiteError) {
+        guard stage.ms != 0 else { return }
         let statement =
             insert
             ? try prepared(&insertStageStatement, Self.insertStageSQL)
@@ -369,7 +371,7 @@ struct ProjectionDeltas {
 
     var current: [String: Int] = [:]
     var daily: [OrderProjection.Day: Int] = [:]
-    var stageTotals: [Int: (orders: Int, ms: Int64)] = [:]
+    var stageTotals: [Int: (orders: Int, zeros: Int, ms: Int64)] = [:]
     var stageBuckets: [Bucket<Int>: Int] = [:]
     var pairTotals: [Pair: (moves: Int, ms: Int64)] = [:]
     var pairBuckets: [Bucket<Pair>: Int] = [:]
@@ -379,10 +381,14 @@ struct ProjectionDeltas {
         ms >= 0 ? ms / 3_600_000 : -((-ms + 3_599_999) / 3_600_000)
     }
 
+    /// A stage reached at the order's first event (0 ms, common: an order first seen already paid) is
+    /// only counted (`zeros`), with no stage_time row or bucket: the smallest values need no index.
     mutating func stage(_ stage: OrderProjection.StageTime, sign: Int) {
-        let total = stageTotals[stage.position] ?? (0, 0)
-        stageTotals[stage.position] = (total.orders + sign, total.ms + Int64(sign) * stage.ms)
-        stageBuckets[Bucket(key: stage.position, bucket: Self.bucket(stage.ms)), default: 0] += sign
+        let total = stageTotals[stage.position] ?? (0, 0, 0)
+        stageTotals[stage.position] = (
+            total.orders + sign, total.zeros + (stage.ms == 0 ? sign : 0), total.ms + Int64(sign) * stage.ms
+        )
+        if stage.ms != 0 { stageBuckets[Bucket(key: stage.position, bucket: Self.bucket(stage.ms)), default: 0] += sign }
     }
 
     mutating func transition(_ move: OrderProjection.Transition, sign: Int) {
@@ -396,28 +402,33 @@ struct ProjectionDeltas {
     /// views never show empty groups).
     func flush(_ connection: Connection) throws(SQLiteError) {
         for (status, change) in current where change != 0 {
-            try upsert(connection, "status_current", ["status"], [.text(status)], "orders", change)
+            try upsert(connection, "status_current", [("status", .text(status))], [("orders", Int64(change))])
         }
         for (day, change) in daily where change != 0 {
-            try upsert(connection, "status_daily", ["day", "status"], [.text(day.day), .text(day.status)], "orders", change)
+            try upsert(
+                connection, "status_daily", [("day", .text(day.day)), ("status", .text(day.status))],
+                [("orders", Int64(change))])
         }
-        for (position, total) in stageTotals where total.orders != 0 || total.ms != 0 {
-            try upsert(connection, "stage_total", ["position"], [.int(Int64(position))], "orders", total.orders, sum: total.ms)
+        for (position, total) in stageTotals where total.orders != 0 || total.zeros != 0 || total.ms != 0 {
+            try upsert(
+                connection, "stage_total", [("position", .int(Int64(position)))],
+                [("orders", Int64(total.orders)), ("zeros", Int64(total.zeros)), ("sum_ms", total.ms)])
         }
         for (bucket, change) in stageBuckets where change != 0 {
             try upsert(
-                connection, "stage_bucket", ["position", "bucket"], [.int(Int64(bucket.key)), .int(bucket.bucket)],
-                "orders", change)
+                connection, "stage_bucket", [("position", .int(Int64(bucket.key))), ("bucket", .int(bucket.bucket))],
+                [("orders", Int64(change))])
         }
         for (pair, total) in pairTotals where total.moves != 0 || total.ms != 0 {
             try upsert(
-                connection, "transition_pair", ["from_status", "to_status"], [.text(pair.from), .text(pair.to)], "moves",
-                total.moves, sum: total.ms)
+                connection, "transition_pair", [("from_status", .text(pair.from)), ("to_status", .text(pair.to))],
+                [("moves", Int64(total.moves)), ("sum_ms", total.ms)])
         }
         for (bucket, change) in pairBuckets where change != 0 {
             try upsert(
-                connection, "transition_bucket", ["from_status", "to_status", "bucket"],
-                [.text(bucket.key.from), .text(bucket.key.to), .int(bucket.bucket)], "moves", change)
+                connection, "transition_bucket",
+                [("from_status", .text(bucket.key.from)), ("to_status", .text(bucket.key.to)), ("bucket", .int(bucket.bucket))],
+                [("moves", Int64(change))])
         }
     }
 
@@ -426,44 +437,40 @@ struct ProjectionDeltas {
         case int(Int64)
     }
 
-    /// `count` (and `sum_ms` when `sum` is given) += the change; the row goes once its count is 0.
-    /// Table and column names are constants of this file, never input.
+    /// Adds `increments` to the row of `keys` (creating it); the row goes once its first increment's
+    /// column (the count) is 0. Table and column names are constants of this file, never input.
     private func upsert(
-        _ connection: Connection, _ table: String, _ keys: [String], _ values: [KeyValue], _ count: String,
-        _ change: Int, sum: Int64? = nil
+        _ connection: Connection, _ table: String, _ keys: [(column: String, value: KeyValue)],
+        _ increments: [(column: String, delta: Int64)]
     ) throws(SQLiteError) {
-        let columns = keys + [count] + (sum == nil ? [] : ["sum_ms"])
+        let columns = keys.map(\.column) + increments.map(\.column)
         let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        var update = "\(count) = \(count) + excluded.\(count)"
-        if sum != nil { update += ", sum_ms = sum_ms + excluded.sum_ms" }
+        let update = increments.map { "\($0.column) = \($0.column) + excluded.\($0.column)" }.joined(separator: ", ")
+        let count = increments[0].column
         let statement = try connection.cached(
             """
             INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))
             ON CONFLICT DO UPDATE SET \(update) RETURNING \(count)
             """)
         defer { statement.reset() }
-        var index: Int32 = 1
-        for value in values {
-            switch value {
-            case .text(let text): try statement.bind(index, text)
-            case .int(let number): try statement.bind(index, number)
-            }
-            index += 1
+        try bind(keys.map(\.value), to: statement)
+        for (offset, increment) in increments.enumerated() {
+            try statement.bind(Int32(keys.count + offset + 1), increment.delta)
         }
-        try statement.bind(index, Int64(change))
-        if let sum { try statement.bind(index + 1, sum) }
         guard try statement.step(), statement.int64(0) == 0 else { return }
         statement.reset()
-        let condition = keys.map { "\($0) = ?" }.joined(separator: " AND ")
+        let condition = keys.map { "\($0.column) = ?" }.joined(separator: " AND ")
         let delete = try connection.cached("DELETE FROM \(table) WHERE \(condition) AND \(count) = 0")
-        index = 1
-        for value in values {
-            switch value {
-            case .text(let text): try delete.bind(index, text)
-            case .int(let number): try delete.bind(index, number)
-            }
-            index += 1
-        }
+        try bind(keys.map(\.value), to: delete)
         try delete.run()
+    }
+
+    private func bind(_ values: [KeyValue], to statement: Statement) throws(SQLiteError) {
+        for (offset, value) in values.enumerated() {
+            switch value {
+            case .text(let text): try statement.bind(Int32(offset + 1), text)
+            case .int(let number): try statement.bind(Int32(offset + 1), number)
+            }
+        }
     }
 }

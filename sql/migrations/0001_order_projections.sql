@@ -43,8 +43,9 @@ CREATE TABLE IF NOT EXISTS status_daily (
     PRIMARY KEY (day, status)
 ) WITHOUT ROWID;
 
--- Per order and stage reached (2 processing, 3 shipped, 4 delivered): ms from its first event.
--- The key order makes "the k-th smallest of a stage" an index walk (medians).
+-- Per order and stage reached (2 processing, 3 shipped, 4 delivered) later than its first event: ms
+-- from that event. The key order makes "the k-th smallest of a stage" an index walk (medians). A
+-- stage reached at the first event (0 ms) has no row: stage_total.zeros counts those.
 CREATE TABLE IF NOT EXISTS stage_time (
     position INTEGER NOT NULL,
     ms       INTEGER NOT NULL,
@@ -54,7 +55,8 @@ CREATE TABLE IF NOT EXISTS stage_time (
 
 CREATE TABLE IF NOT EXISTS stage_total (
     position INTEGER PRIMARY KEY,
-    orders   INTEGER NOT NULL,
+    orders   INTEGER NOT NULL,  -- orders that reached the stage
+    zeros    INTEGER NOT NULL,  -- of those, at their first event (no stage_time row, no bucket)
     sum_ms   INTEGER NOT NULL
 );
 

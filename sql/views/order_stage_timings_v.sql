@@ -3,13 +3,14 @@
 -- Same event-time rule and status vocabulary (sql/tables/status_stages.sql) as
 -- order_lifecycle_metrics_v. For the dashboard's stage chart.
 -- Read from the projections stage_total, stage_bucket and stage_time (docs/projections.md): the
--- average is the kept sum over the count; the median's one or two middle entries are found by
--- counting whole-hour buckets, then numbering one bucket's entries in index order, so a read never
--- touches every order. order_stage_timings_scratch_v computes the same from orders_raw.
+-- average is the kept sum over the count; the median's one or two middle entries are 0 when they
+-- fall among the stages reached at the first event (counted, not stored), else found by counting
+-- whole-hour buckets, then numbering one bucket's entries in index order: a read never touches every
+-- order. order_stage_timings_scratch_v computes the same from orders_raw.
 -- key: position
 CREATE VIEW order_stage_timings_v AS
 WITH totals AS (
-    SELECT position, orders, sum_ms, (orders + 1) / 2 AS k1, (orders + 2) / 2 AS k2
+    SELECT position, orders, zeros, sum_ms, (orders + 1) / 2 AS k1, (orders + 2) / 2 AS k2
     FROM stage_total
     WHERE orders > 0
 ),
@@ -18,22 +19,26 @@ buckets AS (
            sum(orders) OVER (PARTITION BY position ORDER BY bucket) - orders AS before
     FROM stage_bucket
 ),
+-- The k-th smallest: 0 within the first `zeros` (stages reached at the first event, no rows), else the
+-- (k - zeros)-th of stage_time, in the bucket that holds it.
 middle AS (
     SELECT
         t.position, t.orders, t.sum_ms,
-        (SELECT r.ms FROM (
+        CASE WHEN t.k1 <= t.zeros THEN 0 ELSE (SELECT r.ms FROM (
             SELECT m.ms, row_number() OVER (ORDER BY m.ms) AS n FROM stage_time AS m
             WHERE m.position = t.position
               AND m.ms >= b1.bucket * 3600000 AND m.ms < (b1.bucket + 1) * 3600000
-          ) AS r WHERE r.n = t.k1 - b1.before) AS m1,
-        (SELECT r.ms FROM (
+          ) AS r WHERE r.n = t.k1 - t.zeros - b1.before) END AS m1,
+        CASE WHEN t.k2 <= t.zeros THEN 0 ELSE (SELECT r.ms FROM (
             SELECT m.ms, row_number() OVER (ORDER BY m.ms) AS n FROM stage_time AS m
             WHERE m.position = t.position
               AND m.ms >= b2.bucket * 3600000 AND m.ms < (b2.bucket + 1) * 3600000
-          ) AS r WHERE r.n = t.k2 - b2.before) AS m2
+          ) AS r WHERE r.n = t.k2 - t.zeros - b2.before) END AS m2
     FROM totals AS t
-    JOIN buckets AS b1 ON b1.position = t.position AND t.k1 > b1.before AND t.k1 <= b1.before + b1.orders
-    JOIN buckets AS b2 ON b2.position = t.position AND t.k2 > b2.before AND t.k2 <= b2.before + b2.orders
+    LEFT JOIN buckets AS b1 ON b1.position = t.position
+        AND t.k1 - t.zeros > b1.before AND t.k1 - t.zeros <= b1.before + b1.orders
+    LEFT JOIN buckets AS b2 ON b2.position = t.position
+        AND t.k2 - t.zeros > b2.before AND t.k2 - t.zeros <= b2.before + b2.orders
 )
 SELECT
     CASE position WHEN 2 THEN 'processing' WHEN 3 THEN 'shipped' ELSE 'delivered' END AS stage,
