@@ -14,7 +14,7 @@ SELECT
     s.order_id,
     s.first_at AS first_seen_at,
     s.last_at AS last_seen_at,
-    s.versions,
+    s.versions + 0 AS versions,  -- computed, as in the twin: no column affinity for filters (docs/contract.md §3)
     e.order_status AS first_status,
     l.order_status AS current_status,
     s.processing_at,

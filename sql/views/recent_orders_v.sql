@@ -14,7 +14,7 @@ SELECT
     o.order_details,
     o.updated_at,
     o.ingested_at,
-    s.versions,
+    s.versions + 0 AS versions,  -- computed, as in the twin: no column affinity for filters (docs/contract.md §3)
     o.source,
     o.seq
 FROM order_state AS s
