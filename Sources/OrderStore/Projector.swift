@@ -402,33 +402,24 @@ struct ProjectionDeltas {
     /// views never show empty groups).
     func flush(_ connection: Connection) throws(SQLiteError) {
         for (status, change) in current where change != 0 {
-            try upsert(connection, "status_current", [("status", .text(status))], [("orders", Int64(change))])
+            try Self.statusCurrent.apply(connection, [.text(status)], [Int64(change)])
         }
         for (day, change) in daily where change != 0 {
-            try upsert(
-                connection, "status_daily", [("day", .text(day.day)), ("status", .text(day.status))],
-                [("orders", Int64(change))])
+            try Self.statusDaily.apply(connection, [.text(day.day), .text(day.status)], [Int64(change)])
         }
         for (position, total) in stageTotals where total.orders != 0 || total.zeros != 0 || total.ms != 0 {
-            try upsert(
-                connection, "stage_total", [("position", .int(Int64(position)))],
-                [("orders", Int64(total.orders)), ("zeros", Int64(total.zeros)), ("sum_ms", total.ms)])
+            try Self.stageTotal.apply(
+                connection, [.int(Int64(position))], [Int64(total.orders), Int64(total.zeros), total.ms])
         }
         for (bucket, change) in stageBuckets where change != 0 {
-            try upsert(
-                connection, "stage_bucket", [("position", .int(Int64(bucket.key))), ("bucket", .int(bucket.bucket))],
-                [("orders", Int64(change))])
+            try Self.stageBucket.apply(connection, [.int(Int64(bucket.key)), .int(bucket.bucket)], [Int64(change)])
         }
         for (pair, total) in pairTotals where total.moves != 0 || total.ms != 0 {
-            try upsert(
-                connection, "transition_pair", [("from_status", .text(pair.from)), ("to_status", .text(pair.to))],
-                [("moves", Int64(total.moves)), ("sum_ms", total.ms)])
+            try Self.transitionPair.apply(connection, [.text(pair.from), .text(pair.to)], [Int64(total.moves), total.ms])
         }
         for (bucket, change) in pairBuckets where change != 0 {
-            try upsert(
-                connection, "transition_bucket",
-                [("from_status", .text(bucket.key.from)), ("to_status", .text(bucket.key.to)), ("bucket", .int(bucket.bucket))],
-                [("moves", Int64(change))])
+            try Self.transitionBucket.apply(
+                connection, [.text(bucket.key.from), .text(bucket.key.to), .int(bucket.bucket)], [Int64(change)])
         }
     }
 
@@ -437,35 +428,49 @@ struct ProjectionDeltas {
         case int(Int64)
     }
 
-    /// Adds `increments` to the row of `keys` (creating it); the row goes once its first increment's
-    /// column (the count) is 0. Table and column names are constants of this file, never input.
-    private func upsert(
-        _ connection: Connection, _ table: String, _ keys: [(column: String, value: KeyValue)],
-        _ increments: [(column: String, delta: Int64)]
-    ) throws(SQLiteError) {
-        let columns = keys.map(\.column) + increments.map(\.column)
-        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let update = increments.map { "\($0.column) = \($0.column) + excluded.\($0.column)" }.joined(separator: ", ")
-        let count = increments[0].column
-        let statement = try connection.cached(
-            """
-            INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))
-            ON CONFLICT DO UPDATE SET \(update) RETURNING \(count)
-            """)
-        defer { statement.reset() }
-        try bind(keys.map(\.value), to: statement)
-        for (offset, increment) in increments.enumerated() {
-            try statement.bind(Int32(keys.count + offset + 1), increment.delta)
+    /// One aggregate table: its upsert and its delete-when-empty, as SQL text built once (they run for
+    /// every key of every commit). Table and column names are constants of this file, never input.
+    struct Aggregate {
+        let upsertSQL: String
+        let deleteSQL: String
+
+        /// `keys` name the row; each increment column is added to; the first is the count, and the row
+        /// goes once that reaches 0.
+        init(_ table: String, keys: [String], increments: [String]) {
+            let columns = keys + increments
+            let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+            let update = increments.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
+            upsertSQL = """
+                INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))
+                ON CONFLICT DO UPDATE SET \(update) RETURNING \(increments[0])
+                """
+            let condition = keys.map { "\($0) = ?" }.joined(separator: " AND ")
+            deleteSQL = "DELETE FROM \(table) WHERE \(condition) AND \(increments[0]) = 0"
         }
-        guard try statement.step(), statement.int64(0) == 0 else { return }
-        statement.reset()
-        let condition = keys.map { "\($0.column) = ?" }.joined(separator: " AND ")
-        let delete = try connection.cached("DELETE FROM \(table) WHERE \(condition) AND \(count) = 0")
-        try bind(keys.map(\.value), to: delete)
-        try delete.run()
+
+        func apply(_ connection: Connection, _ keys: [KeyValue], _ deltas: [Int64]) throws(SQLiteError) {
+            let statement = try connection.cached(upsertSQL)
+            defer { statement.reset() }
+            try ProjectionDeltas.bind(keys, to: statement)
+            for (offset, delta) in deltas.enumerated() { try statement.bind(Int32(keys.count + offset + 1), delta) }
+            guard try statement.step(), statement.int64(0) == 0 else { return }
+            statement.reset()
+            let delete = try connection.cached(deleteSQL)
+            try ProjectionDeltas.bind(keys, to: delete)
+            try delete.run()
+        }
     }
 
-    private func bind(_ values: [KeyValue], to statement: Statement) throws(SQLiteError) {
+    static let statusCurrent = Aggregate("status_current", keys: ["status"], increments: ["orders"])
+    static let statusDaily = Aggregate("status_daily", keys: ["day", "status"], increments: ["orders"])
+    static let stageTotal = Aggregate("stage_total", keys: ["position"], increments: ["orders", "zeros", "sum_ms"])
+    static let stageBucket = Aggregate("stage_bucket", keys: ["position", "bucket"], increments: ["orders"])
+    static let transitionPair = Aggregate(
+        "transition_pair", keys: ["from_status", "to_status"], increments: ["moves", "sum_ms"])
+    static let transitionBucket = Aggregate(
+        "transition_bucket", keys: ["from_status", "to_status", "bucket"], increments: ["moves"])
+
+    static func bind(_ values: [KeyValue], to statement: Statement) throws(SQLiteError) {
         for (offset, value) in values.enumerated() {
             switch value {
             case .text(let text): try statement.bind(Int32(offset + 1), text)
