@@ -145,6 +145,33 @@ import Testing
         #expect(slow.map { $0.map(\.description) } == fast.map { $0.map(\.description) })
     }
 
+    /// Synced orders (the sync worker's `SyncStore.storePage`, another process in production) keep the
+    /// projections current in the page's own transaction, interleaved with the server's writer.
+    @Test func syncedOrdersKeepTheProjectionsCurrentToo() throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        try Self.ingest(0..<150, prefix: "s", into: store)
+        let sync = try SyncStore(path: fixture.dbPath, sqlDirectory: fixture.sqlDirectory)
+        let histories = (150..<300).map { RandomHistory(seed: UInt64($0), orderPrefix: "s\($0)") }
+            + (0..<60).map { RandomHistory(seed: UInt64($0 + 5_000), orderPrefix: "s\($0)") }  // same orders again
+        var pages = 0
+        for round in 0..<(histories.map(\.rounds.count).max() ?? 0) {
+            let arrivals = histories.flatMap { round < $0.rounds.count ? $0.rounds[round] : [] }
+            for batch in RandomHistory.batches(arrivals) {
+                _ = try sync.storePage(
+                    connector: "shopify", records: [], orders: batch.orders, state: ConnectorState(), runID: 1)
+                pages += 1
+            }
+            try Self.ingest(UInt64(400 + round * 10)..<UInt64(410 + round * 10), prefix: "s", into: store)
+        }
+        #expect(pages > 3)
+        store.close()
+        let db = try fixture.connection()
+        #expect(try db.scalarInt("SELECT count(*) FROM orders_raw WHERE source = 'shopify'") ?? 0 > 100)
+        let difference = try HistoryPropertyTests.compareTwins(db)
+        #expect(difference == nil, "\(difference ?? "")")
+    }
+
     private func latest(_ store: OrderStore) throws -> [OrderQueries.LatestRow] {
         var rows: [OrderQueries.LatestRow] = []
         try store.readers.withReader { connection in
