@@ -166,7 +166,7 @@ package final class OrderWriter: @unchecked Sendable {
             }
             projections.update(progress)
         } catch {
-            projections.abandon(StoreError(error))
+            projections.failed(StoreError(error), now: Threads.monotonicSeconds())
         }
     }
 
@@ -186,11 +186,19 @@ package final class OrderWriter: @unchecked Sendable {
     /// Waits for work and takes every queued batch (up to the per-commit bound); nil once stopped and
     /// drained; empty when it is the backfill's turn (it alternates with ingest, so neither starves).
     private func nextGroup() -> [PendingBatch]? {
-        let backfill = projections.backfillPending
+        let chunkAt = projections.nextChunk()
         condition.lock()
         defer { condition.unlock() }
-        while queue.isEmpty && state == .running && !backfill { condition.wait() }
-        if state == .running && backfill && (queue.isEmpty || backfillTurn) {
+        // A paused backfill (after a failed chunk) is resumed by a timed wait.
+        while queue.isEmpty && state == .running {
+            guard let chunkAt else {
+                condition.wait()
+                continue
+            }
+            if chunkAt <= Threads.monotonicSeconds() || !condition.wait(untilMonotonic: chunkAt) { break }
+        }
+        let backfillDue = chunkAt.map { $0 <= Threads.monotonicSeconds() } ?? false
+        if state == .running && backfillDue && (queue.isEmpty || backfillTurn) {
             backfillTurn = false
             return []
         }

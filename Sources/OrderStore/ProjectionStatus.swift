@@ -7,7 +7,15 @@ package final class ProjectionStatus: Sendable {
     private struct State {
         var progress: Projector.Progress?
         var failed = false
+        /// After a failed chunk: no chunk before this (monotonic seconds).
+        var pausedUntil = 0.0
+        var failures = 0
     }
+
+    /// Failed chunks in a row (a database locked by another process for longer than the busy timeout,
+    /// a full disk) before the backfill gives up in this process; each waits `retryPause` first.
+    static let maxFailures = 10
+    static let retryPause = 5.0
 
     /// What the writer reports, for the log.
     package enum Event: Sendable {
@@ -34,19 +42,35 @@ package final class ProjectionStatus: Sendable {
     /// False once the backfill failed in this process.
     package var backfillRunning: Bool { state.withLock { !$0.failed } }
 
-    /// True while the writer still has orders to project.
-    var backfillPending: Bool { state.withLock { !$0.failed && $0.progress.map { !$0.complete } == true } }
+    /// When the writer should run the next chunk: nil when none is pending, else the monotonic time
+    /// it may (0: now).
+    func nextChunk() -> Double? {
+        state.withLock { $0.failed || $0.progress.map { !$0.complete } != true ? nil : $0.pausedUntil }
+    }
 
     /// Records a backfill step (writer thread) and tells the listener.
     func update(_ progress: Projector.Progress) {
-        state.withLock { $0.progress = progress }
+        state.withLock {
+            $0.progress = progress
+            $0.failures = 0
+        }
         listener?(.progressed(progress))
     }
 
-    /// Stops the backfill in this process after a failure (the next start resumes it); reads keep
-    /// using the from-scratch views.
-    func abandon(_ error: StoreError? = nil) {
+    /// A chunk failed at monotonic time `now`: the next waits `retryPause`; after `maxFailures` in a row
+    /// the backfill stops in this process (the next start resumes it). Reads keep using the
+    /// from-scratch views meanwhile.
+    func failed(_ error: StoreError, now: Double) {
+        state.withLock {
+            $0.failures += 1
+            $0.pausedUntil = now + Self.retryPause
+            if $0.failures >= Self.maxFailures { $0.failed = true }
+        }
+        listener?(.failed(error))
+    }
+
+    /// Stops the backfill in this process (the progress row is gone: nothing to resume here).
+    func abandon() {
         state.withLock { $0.failed = true }
-        if let error { listener?(.failed(error)) }
     }
 }

@@ -24,7 +24,7 @@ final class ProjectionLog: Sendable {
         switch event {
         case .failed(let error):
             logger.error(
-                "projection backfill failed; reads use the from-scratch views until the next start resumes it",
+                "projection backfill chunk failed; retried in 5 s (10 failures in a row: the next start resumes it); reads use the from-scratch views meanwhile",
                 metadata: ["error": .string("\(error)")])
         case .progressed(let progress):
             let (started, due) = state.withLock { state -> (Double, Bool) in

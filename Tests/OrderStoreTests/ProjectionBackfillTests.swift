@@ -1,6 +1,7 @@
 import Foundation
 import OrderStore
 import SQLite
+import Synchronization
 import Testing
 
 /// Issue 10 item 4: a database made by the release before the projections (its `sql/`: no migration,
@@ -169,6 +170,32 @@ import Testing
         let db = try fixture.connection()
         #expect(try db.scalarInt("SELECT count(*) FROM orders_raw WHERE source = 'shopify'") ?? 0 > 100)
         let difference = try HistoryPropertyTests.compareTwins(db)
+        #expect(difference == nil, "\(difference ?? "")")
+    }
+
+    /// A chunk that fails (here: another process holds the write lock past the busy timeout) is
+    /// reported and retried after a pause; the backfill then completes, exactly.
+    @Test func aFailedChunkIsReportedAndRetried() throws {
+        let fixture = try StoreFixture()
+        try Self.makePreviousRelease(fixture)
+        let old = try fixture.open()
+        try Self.ingest(0..<400, prefix: "f", into: old)
+        old.close()
+        try Self.restoreCurrentRelease(fixture)
+        let failures = Mutex(0)
+        let store = try OrderStore(
+            path: fixture.dbPath, sqlDirectory: fixture.sqlDirectory,
+            onProjections: { event in if case .failed = event { failures.withLock { $0 += 1 } } }, backfillChunk: 1)
+        let locker = try fixture.connection()
+        try locker.execute("BEGIN IMMEDIATE")
+        let wasComplete = store.projections.answersReads
+        let deadline = Date().addingTimeInterval(30)
+        while failures.withLock({ $0 }) == 0 && Date() < deadline { usleep(50_000) }
+        try locker.execute("COMMIT")
+        #expect(wasComplete || failures.withLock { $0 } > 0, "no chunk met the lock")
+        #expect(Self.waitForProjections(store))
+        store.close()
+        let difference = try HistoryPropertyTests.compareTwins(try fixture.connection())
         #expect(difference == nil, "\(difference ?? "")")
     }
 
