@@ -54,21 +54,22 @@ package enum ProjectionCheck {
 
     /// Each aggregate equals the sum of what it aggregates (a query that returns the differing keys).
     static let aggregateChecks: [(name: String, sql: String)] = [
-        ("status_current", symmetricDifference(
-            "SELECT status, count(*) FROM order_state GROUP BY status", "SELECT status, orders FROM status_current")),
-        ("stage_total", symmetricDifference(
+        ("projection_count kind 1 (current status)", symmetricDifference(
+            "SELECT status, count(*) FROM order_state GROUP BY status",
+            "SELECT a, count FROM projection_count WHERE kind = 1")),
+        ("projection_count kind 2 (stages)", symmetricDifference(
             "SELECT position, count(*), sum(ms) FROM stage_time GROUP BY position",
-            "SELECT position, orders - zeros, sum_ms FROM stage_total WHERE orders > zeros")
+            "SELECT i, count - zeros, sum_ms FROM projection_count WHERE kind = 2 AND count > zeros")
             + " + (SELECT count(*) FROM stage_time WHERE ms = 0)"),
-        ("stage_bucket", symmetricDifference(
+        ("projection_count kind 5 (stage buckets)", symmetricDifference(
             "SELECT position, \(floorHour), count(*) FROM stage_time GROUP BY 1, 2",
-            "SELECT position, bucket, orders FROM stage_bucket")),
-        ("transition_pair", symmetricDifference(
+            "SELECT i, j, count FROM projection_count WHERE kind = 5")),
+        ("projection_count kind 3 (transitions)", symmetricDifference(
             "SELECT from_status, to_status, count(*), sum(ms) FROM transition_time GROUP BY 1, 2",
-            "SELECT from_status, to_status, moves, sum_ms FROM transition_pair")),
-        ("transition_bucket", symmetricDifference(
+            "SELECT a, b, count, sum_ms FROM projection_count WHERE kind = 3")),
+        ("projection_count kind 6 (transition buckets)", symmetricDifference(
             "SELECT from_status, to_status, \(floorHour), count(*) FROM transition_time GROUP BY 1, 2, 3",
-            "SELECT from_status, to_status, bucket, moves FROM transition_bucket")),
+            "SELECT a, b, j, count FROM projection_count WHERE kind = 6")),
         ("order_state", "SELECT abs((SELECT count(*) FROM order_state) - (SELECT count(DISTINCT order_id) FROM orders_raw))"),
     ]
 
@@ -139,7 +140,7 @@ package enum ProjectionCheck {
         ]
         if stored != wanted { return "order_state is \(stored), a recomputation gives \(wanted)" }
         let stage = try connection.cached("SELECT 1 FROM stage_time WHERE position = ? AND ms = ? AND order_id = ?")
-        for time in expected.stageTimes where time.ms != 0 {  // 0 ms: counted in stage_total.zeros only
+        for time in expected.stageTimes where time.ms != 0 {  // 0 ms: counted in projection_count.zeros only
             defer { stage.reset() }
             try stage.bind(1, Int64(time.position))
             try stage.bind(2, time.ms)

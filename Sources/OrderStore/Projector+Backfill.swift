@@ -24,8 +24,7 @@ extension Projector {
 
     /// The projection tables, emptied when the backfill starts over.
     static let tables = [
-        "order_state", "status_current", "status_daily", "stage_time", "stage_total", "stage_bucket",
-        "transition_time", "transition_pair", "transition_bucket",
+        "order_state", "projection_count", "stage_time", "transition_time",
     ]
 
     /// At open, in its own transaction: writes the progress row when it is missing, and starts the

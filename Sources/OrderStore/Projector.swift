@@ -398,84 +398,66 @@ struct ProjectionDeltas {
         pairBuckets[Bucket(key: pair, bucket: Self.bucket(move.ms)), default: 0] += sign
     }
 
-    /// Writes every non-zero change: an upsert per key, and a row whose count reached 0 is deleted (the
-    /// views never show empty groups).
+    /// Writes every non-zero change to projection_count (sql/migrations/0001_order_projections.sql has
+    /// the kinds): an upsert per key, and a row whose count reached 0 is deleted (the views never show
+    /// empty groups).
     func flush(_ connection: Connection) throws(SQLiteError) {
         for (status, change) in current where change != 0 {
-            try Self.statusCurrent.apply(connection, [.text(status)], [Int64(change)])
-        }
-        for (day, change) in daily where change != 0 {
-            try Self.statusDaily.apply(connection, [.text(day.day), .text(day.status)], [Int64(change)])
+            try Self.count(connection, kind: 1, a: status, count: change)
         }
         for (position, total) in stageTotals where total.orders != 0 || total.zeros != 0 || total.ms != 0 {
-            try Self.stageTotal.apply(
-                connection, [.int(Int64(position))], [Int64(total.orders), Int64(total.zeros), total.ms])
-        }
-        for (bucket, change) in stageBuckets where change != 0 {
-            try Self.stageBucket.apply(connection, [.int(Int64(bucket.key)), .int(bucket.bucket)], [Int64(change)])
+            try Self.count(
+                connection, kind: 2, i: Int64(position), count: total.orders, zeros: total.zeros, sum: total.ms)
         }
         for (pair, total) in pairTotals where total.moves != 0 || total.ms != 0 {
-            try Self.transitionPair.apply(connection, [.text(pair.from), .text(pair.to)], [Int64(total.moves), total.ms])
+            try Self.count(connection, kind: 3, a: pair.from, b: pair.to, count: total.moves, sum: total.ms)
+        }
+        for (day, change) in daily where change != 0 {
+            try Self.count(connection, kind: 4, a: day.day, b: day.status, count: change)
+        }
+        for (bucket, change) in stageBuckets where change != 0 {
+            try Self.count(connection, kind: 5, i: Int64(bucket.key), j: bucket.bucket, count: change)
         }
         for (bucket, change) in pairBuckets where change != 0 {
-            try Self.transitionBucket.apply(
-                connection, [.text(bucket.key.from), .text(bucket.key.to), .int(bucket.bucket)], [Int64(change)])
+            try Self.count(connection, kind: 6, a: bucket.key.from, b: bucket.key.to, j: bucket.bucket, count: change)
         }
     }
 
-    enum KeyValue {
-        case text(String)
-        case int(Int64)
+    static let upsertCountSQL = """
+        INSERT INTO projection_count (kind, a, b, i, j, count, zeros, sum_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT DO UPDATE SET count = count + excluded.count, zeros = zeros + excluded.zeros,
+            sum_ms = sum_ms + excluded.sum_ms
+        RETURNING count
+        """
+    static let deleteCountSQL = """
+        DELETE FROM projection_count WHERE kind = ? AND a = ? AND b = ? AND i = ? AND j = ? AND count = 0
+        """
+
+    /// Adds to one projection_count row (creating it); deletes it once its count is 0.
+    private static func count(
+        _ connection: Connection, kind: Int64, a: String = "", b: String = "", i: Int64 = 0, j: Int64 = 0,
+        count: Int, zeros: Int = 0, sum: Int64 = 0
+    ) throws(SQLiteError) {
+        let statement = try connection.cached(upsertCountSQL)
+        defer { statement.reset() }
+        try bindKey(statement, kind, a, b, i, j)
+        try statement.bind(6, Int64(count))
+        try statement.bind(7, Int64(zeros))
+        try statement.bind(8, sum)
+        guard try statement.step(), statement.int64(0) == 0 else { return }
+        statement.reset()
+        let delete = try connection.cached(deleteCountSQL)
+        try bindKey(delete, kind, a, b, i, j)
+        try delete.run()
     }
 
-    /// One aggregate table: its upsert and its delete-when-empty, as SQL text built once (they run for
-    /// every key of every commit). Table and column names are constants of this file, never input.
-    struct Aggregate {
-        let upsertSQL: String
-        let deleteSQL: String
-
-        /// `keys` name the row; each increment column is added to; the first is the count, and the row
-        /// goes once that reaches 0.
-        init(_ table: String, keys: [String], increments: [String]) {
-            let columns = keys + increments
-            let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-            let update = increments.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
-            upsertSQL = """
-                INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))
-                ON CONFLICT DO UPDATE SET \(update) RETURNING \(increments[0])
-                """
-            let condition = keys.map { "\($0) = ?" }.joined(separator: " AND ")
-            deleteSQL = "DELETE FROM \(table) WHERE \(condition) AND \(increments[0]) = 0"
-        }
-
-        func apply(_ connection: Connection, _ keys: [KeyValue], _ deltas: [Int64]) throws(SQLiteError) {
-            let statement = try connection.cached(upsertSQL)
-            defer { statement.reset() }
-            try ProjectionDeltas.bind(keys, to: statement)
-            for (offset, delta) in deltas.enumerated() { try statement.bind(Int32(keys.count + offset + 1), delta) }
-            guard try statement.step(), statement.int64(0) == 0 else { return }
-            statement.reset()
-            let delete = try connection.cached(deleteSQL)
-            try ProjectionDeltas.bind(keys, to: delete)
-            try delete.run()
-        }
-    }
-
-    static let statusCurrent = Aggregate("status_current", keys: ["status"], increments: ["orders"])
-    static let statusDaily = Aggregate("status_daily", keys: ["day", "status"], increments: ["orders"])
-    static let stageTotal = Aggregate("stage_total", keys: ["position"], increments: ["orders", "zeros", "sum_ms"])
-    static let stageBucket = Aggregate("stage_bucket", keys: ["position", "bucket"], increments: ["orders"])
-    static let transitionPair = Aggregate(
-        "transition_pair", keys: ["from_status", "to_status"], increments: ["moves", "sum_ms"])
-    static let transitionBucket = Aggregate(
-        "transition_bucket", keys: ["from_status", "to_status", "bucket"], increments: ["moves"])
-
-    static func bind(_ values: [KeyValue], to statement: Statement) throws(SQLiteError) {
-        for (offset, value) in values.enumerated() {
-            switch value {
-            case .text(let text): try statement.bind(Int32(offset + 1), text)
-            case .int(let number): try statement.bind(Int32(offset + 1), number)
-            }
-        }
+    private static func bindKey(_ statement: Statement, _ kind: Int64, _ a: String, _ b: String, _ i: Int64, _ j: Int64)
+        throws(SQLiteError)
+    {
+        try statement.bind(1, kind)
+        try statement.bind(2, a)
+        try statement.bind(3, b)
+        try statement.bind(4, i)
+        try statement.bind(5, j)
     }
 }

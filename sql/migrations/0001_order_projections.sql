@@ -29,43 +29,39 @@ CREATE TABLE IF NOT EXISTS order_state (
 -- recent_orders_v: newest change first is a walk down this index.
 CREATE INDEX IF NOT EXISTS order_state_by_latest_at ON order_state (latest_at, latest_seq);
 
--- How many orders are in each (lower-cased) status now.
-CREATE TABLE IF NOT EXISTS status_current (
-    status TEXT PRIMARY KEY,
-    orders INTEGER NOT NULL
-) WITHOUT ROWID;
-
--- How many orders entered each (lower-cased) status on each UTC day (first event carrying it).
-CREATE TABLE IF NOT EXISTS status_daily (
-    day    TEXT NOT NULL,
-    status TEXT NOT NULL,
-    orders INTEGER NOT NULL,
-    PRIMARY KEY (day, status)
+-- Every count the aggregate views read, in one table: a commit adds to a few of its rows, and rows
+-- written together sit together (kind first), so a commit of a few orders writes one or two pages of
+-- it, not one per aggregate (the WAL frames of small commits: bench/RESULTS.md, "After issue 10").
+--   kind 1  current status      a = status                       count = orders
+--   kind 2  stage reached       i = position (2 processing, 3 shipped, 4 delivered)
+--                               count = orders that reached it, zeros = of those at their first event
+--                               (no stage_time row: see below), sum_ms = total ms from the first event
+--   kind 3  status transition   a = from status, b = to status   count = moves, sum_ms = their total ms
+--   kind 4  day and status      a = UTC day, b = status          count = orders that entered it that day
+--   kind 5  stage hour bucket   i = position, j = ms / 3600000   count = stage_time rows in it
+--   kind 6  transition bucket   a = from, b = to, j = ms / 3600000   count = transition_time rows in it
+-- Hour buckets let a median walk a few counts and then one hour's entries. A row whose count reaches 0
+-- is deleted.
+CREATE TABLE IF NOT EXISTS projection_count (
+    kind   INTEGER NOT NULL,
+    a      TEXT NOT NULL DEFAULT '',
+    b      TEXT NOT NULL DEFAULT '',
+    i      INTEGER NOT NULL DEFAULT 0,
+    j      INTEGER NOT NULL DEFAULT 0,
+    count  INTEGER NOT NULL,
+    zeros  INTEGER NOT NULL DEFAULT 0,
+    sum_ms INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (kind, a, b, i, j)
 ) WITHOUT ROWID;
 
 -- Per order and stage reached (2 processing, 3 shipped, 4 delivered) later than its first event: ms
 -- from that event. The key order makes "the k-th smallest of a stage" an index walk (medians). A
--- stage reached at the first event (0 ms) has no row: stage_total.zeros counts those.
+-- stage reached at the first event (0 ms) has no row: projection_count kind 2 counts those (zeros).
 CREATE TABLE IF NOT EXISTS stage_time (
     position INTEGER NOT NULL,
     ms       INTEGER NOT NULL,
     order_id TEXT NOT NULL,
     PRIMARY KEY (position, ms, order_id)
-) WITHOUT ROWID;
-
-CREATE TABLE IF NOT EXISTS stage_total (
-    position INTEGER PRIMARY KEY,
-    orders   INTEGER NOT NULL,  -- orders that reached the stage
-    zeros    INTEGER NOT NULL,  -- of those, at their first event (no stage_time row, no bucket)
-    sum_ms   INTEGER NOT NULL
-);
-
--- stage_time counted per whole hour, so a median walks a few buckets and then one hour's entries.
-CREATE TABLE IF NOT EXISTS stage_bucket (
-    position INTEGER NOT NULL,
-    bucket   INTEGER NOT NULL,  -- ms / 3600000
-    orders   INTEGER NOT NULL,
-    PRIMARY KEY (position, bucket)
 ) WITHOUT ROWID;
 
 -- Per order, each move between two consecutive versions in event order whose statuses differ.
@@ -76,22 +72,6 @@ CREATE TABLE IF NOT EXISTS transition_time (
     order_id    TEXT NOT NULL,
     step        INTEGER NOT NULL,  -- the position of the move in the order's event order
     PRIMARY KEY (from_status, to_status, ms, order_id, step)
-) WITHOUT ROWID;
-
-CREATE TABLE IF NOT EXISTS transition_pair (
-    from_status TEXT NOT NULL,
-    to_status   TEXT NOT NULL,
-    moves       INTEGER NOT NULL,
-    sum_ms      INTEGER NOT NULL,
-    PRIMARY KEY (from_status, to_status)
-) WITHOUT ROWID;
-
-CREATE TABLE IF NOT EXISTS transition_bucket (
-    from_status TEXT NOT NULL,
-    to_status   TEXT NOT NULL,
-    bucket      INTEGER NOT NULL,  -- ms / 3600000
-    moves       INTEGER NOT NULL,
-    PRIMARY KEY (from_status, to_status, bucket)
 ) WITHOUT ROWID;
 
 -- The backfill's position: orders with order_id <= cursor are projected (all of them once complete);

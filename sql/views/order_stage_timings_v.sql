@@ -2,7 +2,7 @@
 -- reached it, and the average and median hours from an order's first event to reaching it.
 -- Same event-time rule and status vocabulary (sql/tables/status_stages.sql) as
 -- order_lifecycle_metrics_v. For the dashboard's stage chart.
--- Read from the projections stage_total, stage_bucket and stage_time (docs/projections.md): the
+-- Read from the projections projection_count (kinds 2 and 5) and stage_time (docs/projections.md): the
 -- average is the kept sum over the count; the median's one or two middle entries are 0 when they
 -- fall among the stages reached at the first event (counted, not stored), else found by counting
 -- whole-hour buckets, then numbering one bucket's entries in index order: a read never touches every
@@ -10,14 +10,15 @@
 -- key: position
 CREATE VIEW order_stage_timings_v AS
 WITH totals AS (
-    SELECT position, orders, zeros, sum_ms, (orders + 1) / 2 AS k1, (orders + 2) / 2 AS k2
-    FROM stage_total
-    WHERE orders > 0
+    SELECT i AS position, count AS orders, zeros, sum_ms, (count + 1) / 2 AS k1, (count + 2) / 2 AS k2
+    FROM projection_count
+    WHERE kind = 2
 ),
 buckets AS (
-    SELECT position, bucket, orders,
-           sum(orders) OVER (PARTITION BY position ORDER BY bucket) - orders AS before
-    FROM stage_bucket
+    SELECT i AS position, j AS bucket, count AS orders,
+           sum(count) OVER (PARTITION BY i ORDER BY j) - count AS before
+    FROM projection_count
+    WHERE kind = 5
 ),
 -- The k-th smallest: 0 within the first `zeros` (stages reached at the first event, no rows), else the
 -- (k - zeros)-th of stage_time, in the bucket that holds it.

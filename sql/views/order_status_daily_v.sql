@@ -3,10 +3,11 @@
 -- are lower-cased so 'Shipped' and 'shipped' count together. Days are UTC. `stage` is the status's
 -- lifecycle stage from the status vocabulary (sql/tables/status_stages.sql, docs/contract.md §2;
 -- null for a status it does not know).
--- Read from the projection status_daily (docs/projections.md); order_status_daily_scratch_v computes
--- the same from orders_raw.
+-- Read from the projection projection_count, kind 4 (docs/projections.md); order_status_daily_scratch_v
+-- computes the same from orders_raw.
 -- key: day, status
 CREATE VIEW order_status_daily_v AS
-SELECT d.day, d.status, d.orders, s.stage
-FROM status_daily AS d
-LEFT JOIN status_stages AS s ON s.status = d.status;
+SELECT d.a AS day, d.b AS status, d.count AS orders, s.stage
+FROM projection_count AS d
+LEFT JOIN status_stages AS s ON s.status = d.b
+WHERE d.kind = 4;

@@ -3,20 +3,21 @@
 -- and the median and average hours between the two events. Versions that repeat a status are skipped.
 -- from_stage / to_stage: the statuses' lifecycle stages from the status vocabulary
 -- (sql/tables/status_stages.sql, docs/contract.md §2); null for a status it does not know.
--- Read from the projections transition_pair, transition_bucket and transition_time
+-- Read from the projections projection_count (kinds 3 and 6) and transition_time
 -- (docs/projections.md), the median found as in order_stage_timings_v; status_transitions_scratch_v
 -- computes the same from orders_raw.
 -- key: from_status, to_status
 CREATE VIEW status_transitions_v AS
 WITH totals AS (
-    SELECT from_status, to_status, moves, sum_ms, (moves + 1) / 2 AS k1, (moves + 2) / 2 AS k2
-    FROM transition_pair
-    WHERE moves > 0
+    SELECT a AS from_status, b AS to_status, count AS moves, sum_ms, (count + 1) / 2 AS k1, (count + 2) / 2 AS k2
+    FROM projection_count
+    WHERE kind = 3
 ),
 buckets AS (
-    SELECT from_status, to_status, bucket, moves,
-           sum(moves) OVER (PARTITION BY from_status, to_status ORDER BY bucket) - moves AS before
-    FROM transition_bucket
+    SELECT a AS from_status, b AS to_status, j AS bucket, count AS moves,
+           sum(count) OVER (PARTITION BY a, b ORDER BY j) - count AS before
+    FROM projection_count
+    WHERE kind = 6
 ),
 middle AS (
     SELECT
