@@ -1,5 +1,5 @@
 import SQLite
-import Synchronization
+import Threads
 
 /// A number that changes whenever the database's data may have changed, whoever wrote it: this
 /// process's writer or another process on the same file (the sync worker, `ordersync-sync`). Used as
@@ -10,18 +10,19 @@ import Synchronization
 /// be compared across the reader pool; so one read-only connection of its own is asked, under a lock,
 /// and every change it sees moves a counter. The writer's commit count is added: it moves with the
 /// commit itself, before any reader asks, and costs nothing.
-package final class DataGeneration: Sendable {
-    private struct State: ~Copyable {
-        var connection: Connection?
-        var lastVersion: Int64?
-        var changes: UInt64 = 0
-        var closed = false
-    }
+package final class DataGeneration: @unchecked Sendable {
+    // @unchecked Sendable: every field below `lock` is read and written only while it is held. A pthread
+    // mutex (Threads.Condition), not Synchronization.Mutex: the connection is opened by one request's
+    // thread and used by another's, and ThreadSanitizer sees no ordering through Mutex's kernel slow
+    // path, but does through a pthread mutex (.ci/tsan-suppressions.txt explains).
+    private let lock = Condition()
+    private var connection: Connection?
+    private var lastVersion: Int64?
+    private var changes: UInt64 = 0
+    private var closed = false
 
     private let path: String
     private let writer: OrderWriter
-    // Mutex<State> holds a non-Sendable Connection: it is only ever used while the lock is held.
-    private let state = Mutex<State>(State())
 
     init(path: String, writer: OrderWriter) {
         self.path = path
@@ -31,33 +32,32 @@ package final class DataGeneration: Sendable {
     /// The current generation: equal values mean no commit happened in between.
     package func current() throws(StoreError) -> String {
         let commits = writer.stats.commits
-        let changes = try state.withLock { state throws(StoreError) -> UInt64 in
-            if state.closed { throw .closed }
-            do {
-                if state.connection == nil {
-                    let connection = try Connection(path: path, mode: .readOnly)
-                    try connection.configureAsReader()
-                    state.connection = connection
-                }
-                guard let connection = state.connection else { throw StoreError.closed }
-                let version = try connection.scalarInt("PRAGMA data_version") ?? 0
-                if let last = state.lastVersion, last != version { state.changes += 1 }
-                state.lastVersion = version
-                return state.changes
-            } catch let error as SQLiteError {
-                throw StoreError(error)
-            } catch {
-                throw StoreError.from(error)
+        lock.lock()
+        defer { lock.unlock() }
+        if closed { throw .closed }
+        do {
+            if connection == nil {
+                let opened = try Connection(path: path, mode: .readOnly)
+                try opened.configureAsReader()
+                connection = opened
             }
+            guard let connection else { throw StoreError.closed }
+            let version = try connection.scalarInt("PRAGMA data_version") ?? 0
+            if let last = lastVersion, last != version { changes += 1 }
+            lastVersion = version
+        } catch let error as SQLiteError {
+            throw StoreError(error)
+        } catch {
+            throw StoreError.from(error)
         }
         return "\(commits).\(changes)"
     }
 
     /// Closes the connection; later calls throw `.closed`.
     func close() {
-        state.withLock {
-            $0.closed = true
-            $0.connection = nil
-        }
+        lock.lock()
+        closed = true
+        connection = nil
+        lock.unlock()
     }
 }
