@@ -36,9 +36,15 @@ let package = Package(
         .target(name: "Threads", swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["Threads"], swiftSettings: strict),
         .target(name: "OrderCore", swiftSettings: strict),
+        // The storage boundary (docs/storage.md): protocols and domain types only, no SQL, no C handle.
+        .target(
+            name: "Storage", dependencies: ["OrderCore", .product(name: "CoreMetrics", package: "swift-metrics")],
+            swiftSettings: strict),
         .target(
             name: "OrderStore",
-            dependencies: ["SQLite", "OrderCore", "Threads", .product(name: "CoreMetrics", package: "swift-metrics")],
+            dependencies: [
+                "SQLite", "Storage", "OrderCore", "Threads", .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             swiftSettings: strict,
             plugins: ["EmbedSQL"]
         ),
@@ -69,7 +75,7 @@ let package = Package(
         .target(
             name: "Connectors",
             dependencies: [
-                "SyncCore", "OrderCore", "OrderStore", "ServiceSupport", "Threads",
+                "SyncCore", "OrderCore", "Storage", "ServiceSupport", "Threads",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -77,7 +83,7 @@ let package = Package(
         .target(
             name: "OrderAPI",
             dependencies: [
-                "HTTPServer", "Gzip", "OrderCore", "OrderStore", "SyncCore", "Telemetry",
+                "HTTPServer", "Gzip", "OrderCore", "Storage", "SyncCore", "Telemetry", "Threads",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
@@ -86,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "ordersync",
             dependencies: [
-                "OrderAPI", "OrderStore", "OrderCore", "HTTPServer", "SQLite", "Threads", "ServiceSupport", "SyncCore",
+                "OrderAPI", "OrderStore", "Storage", "OrderCore", "HTTPServer", "Threads", "ServiceSupport", "SyncCore",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "ordersync-sync",
             dependencies: [
-                "Connectors", "SyncCore", "OrderStore", "OrderCore", "ServiceSupport", "Threads",
+                "Connectors", "SyncCore", "OrderStore", "Storage", "OrderCore", "ServiceSupport", "Threads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -125,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "OrderStoreTests",
             dependencies: [
-                "OrderStore", "SQLite", "Gzip", "Telemetry", "TestSupport",
+                "OrderStore", "Storage", "SQLite", "Gzip", "Telemetry", "TestSupport",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
@@ -137,11 +143,11 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "SyncTests", dependencies: ["SyncCore", "Connectors", "OrderStore", "OrderCore", "SQLite", "TestSupport"]
+            name: "SyncTests", dependencies: ["SyncCore", "Connectors", "OrderStore", "Storage", "OrderCore", "SQLite", "TestSupport"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ordersync", "OrderAPI", "Gzip", "SQLite", "TestSupport", "Telemetry"]
+            dependencies: ["ordersync", "OrderAPI", "OrderStore", "Storage", "Gzip", "SQLite", "TestSupport", "Telemetry"]
         ),
     ]
 )

@@ -1,6 +1,6 @@
 package import Logging
 import OrderCore
-package import OrderStore
+package import Storage
 package import SyncCore
 import Threads
 
@@ -8,7 +8,7 @@ import Threads
 /// transaction. A failing connector does not stop the others; the run then fails as a whole (so the
 /// scheduler retries) while what was stored stays stored, and the next run resumes after it.
 package final class SyncEngine {
-    let store: SyncStore
+    let store: any SyncStorage
     let connectors: [any Connector]
     let skipped: [(name: String, reason: String)]
     let logger: Logger
@@ -16,7 +16,7 @@ package final class SyncEngine {
     package var maxPages = 10_000
 
     package init(
-        store: SyncStore, connectors: [any Connector], skipped: [(name: String, reason: String)], logger: Logger
+        store: any SyncStorage, connectors: [any Connector], skipped: [(name: String, reason: String)], logger: Logger
     ) {
         self.store = store
         self.connectors = connectors
@@ -38,7 +38,7 @@ package final class SyncEngine {
                     error as? SyncFailure
                     ?? SyncFailure(
                         .storage, connector: connector.name, path: "database", status: nil, attempts: 1,
-                        message: "storing failed: \(StoreError.from(error))")
+                        message: "storing failed: \(StoreError.wrapping(error))")
                 report.status = "failed"
                 summary.errors.append(failure)
                 logger.error(

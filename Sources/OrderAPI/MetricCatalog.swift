@@ -1,4 +1,4 @@
-import OrderStore
+import Storage
 package import Telemetry
 
 /// Every metric family `/metrics` serves: name, type, help, labels and buckets. README.md's metrics

@@ -1,5 +1,5 @@
 import HTTPServer
-import OrderStore
+import Storage
 
 /// What caches may do with each answer, decided here and nowhere else (docs/contract.md §3, Caching):
 /// the `Cache-Control` of every endpoint, the weak `ETag` of the readable resources and their `304`s
@@ -64,7 +64,7 @@ extension OrderService {
     private func entityTag(_ endpoint: Endpoint, _ request: HTTPRequest, dataDependent: Bool) -> String? {
         var generation = "0"
         if dataDependent {
-            guard let current = try? store.dataGeneration.current() else { return nil }
+            guard let current = try? store.dataGeneration() else { return nil }
             generation = current
         }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a

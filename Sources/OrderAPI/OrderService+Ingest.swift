@@ -1,7 +1,7 @@
 import Gzip
 import HTTPServer
 import OrderCore
-import OrderStore
+import Storage
 
 /// `POST /`: read a batch in any of its formats, store it atomically, answer once it is durable
 /// (docs/contract.md §3).
@@ -62,7 +62,7 @@ extension OrderService {
             return refusal(failure)
         }
         do {
-            let result = try store.writer.ingest(orders)
+            let result = try store.ingest(orders, source: "api")
             return OrderService.json(200, "{\"inserted\":\(result.inserted),\"unchanged\":\(result.unchanged)}")
         } catch {
             return storeFailure(error)
@@ -114,13 +114,13 @@ extension OrderService {
     /// Maps a store failure to a problem; the cause goes to the log, never to the client.
     func storeFailure(_ error: StoreError) -> HTTPResponse {
         switch error {
-        case .storageFull(let sqliteError):
+        case .storageFull(let failure):
             // The errno tells ENOSPC (the disk), EFBIG (a file-size limit) and EDQUOT (a quota) apart.
             logger.error(
                 "database write failed: no space",
                 metadata: [
-                    "code": .stringConvertible(sqliteError.extendedCode),
-                    "errno": .stringConvertible(sqliteError.systemErrno), "error": .string(sqliteError.explanation),
+                    "code": .string(failure.code), "errno": .stringConvertible(failure.systemErrno ?? 0),
+                    "error": .string(failure.message),
                 ])
             return Problem(
                 status: 507,
@@ -132,12 +132,14 @@ extension OrderService {
             return problem.response
         case .timedOut:
             return Problem(status: 503, detail: "the query took too long and was stopped").response
-        case .sqlite(let sqliteError):
+        case .unavailable(let failure):
             logger.error(
-                "database error",
-                metadata: [
-                    "code": .stringConvertible(sqliteError.extendedCode), "error": .string(sqliteError.explanation),
-                ])
+                "database unavailable", metadata: ["code": .string(failure.code), "error": .string(failure.message)])
+            var problem = Problem(status: 503, detail: "the database cannot be reached; nothing was stored, retry shortly")
+            problem.headers = [("Retry-After", "1")]
+            return problem.response
+        case .failed(let failure):
+            logger.error("database error", metadata: ["code": .string(failure.code), "error": .string(failure.message)])
             return Problem(status: 500, detail: "internal error; the batch may not be stored, and retrying is safe")
                 .response
         }

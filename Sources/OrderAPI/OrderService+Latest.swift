@@ -1,7 +1,6 @@
 import HTTPServer
 import OrderCore
-import OrderStore
-import SQLite
+import Storage
 
 /// `GET /`: the latest version of every order, streamed in order_id order (docs/contract.md §3).
 extension OrderService {
@@ -20,8 +19,7 @@ extension OrderService {
         if let repeated = query.duplicates.first {
             return Problem(status: 400, detail: "query parameter \"\(repeated)\" is given more than once").response
         }
-        // Until the projections' backfill completes, the from-scratch twin answers (docs/projections.md).
-        var filter = OrderQueries.LatestFilter(source: .for(store.projections))
+        var filter = LatestFilter()
         filter.after = query["after"]
         filter.status = query["status"]
         if let since = query["since"] {
@@ -42,25 +40,23 @@ extension OrderService {
 
     /// One page, assembled in memory (bounded by `maxPageSize`) so the `Link` header can say whether
     /// another page follows: one row more than asked for is read to find out.
-    private func page(_ filter: OrderQueries.LatestFilter, limit: Int, query: QueryParameters) -> HTTPResponse {
+    private func page(_ filter: LatestFilter, limit: Int, query: QueryParameters) -> HTTPResponse {
         var writer = JSONWriter(capacity: 64 * 1024)
         var lastID: String?
         var count = 0
         do {
             writer.raw("[")
-            try store.readers.withReader { connection in
-                _ = try OrderQueries.latest(connection, filter: filter, limit: limit + 1) { statement in
-                    count += 1
-                    guard count <= limit else { return }
-                    if count > 1 { writer.raw(",") }
-                    writer.raw("\n")
-                    OrderService.writeLatestRow(statement, into: &writer)
-                    if count == limit { lastID = statement.string(0) }
-                }
+            _ = try store.latest(filter, limit: limit + 1) { row in
+                count += 1
+                guard count <= limit else { return }
+                if count > 1 { writer.raw(",") }
+                writer.raw("\n")
+                OrderService.writeLatestRow(row, into: &writer)
+                if count == limit { lastID = row.string(.orderID) }
             }
             writer.raw(count > 0 ? "\n]\n" : "]\n")
         } catch {
-            return storeFailure(StoreError.from(error))
+            return storeFailure(StoreError.wrapping(error))
         }
         var response = HTTPResponse(status: 200, contentType: "application/json", body: writer.bytes)
         if count > limit, let lastID {
@@ -76,14 +72,14 @@ extension OrderService {
     /// then written, so memory stays constant and no snapshot is held while the client reads slowly.
     /// The first chunk is read before answering, so a database error is still a proper problem
     /// document; a result that fits in one chunk goes out with a Content-Length.
-    private func streamAll(_ filter: OrderQueries.LatestFilter) -> HTTPResponse {
-        var chunks = LatestChunks(readers: store.readers, filter: filter, rowsPerChunk: configuration.streamChunkRows)
+    private func streamAll(_ filter: LatestFilter) -> HTTPResponse {
+        var chunks = LatestChunks(store: store, filter: filter, rowsPerChunk: configuration.streamChunkRows)
         var writer = JSONWriter(capacity: 512 * 1024)
         let more: Bool
         do {
             more = try chunks.next(into: &writer)
         } catch {
-            return storeFailure(StoreError.from(error))
+            return storeFailure(StoreError.wrapping(error))
         }
         guard more else { return HTTPResponse(status: 200, contentType: "application/json", body: writer.bytes) }
         let firstChunk = writer.bytes
@@ -104,27 +100,27 @@ extension OrderService {
             })
     }
 
-    /// One `latest_order_v` row as JSON, straight from SQLite's text (no intermediate strings).
-    static func writeLatestRow(_ statement: Statement, into writer: inout JSONWriter) {
+    /// One `GET /` row as JSON, straight from the engine's text (no intermediate strings).
+    static func writeLatestRow(_ row: any LatestOrderRow, into writer: inout JSONWriter) {
         writer.raw("{\"order_id\":")
-        field(statement, 0, &writer)
+        field(row, .orderID, &writer)
         writer.raw(",\"order_date\":")
-        field(statement, 1, &writer)
+        field(row, .orderDate, &writer)
         writer.raw(",\"order_status\":")
-        field(statement, 2, &writer)
+        field(row, .status, &writer)
         writer.raw(",\"order_details\":")
-        field(statement, 3, &writer)
+        field(row, .details, &writer)
         writer.raw(",\"updated_at\":")
-        field(statement, 4, &writer)
+        field(row, .updatedAt, &writer)
         writer.raw(",\"ingested_at\":")
-        field(statement, 5, &writer)
+        field(row, .ingestedAt, &writer)
         writer.raw(",\"versions\":")
-        writer.integer(statement.int64(6))
+        writer.integer(row.versions)
         writer.raw("}")
     }
 
-    private static func field(_ statement: Statement, _ column: Int32, _ writer: inout JSONWriter) {
-        statement.withText(column) { text in
+    private static func field(_ row: any LatestOrderRow, _ field: LatestField, _ writer: inout JSONWriter) {
+        row.withText(field) { text in
             if let text { writer.string(text) } else { writer.raw("null") }
         }
     }
@@ -133,15 +129,15 @@ extension OrderService {
 /// `GET /` in chunks of rows, each read in its own short read transaction, resuming after the last
 /// order_id written. Writes the array's brackets too, so the chunks concatenate to one JSON array.
 struct LatestChunks: Sendable {
-    let readers: ReaderPool
-    var filter: OrderQueries.LatestFilter
+    let store: any OrderDatabase
+    var filter: LatestFilter
     let rowsPerChunk: Int
     private var opened = false
     private var wroteRow = false
     private var finished = false
 
-    init(readers: ReaderPool, filter: OrderQueries.LatestFilter, rowsPerChunk: Int) {
-        self.readers = readers
+    init(store: any OrderDatabase, filter: LatestFilter, rowsPerChunk: Int) {
+        self.store = store
         self.filter = filter
         self.rowsPerChunk = rowsPerChunk
     }
@@ -157,14 +153,12 @@ struct LatestChunks: Sendable {
         var wrote = wroteRow
         var after = filter.after
         let filter = filter
-        try readers.withReader { connection in
-            rows = try OrderQueries.latest(connection, filter: filter, limit: rowsPerChunk) { statement in
-                if wrote { writer.raw(",") }
-                wrote = true
-                writer.raw("\n")
-                OrderService.writeLatestRow(statement, into: &writer)
-                after = statement.string(0)
-            }
+        rows = try store.latest(filter, limit: rowsPerChunk) { row in
+            if wrote { writer.raw(",") }
+            wrote = true
+            writer.raw("\n")
+            OrderService.writeLatestRow(row, into: &writer)
+            after = row.string(.orderID)
         }
         wroteRow = wrote
         self.filter.after = after

@@ -1,12 +1,12 @@
 import HTTPServer
-import OrderStore
+import Storage
 import Telemetry
 
 /// `GET /metrics`: the registry in the Prometheus text format, after the gauges that are read rather
 /// than counted (connections, file sizes, process figures) were set.
 extension OrderService {
     func metrics() -> HTTPResponse {
-        scrapeGauges.update(openConnections: openConnections, files: store.fileSizes, process: ProcessStatistics.read())
+        scrapeGauges.update(openConnections: openConnections, files: store.localSizes, process: ProcessStatistics.read())
         var response = HTTPResponse(
             status: 200, contentType: MetricsRegistry.contentType, body: metricsRegistry.exposition())
         response.headers.add("Cache-Control", "no-store")

@@ -1,6 +1,6 @@
 import HTTPServer
 import OrderCore
-import OrderStore
+import Storage
 
 /// `GET /orders/{order_id}`: one order's latest version and its whole history.
 extension OrderService {
@@ -8,11 +8,11 @@ extension OrderService {
         guard let orderID = request.parameters["order_id"] else {
             return Problem(status: 404, detail: "no such order").response
         }
-        let found: OrderQueries.History
+        let found: OrderHistory
         do {
-            found = try store.readers.withReader { try OrderQueries.history($0, orderID: orderID) }
+            found = try store.history(of: orderID)
         } catch {
-            return storeFailure(StoreError.from(error))
+            return storeFailure(StoreError.wrapping(error))
         }
         guard let latest = found.latest else {
             return Problem(status: 404, detail: "no order with this order_id").response
@@ -36,7 +36,7 @@ extension OrderService {
         return HTTPResponse(status: 200, contentType: "application/json", body: writer.bytes)
     }
 
-    private func write(_ version: OrderQueries.Version, into writer: inout JSONWriter) {
+    private func write(_ version: OrderVersion, into writer: inout JSONWriter) {
         writer.raw("{\"seq\":")
         writer.integer(version.seq)
         writer.raw(",\"order_date\":")

@@ -1,6 +1,6 @@
 import HTTPServer
 import OrderCore
-import OrderStore
+import Storage
 
 /// `/healthz` and `/readyz`.
 extension OrderService {
@@ -23,9 +23,9 @@ extension OrderService {
             problem.headers = [("Retry-After", "1")]
             return problem.response
         }
-        guard store.writer.isRunning else {
+        guard store.acceptsWrites else {
             return Problem(status: 503, detail: "the database writer is not running").response
         }
-        return OrderService.json(200, "{\"status\":\"ready\"}")
+        return OrderService.json(200, "{\"status\":\"ready\",\"engine\":\"\(store.engine)\"}")
     }
 }

@@ -1,7 +1,6 @@
 import HTTPServer
 import OrderCore
-import OrderStore
-import SQLite
+import Storage
 import Threads
 
 /// `GET /views` and `GET /views/{name}`: the views of `sql/views/` as JSON, CSV or NDJSON.
@@ -11,7 +10,7 @@ extension OrderService {
         do {
             catalog = try viewCatalog()
         } catch {
-            return storeFailure(StoreError.from(error))
+            return storeFailure(StoreError.wrapping(error))
         }
         var writer = JSONWriter(capacity: 2_048)
         writer.raw("{\"views\":[")
@@ -41,7 +40,7 @@ extension OrderService {
         do {
             catalog = try viewCatalog()
         } catch {
-            return storeFailure(StoreError.from(error))
+            return storeFailure(StoreError.wrapping(error))
         }
         guard let name = request.parameters["name"], let view = catalog.view(named: name) else {
             return Problem(status: 404, detail: "no such view; GET /views lists them").response
@@ -51,12 +50,8 @@ extension OrderService {
         case .success(let value): parsed = value
         case .failure(let problem): return problem.response
         }
-        var query = parsed.query
-        // Until the projections' backfill completes, a projection-backed view is read from its
-        // from-scratch twin: the same columns and rows (docs/projections.md).
-        if !store.projections.answersReads, let twin = catalog.scratchTwin(of: view.name) { query.readFrom = twin }
         // ETag, 304 and Cache-Control: OrderService+Caching.
-        return streamView(query, format: parsed.format, path: request.head.path)
+        return streamView(parsed.query, format: parsed.format, path: request.head.path)
     }
 
     /// Parameters: `format`, `limit`, `cursor`; every other one is a filter on a column (`ViewFilter`).
@@ -118,14 +113,12 @@ extension OrderService {
 
     /// A page (`limit` rows at most, read whole so the `Link` header can say whether more follow), or with
     /// `limit=all` every row, streamed: the first chunk is read before answering so an error is still a
-    /// problem document. The time limit counts SQLite's work only, not the time a slow client takes.
+    /// problem document. The time limit counts the database's work only, not the time a slow client takes.
     private func streamView(_ query: ViewQuery, format: ViewFormat, path: Substring) -> HTTPResponse {
         let timeLimit = configuration.viewQueryTimeoutSeconds
-        let stream: ViewStream
+        let stream: any ViewRows
         do {
-            let lease = try store.readers.lease()
-            lease.connection.setDeadline(Threads.monotonicSeconds() + timeLimit)
-            stream = ViewStream(lease: lease, statement: try query.prepare(lease.connection, extraRow: true))
+            stream = try store.openView(query, extraRow: true, deadline: Threads.monotonicSeconds() + timeLimit)
         } catch {
             return viewFailure(error)
         }
@@ -140,14 +133,14 @@ extension OrderService {
         var next: ViewQuery.Cursor?
         var more = false
         do {
-            while try stream.statement.step() {
+            while try stream.step() {
                 if rows == chunk {
                     more = true
                     break
                 }
-                format.row(stream.statement, columns: columns, index: rows, into: &writer)
+                format.row(stream, columns: columns, index: rows, into: &writer)
                 rows += 1
-                if rows == chunk { next = query.cursorAfter(stream.statement, rowsSoFar: rows) }
+                if rows == chunk { next = query.cursorAfter(stream, rowsSoFar: rows) }
             }
         } catch {
             return viewFailure(error)
@@ -176,14 +169,14 @@ extension OrderService {
                 var rows = firstCount
                 var hasRow = true
                 while hasRow {
-                    stream.lease.connection.setDeadline(Threads.monotonicSeconds() + timeLimit - compute)
+                    stream.setDeadline(Threads.monotonicSeconds() + timeLimit - compute)
                     let chunkStart = Threads.monotonicSeconds()
                     var inChunk = 0
                     while hasRow && inChunk < chunkRows {
-                        format.row(stream.statement, columns: columns, index: rows, into: &writer)
+                        format.row(stream, columns: columns, index: rows, into: &writer)
                         rows += 1
                         inChunk += 1
-                        hasRow = try stream.statement.step()
+                        hasRow = try stream.step()
                     }
                     compute += Threads.monotonicSeconds() - chunkStart
                     try sink.write(writer.bytes)
@@ -212,7 +205,7 @@ extension OrderService {
     }
 
     private func viewFailure(_ error: any Error) -> HTTPResponse {
-        let failure = StoreError.from(error)
+        let failure = StoreError.wrapping(error)
         if case .timedOut = failure {
             return Problem(
                 status: 503,
@@ -222,27 +215,4 @@ extension OrderService {
         }
         return storeFailure(failure)
     }
-}
-
-/// A leased reader and the statement stepping on it, moved into a streamed response. The statement is
-/// reset (ending its read transaction) before the reader goes back, whatever way the response ends.
-final class ViewStream: @unchecked Sendable {
-    // @unchecked Sendable: used by one thread at a time: the handler, then the response writer.
-    let statement: Statement
-    let lease: ReaderLease
-    private var finished = false
-
-    init(lease: ReaderLease, statement: Statement) {
-        self.lease = lease
-        self.statement = statement
-    }
-
-    func finish() {
-        guard !finished else { return }
-        finished = true
-        statement.reset()
-        lease.release()
-    }
-
-    deinit { finish() }
 }

@@ -1,14 +1,14 @@
 package import HTTPServer
 package import Logging
 import OrderCore
-package import OrderStore
+package import Storage
 import Synchronization
 package import Telemetry
 
 /// The ordersync API behind our HTTP server: routing, auth, content rules, gzip and access logs.
 /// Handlers of each resource live in their own files (`OrderService+Ingest`, `+Latest`, …).
 package final class OrderService: HTTPHandler {
-    let store: OrderStore
+    let store: any OrderDatabase
     let configuration: APIConfiguration
     let logger: Logger
     /// The registry `/metrics` renders; the store's writer records into the same one.
@@ -23,8 +23,6 @@ package final class OrderService: HTTPHandler {
     /// Distinguishes this process in ETags, so validators from before a restart never match
     /// (`OrderService+Caching`).
     let instanceNonce = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-    /// The views, read once from the database (they change only at startup).
-    private let catalog = Mutex<ViewCatalog?>(nil)
     /// Set once the server exists, for the open-connection gauge. Weak: the server holds this service
     /// as its handler, and a strong reference back made a cycle that kept both, and the store with its
     /// SQLite connections, alive forever (LeakSanitizer found it: every in-process test server leaked).
@@ -44,7 +42,7 @@ package final class OrderService: HTTPHandler {
 
     /// A service over `store`. `metrics` should be the registry whose factory the store was opened
     /// with (`MetricCatalog.makeRegistry()`), so `/metrics` shows the writer's figures too.
-    package init(store: OrderStore, configuration: APIConfiguration, logger: Logger, metrics: MetricsRegistry) {
+    package init(store: any OrderDatabase, configuration: APIConfiguration, logger: Logger, metrics: MetricsRegistry) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
@@ -210,10 +208,7 @@ package final class OrderService: HTTPHandler {
 
     /// The view catalog, loaded on first use.
     func viewCatalog() throws -> ViewCatalog {
-        if let cached = catalog.withLock({ $0 }) { return cached }
-        let loaded = try store.readers.withReader { try ViewCatalog.load($0) }
-        catalog.withLock { $0 = loaded }
-        return loaded
+        try store.viewCatalog()
     }
 
     func dashboard() -> HTTPResponse {

@@ -1,5 +1,5 @@
 import OrderCore
-import OrderStore
+import Storage
 
 /// Paging cursors of `/views/{name}` as they appear in URLs: the key values of the last row as a
 /// JSON array (e.g. `["ORD-1"]`, `["2025-08-08","shipped"]`), or a plain row count for views without

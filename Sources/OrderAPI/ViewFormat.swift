@@ -1,5 +1,5 @@
 package import OrderCore
-package import SQLite
+package import Storage
 
 /// The output formats of `/views/{name}` and `ordersync query`: a JSON array of objects, RFC 4180 CSV
 /// with a header row, or NDJSON (one object per line).
@@ -28,8 +28,8 @@ package enum ViewFormat: String, Sendable, CaseIterable {
         }
     }
 
-    /// One row (the statement's current one); `index` counts rows from 0.
-    package func row(_ statement: Statement, columns: [String], index: Int, into writer: inout JSONWriter) {
+    /// One row (the cursor's current one); `index` counts rows from 0.
+    package func row(_ cells: some RowCells, columns: [String], index: Int, into writer: inout JSONWriter) {
         switch self {
         case .json, .ndjson:
             if self == .json { writer.raw(index == 0 ? "\n" : ",\n") }
@@ -38,18 +38,17 @@ package enum ViewFormat: String, Sendable, CaseIterable {
                 if position > 0 { writer.raw(",") }
                 writer.string(column)
                 writer.raw(":")
-                ViewFormat.jsonValue(statement, Int32(position), into: &writer)
+                ViewFormat.jsonValue(cells, position, into: &writer)
             }
             writer.raw(self == .json ? "}" : "}\n")
         case .csv:
             for position in columns.indices {
                 if position > 0 { writer.raw(",") }
-                let column = Int32(position)
-                switch statement.columnType(column) {
+                switch cells.kind(position) {
                 case .null: break
-                case .integer: writer.integer(statement.int64(column))
-                case .float: writer.raw(ViewFormat.number(statement.double(column)) ?? "")
-                case .text, .blob: ViewFormat.csvField(statement.string(column) ?? "", into: &writer)
+                case .integer: writer.integer(cells.int64(position))
+                case .real: writer.raw(ViewFormat.number(cells.double(position)) ?? "")
+                case .text: ViewFormat.csvField(cells.string(position) ?? "", into: &writer)
                 }
             }
             writer.raw("\r\n")
@@ -61,13 +60,13 @@ package enum ViewFormat: String, Sendable, CaseIterable {
         if self == .json { writer.raw(rows > 0 ? "\n]\n" : "]\n") }
     }
 
-    static func jsonValue(_ statement: Statement, _ column: Int32, into writer: inout JSONWriter) {
-        switch statement.columnType(column) {
+    static func jsonValue(_ cells: some RowCells, _ cell: Int, into writer: inout JSONWriter) {
+        switch cells.kind(cell) {
         case .null: writer.raw("null")
-        case .integer: writer.integer(statement.int64(column))
-        case .float: writer.raw(number(statement.double(column)) ?? "null")
-        case .text, .blob:
-            statement.withText(column) { text in
+        case .integer: writer.integer(cells.int64(cell))
+        case .real: writer.raw(number(cells.double(cell)) ?? "null")
+        case .text:
+            cells.withText(cell) { text in
                 if let text { writer.string(text) } else { writer.raw("null") }
             }
         }

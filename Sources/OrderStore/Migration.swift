@@ -1,3 +1,5 @@
+import Storage
+
 /// One file of `sql/migrations/` (docs/contract.md §2, docs/migrations.md): `NNNN_snake_name.sql`,
 /// applied once, in number order, in its own transaction, and recorded in `ordersync_migrations`.
 package struct Migration: Sendable {

@@ -1,30 +1,10 @@
+package import Storage
 package import SQLite
+package import Storage
 
 /// The read side of the order API: latest versions in pages, and one order's history.
 /// Every function runs on a reader connection and holds its read transaction only while stepping.
 package enum OrderQueries {
-    /// Filters of `GET /`.
-    package struct LatestFilter: Sendable {
-        /// Only orders whose order_id sorts after this (the paging cursor).
-        package var after: String?
-        /// Only orders whose latest status is this, ignoring ASCII case.
-        package var status: String?
-        /// Only orders whose latest version was ingested at or after this (UTC ms text).
-        package var ingestedSince: String?
-        /// Where the rows come from (`LatestSource.for`).
-        package var source: LatestSource
-
-        package init(
-            after: String? = nil, status: String? = nil, ingestedSince: String? = nil,
-            source: LatestSource = .projection
-        ) {
-            self.after = after
-            self.status = status
-            self.ingestedSince = ingestedSince
-            self.source = source
-        }
-    }
-
     /// What `GET /` reads (docs/projections.md).
     package enum LatestSource: Sendable, Equatable {
         /// The projection order_state, each row's version looked up by seq.
@@ -40,26 +20,15 @@ package enum OrderQueries {
         }
     }
 
-    /// One row of `latest_order_v` as `GET /` shows it.
-    package struct LatestRow: Sendable, Equatable {
-        package var orderID: String
-        package var orderDate: String
-        package var status: String
-        package var details: String?
-        package var updatedAt: String?
-        package var ingestedAt: String
-        package var versions: Int64
-    }
-
     /// Reads up to `limit` rows of the latest view that match `filter`, in order_id order, calling `row`
     /// for each while the statement is open. Returns the number of rows read.
     package static func latest(
-        _ connection: Connection, filter: LatestFilter, limit: Int, row: (Statement) throws -> Void
+        _ connection: Connection, filter: LatestFilter, source: LatestSource, limit: Int, row: (Statement) throws -> Void
     ) throws -> Int {
         // The projection order_state (docs/projections.md) walked by its key, each row's version looked
         // up by seq; or a view with latest_order_v's columns.
         var sql: String
-        switch filter.source {
+        switch source {
         case .projection:
             sql = """
                 SELECT s.order_id, o.order_date, o.order_status, o.order_details, o.updated_at, o.ingested_at, s.versions
@@ -94,41 +63,10 @@ package enum OrderQueries {
         return count
     }
 
-    /// Decodes the current row of `latest`'s statement.
-    package static func latestRow(_ statement: Statement) -> LatestRow {
-        LatestRow(
-            orderID: statement.string(0) ?? "", orderDate: statement.string(1) ?? "", status: statement.string(2) ?? "",
-            details: statement.string(3), updatedAt: statement.string(4), ingestedAt: statement.string(5) ?? "",
-            versions: statement.int64(6))
-    }
-
-    /// One stored version of an order, in arrival order.
-    package struct Version: Sendable, Equatable {
-        package var seq: Int64
-        package var orderDate: String
-        package var status: String
-        package var details: String?
-        package var updatedAt: String?
-        package var ingestedAt: String
-        package var source: String
-        /// Canonical JSON text.
-        package var payload: String
-    }
-
-    /// One order: its latest version, how many versions exist, and the newest of them in arrival order.
-    package struct History: Sendable {
-        /// The latest version by the docs/contract.md §2 rule; nil when the order is unknown.
-        package var latest: Version?
-        /// Every stored version, counted.
-        package var total: Int
-        /// The newest `limit` versions, oldest first.
-        package var versions: [Version]
-    }
-
     /// The history of `orderID`, bounded to its newest `limit` versions (an order can have any number).
-    package static func history(_ connection: Connection, orderID: String, limit: Int = 1_000) throws -> History {
+    package static func history(_ connection: Connection, orderID: String, limit: Int = 1_000) throws -> OrderHistory {
         let newest = try versions(connection, where: "order_id = ? ORDER BY seq DESC LIMIT ?", orderID, limit: limit)
-        guard !newest.isEmpty else { return History(latest: nil, total: 0, versions: []) }
+        guard !newest.isEmpty else { return OrderHistory(latest: nil, total: 0, versions: []) }
         let count = try connection.cached("SELECT count(*) FROM orders_raw WHERE order_id = ?")
         defer { count.reset() }
         try count.bind(1, orderID)
@@ -140,11 +78,11 @@ package enum OrderQueries {
                 orderID, limit: 1
             ).first
             ?? versions(connection, where: "order_id = ? ORDER BY seq DESC LIMIT ?", orderID, limit: 1).first
-        return History(latest: latest, total: total, versions: newest.reversed())
+        return OrderHistory(latest: latest, total: total, versions: newest.reversed())
     }
 
     private static func versions(_ connection: Connection, where clause: String, _ orderID: String, limit: Int) throws
-        -> [Version]
+        -> [OrderVersion]
     {
         let statement = try connection.cached(
             """
@@ -154,10 +92,10 @@ package enum OrderQueries {
         defer { statement.reset() }
         try statement.bind(1, orderID)
         try statement.bind(2, Int64(limit))
-        var versions: [Version] = []
+        var versions: [OrderVersion] = []
         while try statement.step() {
             versions.append(
-                Version(
+                OrderVersion(
                     seq: statement.int64(0), orderDate: statement.string(1) ?? "", status: statement.string(2) ?? "",
                     details: statement.string(3), updatedAt: statement.string(4), ingestedAt: statement.string(5) ?? "",
                     source: statement.string(6) ?? "", payload: statement.string(7) ?? "null"))

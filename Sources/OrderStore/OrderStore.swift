@@ -1,5 +1,7 @@
+package import Storage
 package import CoreMetrics
 package import SQLite
+package import Storage
 
 /// The database of ordersync: one writer with group commit, a pool of readers, and the SQL of `sql/`
 /// applied at open.
@@ -16,7 +18,9 @@ package final class OrderStore: Sendable {
     /// The database file.
     package let path: String
     /// Changes whenever the data may have changed, in this process or another (for HTTP validators).
-    package let dataGeneration: DataGeneration
+    let generation: DataGeneration
+    /// The views' catalog, read once (OrderStore+Reading.swift).
+    let catalog = CatalogCache()
     /// Whether the projections answer reads yet, and the backfill's progress (docs/projections.md).
     package let projections: ProjectionStatus
 
@@ -58,7 +62,7 @@ package final class OrderStore: Sendable {
         self.views = applied.views
         self.appliedMigrations = applied.migrations
         self.path = path
-        self.dataGeneration = DataGeneration(path: path, writer: writer)
+        self.generation = DataGeneration(path: path, writer: writer)
     }
 
     /// The writer, started, and what the SQL files created. On a throw its connection is closed.
@@ -163,7 +167,7 @@ package final class OrderStore: Sendable {
     /// Stops the writer after it committed what was queued, checkpoints the WAL and closes readers.
     package func close() {
         readers.close()
-        dataGeneration.close()
+        generation.close()
         writer.close()
     }
 }

@@ -1,3 +1,4 @@
+package import Storage
 import Dispatch
 package import OrderCore
 package import SQLite
@@ -68,7 +69,7 @@ package final class OrderWriter: @unchecked Sendable {
         }
         if !running {
             condition.withLock { started = false }
-            throw .sqlite(SQLiteError(code: 1, message: "cannot start the writer thread"))
+            throw .failed(EngineFailure(code: "thread", message: "cannot start the writer thread"))
         }
     }
 

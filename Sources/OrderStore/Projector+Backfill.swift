@@ -1,3 +1,4 @@
+package import Storage
 import OrderCore
 import SQLite
 import Threads
@@ -10,13 +11,7 @@ import Threads
 /// each of them, with its whole history, when it gets there.
 extension Projector {
     /// Where the backfill stands.
-    package struct Progress: Sendable, Equatable {
-        package var complete: Bool
-        /// Orders projected by the backfill so far.
-        package var orders: Int
-        /// The last order_id projected.
-        package var cursor: String
-    }
+    package typealias Progress = ProjectionProgress
 
     /// Raised when what the projections hold changes (a new projection, a fixed rule): the next start
     /// empties them and backfills every order again (docs/projections.md, "Adding a view").

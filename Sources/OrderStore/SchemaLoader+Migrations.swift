@@ -1,3 +1,4 @@
+import Storage
 import OrderCore
 import SQLite
 import Threads

@@ -1,3 +1,4 @@
+package import Storage
 import OrderCore
 package import SQLite
 import Threads

@@ -1,3 +1,4 @@
+package import Storage
 import SQLite
 
 /// The `sync_runs` bookkeeping and the merge figures a run reports.

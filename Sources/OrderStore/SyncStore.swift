@@ -1,3 +1,4 @@
+package import Storage
 package import OrderCore
 import SQLite
 import Threads
@@ -175,3 +176,6 @@ package final class SyncStore {
         do { return try body(connection) } catch { throw StoreError(error) }
     }
 }
+
+/// The SQLite engine of the sync worker's storage (docs/storage.md).
+extension SyncStore: SyncStorage {}

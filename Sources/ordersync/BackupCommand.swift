@@ -1,6 +1,5 @@
 import ArgumentParser
 import OrderStore
-import SQLite
 
 /// `ordersync backup FILE`: a consistent copy of the live database, while the server keeps serving.
 struct BackupCommand: ParsableCommand {
@@ -18,13 +17,11 @@ struct BackupCommand: ParsableCommand {
         // Read-only: a missing source is an error here, never a new empty database.
         guard FileChecks.exists(settings.dbPath) else { throw Failure("\(settings.dbPath) does not exist") }
         do {
-            let source = try Connection(path: settings.dbPath, mode: .readOnly)
-            try source.backup(to: file)
+            try DatabaseFile.backup(from: settings.dbPath, to: file)
         } catch {
-            OrderStore.removeDatabaseFiles(file)
-            throw Failure("backup of \(settings.dbPath) failed: \(error.explanation)")
+            throw Failure("backup of \(settings.dbPath) failed: \(error.description)")
         }
-        let report = try DatabaseVerifier.verify(file)
+        let report = try DatabaseFile.verify(file)
         guard report.problems.isEmpty else {
             // Only a verified copy is a backup: a file left here would pass for one.
             OrderStore.removeDatabaseFiles(file)
@@ -54,7 +51,7 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         guard FileChecks.exists(file) else { throw Failure("\(file) does not exist") }
         guard sample >= 0 else { throw Failure("--sample must be 0 or more") }
-        let report = try DatabaseVerifier.verify(file, sample: sample, full: full)
+        let report = try DatabaseFile.verify(file, sample: sample, full: full)
         guard report.problems.isEmpty else {
             throw Failure("\(file) failed verification: \(report.problems.joined(separator: "; "))")
         }

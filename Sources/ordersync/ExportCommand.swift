@@ -1,7 +1,8 @@
 import ArgumentParser
 import OrderAPI
 import OrderCore
-import SQLite
+import OrderStore
+import Storage
 import Threads
 
 #if canImport(Glibc)
@@ -33,22 +34,18 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         guard dataset == "customers" else { throw Failure("export knows one dataset: customers") }
         let settings = try Settings(options: options, port: nil, maxBodyBytes: nil)
-        let connection: Connection
+        let store: ReadOnlyStore
         do {
-            connection = try Connection(path: settings.dbPath, mode: .readOnly)
-            try connection.execute("BEGIN")  // one snapshot for the header and the rows
+            store = try ReadOnlyStore(path: settings.dbPath)
         } catch {
-            throw Failure("cannot read \(settings.dbPath): \(error.message)")
+            throw Failure(error.description)
         }
         var writer = JSONWriter(capacity: 1 << 20)
         do {
-            try writeMetadata(connection, into: &writer)
+            let (summary, rows) = try store.exportCustomers(columns: ExportCommand.columns)
+            defer { rows.finish() }
+            writeMetadata(summary, into: &writer)
             writer.raw(",\"customers\":")
-            let rows = try connection.prepare(
-                """
-                SELECT \(ExportCommand.columns.joined(separator: ", ")) FROM customer_profiles_v
-                ORDER BY customer_name IS NULL, customer_name COLLATE NOCASE, customer_name, email
-                """)
             ViewFormat.json.begin(columns: ExportCommand.columns, into: &writer)
             var count = 0
             while try rows.step() {
@@ -58,7 +55,7 @@ struct ExportCommand: ParsableCommand {
             ViewFormat.json.end(rows: count, into: &writer)
             writer.raw("}\n")
         } catch {
-            throw Failure("cannot read customer_profiles_v: \(error.message) (run `ordersync migrate`?)")
+            throw Failure("cannot read customer_profiles_v: \(error) (run `ordersync migrate`?)")
         }
         if let output, output != "-" {
             try ExportCommand.writeAtomically(writer.bytes, to: output)
@@ -68,24 +65,16 @@ struct ExportCommand: ParsableCommand {
     }
 
     /// `{"metadata":{…}` — the count, the export time and what share of profiles has each field valid.
-    private func writeMetadata(_ connection: Connection, into writer: inout JSONWriter) throws(SQLiteError) {
-        let summary = try connection.prepare(
-            """
-            SELECT count(*), round(coalesce(avg(quality_score), 0), 1), coalesce(sum(customer_name IS NOT NULL), 0),
-                   coalesce(sum(email_valid), 0), coalesce(sum(phone_valid), 0), coalesce(sum(company IS NOT NULL), 0),
-                   coalesce(sum(records > 1), 0), coalesce(sum(order_count > 0), 0)
-            FROM customer_profiles_v
-            """)
-        guard try summary.step() else { return }
+    private func writeMetadata(_ summary: CustomerSummary, into writer: inout JSONWriter) {
         let now = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
         writer.raw("{\"metadata\":{\"dataset\":\"customers\",\"source\":\"customer_profiles_v\",\"exported_at\":")
         writer.string(now)
-        writer.raw(",\"count\":\(summary.int64(0)),\"quality\":{\"average_score\":")
-        writer.raw(ViewFormat.number(summary.double(1)) ?? "0")
+        writer.raw(",\"count\":\(summary.count),\"quality\":{\"average_score\":")
+        writer.raw(ViewFormat.number(summary.averageScore) ?? "0")
         writer.raw(
-            ",\"with_name\":\(summary.int64(2)),\"with_valid_email\":\(summary.int64(3)),"
-                + "\"with_valid_phone\":\(summary.int64(4)),\"with_company\":\(summary.int64(5)),"
-                + "\"merged_from_several_records\":\(summary.int64(6)),\"with_orders\":\(summary.int64(7)),"
+            ",\"with_name\":\(summary.withName),\"with_valid_email\":\(summary.withValidEmail),"
+                + "\"with_valid_phone\":\(summary.withValidPhone),\"with_company\":\(summary.withCompany),"
+                + "\"merged_from_several_records\":\(summary.mergedFromSeveralRecords),\"with_orders\":\(summary.withOrders),"
                 + "\"score\":\"25 points each for a name, a valid email, a valid phone and a company\"},")
         writer.raw("\"sorted_by\":\"customer_name\"}")
     }

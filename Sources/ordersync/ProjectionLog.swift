@@ -1,5 +1,6 @@
 import Logging
 import OrderStore
+import Storage
 import Synchronization
 import Threads
 

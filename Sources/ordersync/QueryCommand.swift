@@ -2,7 +2,7 @@ import ArgumentParser
 import OrderAPI
 import OrderCore
 import OrderStore
-import SQLite
+import Storage
 
 #if canImport(Glibc)
     import Glibc
@@ -32,11 +32,15 @@ struct QueryCommand: ParsableCommand {
     func run() throws {
         let settings = try Settings(options: options, port: nil, maxBodyBytes: nil)
         guard let format = ViewFormat(rawValue: format) else { throw Failure("--format must be json, csv or ndjson") }
-        let connection: Connection
-        let catalog: ViewCatalog
-        connection = try ExistingDatabase.open(settings.dbPath)
+        let store: ReadOnlyStore
         do {
-            catalog = try ViewCatalog.load(connection)
+            store = try ReadOnlyStore(path: settings.dbPath)
+        } catch {
+            throw Failure(error.description)
+        }
+        let catalog: ViewCatalog
+        do {
+            catalog = try store.viewCatalog()
         } catch {
             throw Failure("cannot read \(settings.dbPath): \(error) (run `ordersync migrate` first?)")
         }
@@ -57,19 +61,25 @@ struct QueryCommand: ParsableCommand {
                 throw Failure("--where: \(error.description)")
             }
         }
-        let statement = try query.prepare(connection, extraRow: false)
+        let rows: any ViewRows
+        do {
+            rows = try store.openView(query, extraRow: false, deadline: nil)
+        } catch {
+            throw Failure("cannot read \(definition.name): \(error)")
+        }
+        defer { rows.finish() }
         var writer = JSONWriter(capacity: 256 * 1024)
         format.begin(columns: definition.columns, into: &writer)
-        var rows = 0
-        while try statement.step() {
-            format.row(statement, columns: definition.columns, index: rows, into: &writer)
-            rows += 1
+        var count = 0
+        while try rows.step() {
+            format.row(rows, columns: definition.columns, index: count, into: &writer)
+            count += 1
             if writer.bytes.count >= 256 * 1024 {
                 try StandardOutput.write(writer.bytes)
                 writer.bytes.removeAll(keepingCapacity: true)
             }
         }
-        format.end(rows: rows, into: &writer)
+        format.end(rows: count, into: &writer)
         try StandardOutput.write(writer.bytes)
     }
 }

@@ -103,7 +103,7 @@ struct ServeCommand: ParsableCommand {
         syncLauncher.terminateAll()
         let clean = server.drain()
         store.close()
-        let stats = store.writer.stats
+        let stats = store.writerStatistics
         logger.info(
             "stopped",
             metadata: [

@@ -2,6 +2,7 @@ import HTTPServer
 import Logging
 import OrderAPI
 import OrderStore
+import Storage
 import Testing
 
 /// Who keeps whom alive: objects that reference each other must not form a cycle.

@@ -1,5 +1,6 @@
 import Foundation
 import OrderStore
+import Storage
 import SQLite
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import OrderCore
 import OrderStore
+import Storage
 import SQLite
 import Testing
 
@@ -93,20 +94,17 @@ import Testing
             order("m", status: "untimed"), order("n", status: "one"), order("n", status: "two"),
         ])
         var latest: [String: String] = [:]
-        try store.readers.withReader { connection in
-            _ = try OrderQueries.latest(connection, filter: .init(), limit: 10) { statement in
-                let row = OrderQueries.latestRow(statement)
-                latest[row.orderID] = row.status
-            }
-            let history = try OrderQueries.history(connection, orderID: "m")
-            #expect(history.versions.count == 3)
-            #expect(history.total == 3)
-            #expect(history.latest?.status == "first")
-            let bounded = try OrderQueries.history(connection, orderID: "m", limit: 2)
-            #expect(bounded.versions.map(\.status) == ["older", "untimed"])
-            #expect(bounded.total == 3)
-            #expect(bounded.latest?.status == "first")
+        _ = try store.latest(LatestFilter(), limit: 10) { row in
+            latest[row.string(.orderID) ?? ""] = row.string(.status)
         }
+        let history = try store.history(of: "m")
+        #expect(history.versions.count == 3)
+        #expect(history.total == 3)
+        #expect(history.latest?.status == "first")
+        let bounded = try store.history(of: "m", limit: 2)
+        #expect(bounded.versions.map(\.status) == ["older", "untimed"])
+        #expect(bounded.total == 3)
+        #expect(bounded.latest?.status == "first")
         #expect(latest == ["m": "first", "n": "two"])
     }
 }

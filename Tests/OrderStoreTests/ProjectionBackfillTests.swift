@@ -1,5 +1,6 @@
 import Foundation
 import OrderStore
+import Storage
 import SQLite
 import Synchronization
 import Testing
@@ -199,12 +200,9 @@ import Testing
         #expect(difference == nil, "\(difference ?? "")")
     }
 
-    private func latest(_ store: OrderStore) throws -> [OrderQueries.LatestRow] {
-        var rows: [OrderQueries.LatestRow] = []
-        try store.readers.withReader { connection in
-            let filter = OrderQueries.LatestFilter(source: .for(store.projections))
-            _ = try OrderQueries.latest(connection, filter: filter, limit: 100_000) { rows.append(OrderQueries.latestRow($0)) }
-        }
+    private func latest(_ store: OrderStore) throws -> [LatestOrder] {
+        var rows: [LatestOrder] = []
+        _ = try store.latest(LatestFilter(), limit: 100_000) { rows.append(LatestOrder($0)) }
         return rows
     }
 }

@@ -1,5 +1,6 @@
 import OrderCore
 import OrderStore
+import Storage
 import SQLite
 import Testing
 import TestSupport

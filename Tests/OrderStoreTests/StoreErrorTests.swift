@@ -1,5 +1,6 @@
 import Glibc
 import OrderStore
+import Storage
 import SQLite
 import Testing
 
@@ -20,7 +21,7 @@ struct StoreErrorTests {
         // SQLITE_IOERR_WRITE with EIO, and a read error: plain errors (500), not "retry when there is space".
         for (code, errno) in [(778, EIO), (266, 0)] {
             let error = StoreError(SQLiteError(code: Int32(code), message: "x", systemErrno: errno))
-            guard case .sqlite = error else {
+            guard case .failed = error else {
                 Issue.record("code \(code) errno \(errno) is \(error)")
                 continue
             }

@@ -1,5 +1,6 @@
 import Foundation
 import OrderStore
+import Storage
 import SQLite
 
 /// A temporary directory with its own copy of `sql/`, so a test can change SQL files freely.

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import OrderCore
 import OrderStore
+import Storage
 import Telemetry
 import Testing
 

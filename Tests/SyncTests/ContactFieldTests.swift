@@ -1,6 +1,7 @@
 import Foundation
 import OrderCore
 import OrderStore
+import Storage
 import SQLite
 import SyncCore
 import TestSupport

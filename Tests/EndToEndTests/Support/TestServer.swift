@@ -3,6 +3,7 @@ import HTTPServer
 import Logging
 import OrderAPI
 import OrderStore
+import Storage
 import Telemetry
 
 /// The real server, in-process, on an ephemeral port, over a temporary database.

@@ -23,4 +23,6 @@ package struct WriterStatistics: Sendable {
     package var failedBatches: Int = 0
     /// Total seconds spent in commits (BEGIN to COMMIT).
     package var commitSeconds: Double = 0
+
+    package init() {}
 }

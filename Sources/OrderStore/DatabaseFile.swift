@@ -1,19 +1,27 @@
-import OrderStore
 import SQLite
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+/// A database file as the tools see it (`ordersync backup`, `verify`): SQLite's online backup, and
+/// checks of a file: SQLite's own integrity check, the ordersync schema, the projections.
+package enum DatabaseFile {
+    package struct Report {
+        package var problems: [String] = []
+        package var summary = ""
+    }
 
-/// Checks a database file: SQLite's own integrity check, and that the ordersync schema is there.
-enum DatabaseVerifier {
-    struct Report {
-        var problems: [String] = []
-        var summary = ""
+    /// Copies the live database at `source` to the new file `destination` (SQLite's online backup:
+    /// consistent while a server writes). A failed copy leaves no file behind.
+    package static func backup(from source: String, to destination: String) throws(SQLiteErrorText) {
+        do {
+            let connection = try Connection(path: source, mode: .readOnly)
+            try connection.backup(to: destination)
+        } catch {
+            OrderStore.removeDatabaseFiles(destination)
+            throw SQLiteErrorText(description: error.explanation)
+        }
     }
 
     /// `sample` and `full`: the projections' check (ProjectionCheck, docs/projections.md).
-    static func verify(_ path: String, sample: Int = 1_000, full: Bool = false) throws -> Report {
+    package static func verify(_ path: String, sample: Int = 1_000, full: Bool = false) throws -> Report {
         var report = Report()
         let connection: Connection
         do {
@@ -57,9 +65,7 @@ enum DatabaseVerifier {
     }
 }
 
-enum FileChecks {
-    static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0
-    }
+/// SQLite's explanation of a failed tool operation, for the command line.
+package struct SQLiteErrorText: Error, CustomStringConvertible {
+    package let description: String
 }

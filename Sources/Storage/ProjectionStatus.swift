@@ -5,7 +5,7 @@ import Synchronization
 /// (`*_scratch_v`) until it is complete.
 package final class ProjectionStatus: Sendable {
     private struct State {
-        var progress: Projector.Progress?
+        var progress: ProjectionProgress?
         var failed = false
         /// After a failed chunk: no chunk before this (monotonic seconds).
         var pausedUntil = 0.0
@@ -14,12 +14,12 @@ package final class ProjectionStatus: Sendable {
 
     /// Failed chunks in a row (a database locked by another process for longer than the busy timeout,
     /// a full disk) before the backfill gives up in this process; each waits `retryPause` first.
-    static let maxFailures = 10
-    static let retryPause = 5.0
+    package static let maxFailures = 10
+    package static let retryPause = 5.0
 
     /// What the writer reports, for the log.
     package enum Event: Sendable {
-        case progressed(Projector.Progress)
+        case progressed(ProjectionProgress)
         case failed(StoreError)
     }
 
@@ -28,13 +28,13 @@ package final class ProjectionStatus: Sendable {
 
     /// `progress` nil: the database has no projections (a SQL directory without them): reads use the
     /// views as they are.
-    init(_ progress: Projector.Progress?, listener: (@Sendable (Event) -> Void)?) {
+    package init(_ progress: ProjectionProgress?, listener: (@Sendable (Event) -> Void)?) {
         state = Mutex(State(progress: progress))
         self.listener = listener
     }
 
     /// The backfill's position; nil when the database has no projections.
-    package var progress: Projector.Progress? { state.withLock { $0.progress } }
+    package var progress: ProjectionProgress? { state.withLock { $0.progress } }
 
     /// True when reads may use the projection-backed views.
     package var answersReads: Bool { state.withLock { $0.progress?.complete ?? true } }
@@ -44,12 +44,12 @@ package final class ProjectionStatus: Sendable {
 
     /// When the writer should run the next chunk: nil when none is pending, else the monotonic time
     /// it may (0: now).
-    func nextChunk() -> Double? {
+    package func nextChunk() -> Double? {
         state.withLock { $0.failed || $0.progress.map { !$0.complete } != true ? nil : $0.pausedUntil }
     }
 
     /// Records a backfill step (writer thread) and tells the listener.
-    func update(_ progress: Projector.Progress) {
+    package func update(_ progress: ProjectionProgress) {
         state.withLock {
             $0.progress = progress
             $0.failures = 0
@@ -60,7 +60,7 @@ package final class ProjectionStatus: Sendable {
     /// A chunk failed at monotonic time `now`: the next waits `retryPause`; after `maxFailures` in a row
     /// the backfill stops in this process (the next start resumes it). Reads keep using the
     /// from-scratch views meanwhile.
-    func failed(_ error: StoreError, now: Double) {
+    package func failed(_ error: StoreError, now: Double) {
         state.withLock {
             $0.failures += 1
             $0.pausedUntil = now + Self.retryPause
@@ -70,7 +70,22 @@ package final class ProjectionStatus: Sendable {
     }
 
     /// Stops the backfill in this process (the progress row is gone: nothing to resume here).
-    func abandon() {
+    package func abandon() {
         state.withLock { $0.failed = true }
+    }
+}
+
+/// Where the projections' backfill stands (the row of `projection_progress`, docs/projections.md).
+package struct ProjectionProgress: Sendable, Equatable {
+    package var complete: Bool
+    /// Orders projected by the backfill so far.
+    package var orders: Int
+    /// The last order_id projected.
+    package var cursor: String
+
+    package init(complete: Bool, orders: Int, cursor: String) {
+        self.complete = complete
+        self.orders = orders
+        self.cursor = cursor
     }
 }

@@ -36,14 +36,14 @@ package struct WriterMetrics: Sendable {
     }
 
     /// One committed transaction: its duration, the rows it inserted and the batches (requests) in it.
-    func committed(seconds: Double, rows inserted: Int, batches count: Int) {
+    package func committed(seconds: Double, rows inserted: Int, batches count: Int) {
         duration.recordNanoseconds(Int64((seconds * 1e9).rounded()))
         rows.record(inserted)
         batches.record(count)
     }
 
     /// One batch's outcome, counted once it is final (after any per-batch retry).
-    func finished(_ result: Result<IngestResult, StoreError>) {
+    package func finished(_ result: Result<IngestResult, StoreError>) {
         switch result {
         case .success(let result):
             if result.inserted > 0 { inserted.increment(by: result.inserted) }

@@ -68,11 +68,4 @@ package struct ViewFilter: Sendable, Equatable {
     package var parameterName: String {
         comparison == .equal ? column : column + ViewFilter.ignoringCaseSuffix
     }
-
-    /// The SQL condition, with one `?` for the value. The column name comes from the catalog.
-    var condition: String {
-        let quoted = SchemaLoader.quoteIdentifier(column)
-        // typeof: text only, whatever the column's affinity (an INTEGER column would convert '4' to 4).
-        return comparison == .equal ? "\(quoted) = ?" : "(typeof(\(quoted)) = 'text' AND \(quoted) = ? COLLATE NOCASE)"
-    }
 }
