@@ -123,24 +123,24 @@ extension OrderService {
                     "error": .string(failure.message),
                 ])
             return Problem(
-                status: 507,
+                status: error.httpStatus,
                 detail: "the server ran out of disk space; the batch may not be stored, and retrying later is safe"
             ).response
         case .busy, .closed:
-            var problem = Problem(status: 503, detail: "the database is busy or shutting down; retry shortly")
+            var problem = Problem(status: error.httpStatus, detail: "the database is busy or shutting down; retry shortly")
             problem.headers = [("Retry-After", "1")]
             return problem.response
         case .timedOut:
-            return Problem(status: 503, detail: "the query took too long and was stopped").response
+            return Problem(status: error.httpStatus, detail: "the query took too long and was stopped").response
         case .unavailable(let failure):
             logger.error(
                 "database unavailable", metadata: ["code": .string(failure.code), "error": .string(failure.message)])
-            var problem = Problem(status: 503, detail: "the database cannot be reached; nothing was stored, retry shortly")
+            var problem = Problem(status: error.httpStatus, detail: "the database cannot be reached; nothing was stored, retry shortly")
             problem.headers = [("Retry-After", "1")]
             return problem.response
         case .failed(let failure):
             logger.error("database error", metadata: ["code": .string(failure.code), "error": .string(failure.message)])
-            return Problem(status: 500, detail: "internal error; the batch may not be stored, and retrying is safe")
+            return Problem(status: error.httpStatus, detail: "internal error; the batch may not be stored, and retrying is safe")
                 .response
         }
     }
