@@ -30,9 +30,13 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: strict),
+        // PostgreSQL through libpq, blocking and thread-confined like SQLite (no SwiftNIO).
+        .target(name: "PostgreSQL", dependencies: ["CLibPQ"], swiftSettings: strict),
         .target(name: "Threads", swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["Threads"], swiftSettings: strict),
         .target(name: "OrderCore", swiftSettings: strict),
@@ -128,6 +132,7 @@ let package = Package(
             dependencies: ["FakeProviders", "HTTPServer", "OrderCore", "ordersync-fake-providers", "TestSupport"]
         ),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore", "TestSupport"]),
+        .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "TestSupport"]),
         .testTarget(
             name: "OrderStoreTests",
             dependencies: [
@@ -143,7 +148,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "SyncTests", dependencies: ["SyncCore", "Connectors", "OrderStore", "Storage", "OrderCore", "SQLite", "TestSupport"]
+            name: "SyncTests",
+            dependencies: ["SyncCore", "Connectors", "OrderStore", "Storage", "OrderCore", "SQLite", "TestSupport"]
         ),
         .testTarget(
             name: "EndToEndTests",
