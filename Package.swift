@@ -52,6 +52,15 @@ let package = Package(
             swiftSettings: strict,
             plugins: ["EmbedSQL"]
         ),
+        // The PostgreSQL engine behind the same boundary (docs/postgresql.md); its SQL is sql/postgresql/.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "PostgreSQL", "Storage", "OrderCore", "Threads", .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict,
+            plugins: ["EmbedSQL"]
+        ),
         // sql/**/*.sql built into OrderStore as string literals, so the programs run from any folder.
         // Plugins/EmbedSQLTool/sql is a link to sql/: it makes a file added to or removed from sql/ plan
         // the build anew (see Plugins/EmbedSQL/plugin.swift); excluded, it is no source of the tool.
@@ -96,7 +105,8 @@ let package = Package(
         .executableTarget(
             name: "ordersync",
             dependencies: [
-                "OrderAPI", "OrderStore", "Storage", "OrderCore", "HTTPServer", "Threads", "ServiceSupport", "SyncCore",
+                "OrderAPI", "OrderStore", "PostgresStore", "Storage", "OrderCore", "HTTPServer", "Threads", "ServiceSupport",
+                "SyncCore",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -136,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "OrderStoreTests",
             dependencies: [
-                "OrderStore", "Storage", "SQLite", "Gzip", "Telemetry", "TestSupport",
+                "OrderStore", "PostgresStore", "Storage", "SQLite", "Gzip", "Telemetry", "TestSupport",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OrderStore
+import PostgresStore
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -13,6 +14,21 @@ struct MigrateCommand: ParsableCommand {
 
     func run() throws {
         let settings = try Settings(options: options, port: nil, maxBodyBytes: nil)
+        if let url = settings.databaseURL {
+            // Several instances may run this at once: the files apply once, under an advisory lock.
+            do {
+                let store = try PostgresStore(url: url, sqlDirectory: settings.sqlDirectory)
+                for migration in store.appliedMigrations { print("applied migration \(migration)") }
+                if store.appliedMigrations.isEmpty { print("no migration to apply") }
+                print(
+                    "applied \(settings.sqlDirectory ?? "the built-in SQL") to \(store.target); views: \(store.views.joined(separator: ", "))"
+                )
+                store.close()
+            } catch {
+                throw Failure(error.description)
+            }
+            return
+        }
         do {
             let store = try OrderStore(path: settings.dbPath, sqlDirectory: settings.sqlDirectory)
             for migration in store.appliedMigrations { print("applied migration \(migration)") }

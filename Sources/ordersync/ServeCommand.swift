@@ -5,6 +5,8 @@ import Logging
 import OrderAPI
 import OrderCore
 import OrderStore
+import PostgresStore
+import Storage
 import ServiceSupport
 
 /// `ordersync serve`: run the HTTP service until SIGTERM or SIGINT.
@@ -48,16 +50,25 @@ struct ServeCommand: ParsableCommand {
             throw Failure("cannot listen on port \(settings.port): \(error)")
         }
         // A start that fails after this leaves no database it created (OrderStore removes its own).
-        let store: OrderStore
+        let store: any OrderDatabase
+        let location: String  // the file, or the PostgreSQL target without its password
         do {
-            let projectionLog = ProjectionLog(logger: logger)
-            store = try OrderStore(
-                path: settings.dbPath, sqlDirectory: settings.sqlDirectory, metricsFactory: metrics.factory,
-                onProjections: projectionLog.record)
+            if let url = settings.databaseURL {
+                let postgres = try PostgresStore(
+                    url: url, sqlDirectory: settings.sqlDirectory, metricsFactory: metrics.factory)
+                store = postgres
+                location = postgres.target
+            } else {
+                let projectionLog = ProjectionLog(logger: logger)
+                store = try OrderStore(
+                    path: settings.dbPath, sqlDirectory: settings.sqlDirectory, metricsFactory: metrics.factory,
+                    onProjections: projectionLog.record)
+                location = settings.dbPath
+            }
         } catch {
             listener.close()
-            logger.critical("startup failed", metadata: ["error": .string(error.description)])
-            throw Failure(error.description)
+            logger.critical("startup failed", metadata: ["error": .string("\(error)")])
+            throw Failure("\(error)")
         }
         for migration in store.appliedMigrations {
             logger.info("applied migration", metadata: ["migration": .string(migration)])
@@ -74,7 +85,9 @@ struct ServeCommand: ParsableCommand {
         let syncLauncher = SyncLauncher(
             workerPath: SyncLauncher.workerPath(environment: settings.environment), databasePath: settings.dbPath,
             sqlDirectory: settings.sqlDirectory, deadlineSeconds: settings.syncDeadlineSeconds)
-        apiConfiguration.syncRunner = syncLauncher
+        // The sync worker stores into SQLite only so far (docs/postgresql.md): on PostgreSQL, /sync
+        // answers that it is not configured rather than filling a file nobody reads.
+        if settings.databaseURL == nil { apiConfiguration.syncRunner = syncLauncher }
         let service = OrderService(store: store, configuration: apiConfiguration, logger: logger, metrics: metrics)
         let server: HTTPServer
         do {
@@ -92,7 +105,8 @@ struct ServeCommand: ParsableCommand {
         logger.info(
             "listening on \(url)",
             metadata: [
-                "url": .string(url), "port": .stringConvertible(boundPort), "db": .string(settings.dbPath),
+                "url": .string(url), "port": .stringConvertible(boundPort), "db": .string(location),
+                "engine": .string(store.engine),
                 "version": .string(ProductVersion.current),
                 "views": .string(store.views.joined(separator: ",")),
             ])

@@ -11,6 +11,10 @@ import ServiceSupport
 struct Settings {
     var port: UInt16 = 8080
     var dbPath = "data/ordersync.db"
+    /// DATABASE_URL (or DATABASE_URL_FILE): a `postgres://` or `postgresql://` URL chooses the
+    /// PostgreSQL engine (docs/postgresql.md); unset, the SQLite file at `dbPath`. A secret: it may
+    /// hold the password, so it is never logged (the store logs a redacted target).
+    var databaseURL: String?
     /// SQL_DIR: read the SQL files from this directory; nil uses the ones built into the executable.
     var sqlDirectory: String?
     var logLevel: Logger.Level = .info
@@ -46,6 +50,20 @@ struct Settings {
             self.port = number
         }
         dbPath = value(options.dbPath, "DB_PATH") ?? dbPath
+        do {
+            databaseURL = try Secrets.value("DATABASE_URL", in: environment)
+        } catch {
+            throw Invalid(description: error.description)
+        }
+        if let url = databaseURL {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw Invalid(
+                    description: "DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to use the SQLite file at DB_PATH)")
+            }
+            if value(options.dbPath, "DB_PATH") != nil {
+                throw Invalid(description: "set DB_PATH (SQLite) or DATABASE_URL (PostgreSQL), not both")
+            }
+        }
         sqlDirectory = value(options.sqlDirectory, "SQL_DIR")
         if let text = value(options.logLevel, "LOG_LEVEL") {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {

@@ -1,0 +1,212 @@
+package import CoreMetrics
+package import OrderCore
+import PostgreSQL
+package import Storage
+import Synchronization
+import Threads
+
+/// The PostgreSQL engine behind the storage boundary (docs/storage.md, docs/postgresql.md): chosen by
+/// `DATABASE_URL`. Any number of instances may share one database: the dedup rules run inside it
+/// (ordersync_ingest), and the SQL files are applied once under an advisory lock.
+package final class PostgresStore: OrderDatabase, Sendable {
+    package let engine = "postgresql"
+    package let views: [String]
+    package let appliedMigrations: [String]
+    /// No projections on PostgreSQL yet: the views compute from the history (docs/postgresql.md).
+    package let projections = ProjectionStatus(nil, listener: nil)
+    /// Where the database is, without the password: for the log.
+    package let target: String
+
+    private let writer: PostgresWriter
+    private let readers: ConnectionPool
+    private let catalog = Mutex<Catalog?>(nil)
+
+    private struct Catalog {
+        let views: ViewCatalog
+        let kinds: [String: [String: CellKind]]
+    }
+
+    /// Why the store could not open: the message names the host, never the password.
+    package struct OpenError: Error, CustomStringConvertible {
+        package let description: String
+    }
+
+    /// Rows a streamed view reads per round trip (FETCH).
+    static let fetchRows = 1_000
+
+    /// Connects, applies the SQL files (those of `sqlDirectory/postgresql/`, or the built-in ones),
+    /// starts the writer. `readerCapacity` bounds the connections reads use (the writer has its own).
+    package init(
+        url: String, sqlDirectory: String?, readerCapacity: Int = 8,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) throws(OpenError) {
+        let open: @Sendable () throws(PostgresError) -> PGConnection = { () throws(PostgresError) in
+            let connection = try PGConnection(conninfo: url)
+            // A 200 only once the commit is durable, whatever the server's or role's default.
+            _ = try connection.query("SET synchronous_commit = on")
+            return connection
+        }
+        let first: PGConnection
+        do {
+            first = try open()
+        } catch {
+            throw OpenError(description: "cannot connect to PostgreSQL: \(error)")
+        }
+        target = first.target.description
+        let applied: PostgresSchema.Applied
+        do {
+            applied = try PostgresSchema.apply(try PostgresSchema.files(sqlDirectory: sqlDirectory), on: first)
+        } catch {
+            throw OpenError(description: "cannot apply SQL file \(error.description)")
+        }
+        views = applied.views
+        appliedMigrations = applied.migrations
+        readers = ConnectionPool(capacity: readerCapacity, open: open)
+        readers.release(first)
+        writer = PostgresWriter(metrics: WriterMetrics(factory: metricsFactory), open: open)
+        do {
+            try writer.start()
+        } catch {
+            readers.close()
+            throw OpenError(description: "cannot start the writer thread")
+        }
+    }
+
+    package var acceptsWrites: Bool { writer.isRunning }
+    package var writerStatistics: WriterStatistics { writer.stats }
+    package var localSizes: (database: Int, wal: Int) { (0, 0) }
+
+    package func ingest(_ orders: [Order], source: String) throws(StoreError) -> IngestResult {
+        try writer.ingest(orders, source: source)
+    }
+
+    /// The next transaction id to be assigned (xmax of a fresh snapshot): it moves whenever any
+    /// instance commits a write, and costs one round trip.
+    package func dataGeneration() throws(StoreError) -> String {
+        let xmax = try read { connection in
+            try connection.query("SELECT pg_snapshot_xmax(pg_current_snapshot())::text").string(0, 0) ?? "0"
+        }
+        return "\(writer.stats.commits).\(xmax)"
+    }
+
+    package func close() {
+        writer.close()
+        readers.close()
+    }
+
+    // MARK: - Reads
+
+    package func latest(_ filter: LatestFilter, limit: Int, row: (any LatestOrderRow) -> Void) throws(StoreError)
+        -> Int
+    {
+        var sql = """
+            SELECT order_id, order_date, order_status, order_details, updated_at, ingested_at, versions
+            FROM latest_order_v WHERE order_id::text COLLATE "C" > $1
+            """
+        var values: [PGValue] = [.text(filter.after ?? "")]
+        // ASCII case-insensitive (docs/contract.md §3): lower() under the C collation folds ASCII only.
+        if let status = filter.status {
+            values.append(.text(status))
+            sql += " AND lower(order_status COLLATE \"C\") = lower($\(values.count)::text COLLATE \"C\")"
+        }
+        if let since = filter.ingestedSince {
+            values.append(.text(since))
+            sql += " AND ingested_at::text COLLATE \"C\" >= $\(values.count)"
+        }
+        values.append(.int64(Int64(limit)))
+        sql += " ORDER BY order_id::text COLLATE \"C\" LIMIT $\(values.count)"
+        let parameters = values
+        return try read { connection in
+            let result = try connection.queryCached(sql, parameters)
+            let kinds = PostgresCells.kinds(of: result)
+            for index in 0..<result.rowCount {
+                row(PostgresLatestRow(cells: PostgresCells(result: result, row: index, kinds: kinds)))
+            }
+            return result.rowCount
+        }
+    }
+
+    package func history(of orderID: String, limit: Int) throws(StoreError) -> OrderHistory {
+        try read { connection in
+            let columns = "seq, order_date, order_status, order_details, updated_at, ingested_at, source, payload"
+            let newest = try versions(
+                connection, "SELECT \(columns) FROM orders_raw WHERE order_id = $1 ORDER BY seq DESC LIMIT $2",
+                orderID, limit)
+            guard !newest.isEmpty else { return OrderHistory(latest: nil, total: 0, versions: []) }
+            let total =
+                try connection.queryCached("SELECT count(*) FROM orders_raw WHERE order_id = $1", [.text(orderID)])
+                .int64(0, 0) ?? Int64(newest.count)
+            // docs/contract.md §2: the greatest updated_at among versions that carry one, else the greatest seq.
+            let latest =
+                try versions(
+                    connection,
+                    """
+                    SELECT \(columns) FROM orders_raw WHERE order_id = $1 AND updated_at IS NOT NULL
+                    ORDER BY updated_at COLLATE "C" DESC, seq DESC LIMIT $2
+                    """, orderID, 1
+                ).first ?? newest.first
+            return OrderHistory(latest: latest, total: Int(total), versions: newest.reversed())
+        }
+    }
+
+    private func versions(_ connection: PGConnection, _ sql: String, _ orderID: String, _ limit: Int) throws
+        -> [OrderVersion]
+    {
+        let result = try connection.queryCached(sql, [.text(orderID), .int64(Int64(limit))])
+        return try (0..<result.rowCount).map { row in
+            OrderVersion(
+                seq: try result.int64(row, 0) ?? 0, orderDate: result.string(row, 1) ?? "",
+                status: result.string(row, 2) ?? "", details: result.string(row, 3), updatedAt: result.string(row, 4),
+                ingestedAt: result.string(row, 5) ?? "", source: result.string(row, 6) ?? "",
+                payload: result.string(row, 7) ?? "null")
+        }
+    }
+
+    package func viewCatalog() throws(StoreError) -> ViewCatalog { try loadedCatalog().views }
+
+    private func loadedCatalog() throws(StoreError) -> Catalog {
+        if let cached = catalog.withLock({ $0 }) { return cached }
+        let loaded = try read { connection -> Catalog in
+            let files = try connection.query(
+                "SELECT sql, objects FROM ordersync_sql_files WHERE kind = 'views' ORDER BY file COLLATE \"C\"")
+            var views: [ViewCatalog.View] = []
+            var kinds: [String: [String: CellKind]] = [:]
+            for file in 0..<files.rowCount {
+                let header = ViewCatalog.headerComment(files.string(file, 0) ?? "")
+                for name in (files.string(file, 1) ?? "").split(separator: "\n").map(String.init) {
+                    let probe = try connection.query("SELECT * FROM \(PostgresSchema.quote(name)) LIMIT 0")
+                    let columns = (0..<probe.columnCount).map { probe.columnName($0) }
+                    kinds[name] = Dictionary(
+                        zip(columns, PostgresCells.kinds(of: probe)), uniquingKeysWith: { first, _ in first })
+                    let key = header.key.filter { columns.contains($0) }
+                    views.append(
+                        ViewCatalog.View(
+                            name: name, description: header.description, columns: columns,
+                            key: key.count == header.key.count ? key : []))
+                }
+            }
+            return Catalog(views: ViewCatalog(views: views), kinds: kinds)
+        }
+        catalog.withLock { $0 = loaded }
+        return loaded
+    }
+
+    package func openView(_ query: ViewQuery, extraRow: Bool, deadline: Double?) throws(StoreError) -> any ViewRows {
+        let kinds = try loadedCatalog().kinds[query.readFrom ?? query.view.name] ?? [:]
+        let sql = PostgresViewQuery(query, kinds: kinds, extraRow: extraRow)
+        let connection = try readers.acquire()
+        let rows = PostgresViewRows(connection: connection, pool: readers)
+        try rows.open(sql, deadline: deadline)
+        return rows
+    }
+
+    /// Runs `body` on a pooled connection. A read that failed because the server went away is tried
+    /// once more on a new connection: the pool's idle connections may all predate a restart.
+    private func read<R>(_ body: (PGConnection) throws -> R) throws(StoreError) -> R {
+        do {
+            return try readers.withConnection(body)
+        } catch .unavailable {
+            return try readers.withConnection(body)
+        }
+    }
+}

@@ -1,0 +1,14 @@
+-- order_lifecycle_metrics_v: one row per order, how it moved through the lifecycle stages.
+-- Event time of a version = updated_at when present, else ingested_at. A status's stage comes from
+-- the status vocabulary (sql/tables/status_stages.sql, docs/contract.md §2), so Shopify's `paid`
+-- counts as processing and `fulfilled` as shipped. processing_at / shipped_at / delivered_at = when
+-- a status of that stage was first reached; hours_to_* = hours from the first event to it (null when
+-- never reached); ended_* = 1 when the current status's stage is cancelled / refunded / returned;
+-- hours_open = hours from the first to the last event; current_stage = the current status's stage
+-- (null for a status the vocabulary does not know).
+-- key: order_id
+--
+-- PostgreSQL: no projections on this engine yet (docs/postgresql.md), so this view is its
+-- from-scratch twin under the projection-backed name: the same columns and rows, computed from the
+-- history at every read.
+CREATE VIEW order_lifecycle_metrics_v AS SELECT * FROM order_lifecycle_metrics_scratch_v;

@@ -1,0 +1,11 @@
+-- order_status_daily_v: one row per day and status: how many orders entered that status that day.
+-- An order enters a status at the first event (updated_at, else ingested_at) that carries it; statuses
+-- are lower-cased so 'Shipped' and 'shipped' count together. Days are UTC. `stage` is the status's
+-- lifecycle stage from the status vocabulary (sql/tables/status_stages.sql, docs/contract.md §2;
+-- null for a status it does not know).
+-- key: day, status
+--
+-- PostgreSQL: no projections on this engine yet (docs/postgresql.md), so this view is its
+-- from-scratch twin under the projection-backed name: the same columns and rows, computed from the
+-- history at every read.
+CREATE VIEW order_status_daily_v AS SELECT * FROM order_status_daily_scratch_v;

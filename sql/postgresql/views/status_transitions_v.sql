@@ -1,0 +1,11 @@
+-- status_transitions_v: one row per from-status -> to-status pair (lower-cased): how many times an
+-- order moved so between two consecutive versions (in event order: updated_at, else ingested_at),
+-- and the median and average hours between the two events. Versions that repeat a status are skipped.
+-- from_stage / to_stage: the statuses' lifecycle stages from the status vocabulary
+-- (sql/tables/status_stages.sql, docs/contract.md §2); null for a status it does not know.
+-- key: from_status, to_status
+--
+-- PostgreSQL: no projections on this engine yet (docs/postgresql.md), so this view is its
+-- from-scratch twin under the projection-backed name: the same columns and rows, computed from the
+-- history at every read.
+CREATE VIEW status_transitions_v AS SELECT * FROM status_transitions_scratch_v;
