@@ -1,4 +1,5 @@
 import Foundation
+import OrderCore
 import Synchronization
 import Testing
 
@@ -182,5 +183,40 @@ import Testing
             server.signal(SIGTERM)
             #expect(server.waitForExit().status == 0)
         }
+    }
+
+    /// The same provider data synced into SQLite and into PostgreSQL: `ordersync export customers` and
+    /// `ordersync query` give the same profiles and rows on both engines; backup on PostgreSQL says
+    /// what to use instead.
+    @Test func theToolsReadPostgreSQLAsTheyReadSQLite() throws {
+        let fakes = try FakeProviders(arguments: ["--orders", "200", "--contacts", "300", "--customers", "24"])
+        let directory = TemporaryDirectory()
+        let engines: [[String: String]] = [
+            ["DB_PATH": directory.file("tools.db")], ["DATABASE_URL": try PostgresCluster.shared().makeDatabase()],
+        ]
+        var exports: [JSONValue] = []
+        var queries: [String] = []
+        for engine in engines {
+            let environment = fakes.environment.merging(engine) { $1 }.merging(["SQL_DIR": Repository.sqlDirectory]) { $1 }
+            let (synced, log) = try runOrdersync(["sync"], environment: environment)
+            #expect(synced == 0, "\(log)")
+            let output = directory.file("customers-\(exports.count).json")
+            let (status, text) = try runOrdersync(["export", "customers", "--output", output], environment: engine)
+            #expect(status == 0, "\(text)")
+            exports.append(try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: output)))))
+            let (queried, rows) = try runOrdersync(
+                ["query", "status_stages_v", "--format", "csv", "--where", "stage__ieq=SHIPPED"], environment: engine)
+            #expect(queried == 0, "\(rows)")
+            queries.append(rows)
+        }
+        #expect(exports[0]["customers"] == exports[1]["customers"])
+        #expect((exports[0]["customers"]?.elements.count ?? 0) > 0)
+        #expect(exports[0]["metadata"]?["quality"] == exports[1]["metadata"]?["quality"])
+        #expect(queries[0] == queries[1])
+        #expect(queries[0].split(whereSeparator: \.isNewline).count > 1, "\(queries[0])")
+        let (backup, message) = try runOrdersync([
+            "backup", directory.file("copy.db")], environment: engines[1])
+        #expect(backup != 0)
+        #expect(message.contains("pg_dump"))
     }
 }
