@@ -164,7 +164,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ordersync", "OrderAPI", "OrderStore", "Storage", "Gzip", "SQLite", "TestSupport", "Telemetry"]
+            dependencies: [
+                "ordersync", "OrderAPI", "OrderStore", "PostgresStore", "PostgreSQL", "Storage", "Gzip", "SQLite",
+                "TestSupport", "Telemetry",
+            ]
         ),
     ]
 )

@@ -54,6 +54,7 @@ package final class PostgresCopyTarget: CopyTarget {
                 try copy.put(buffer)
                 try copy.end()
                 _ = try connection.query("COMMIT")
+                _ = try connection.query("SELECT nextval('ordersync_data_generation')")
             } catch {
                 connection.rollbackQuietly()
                 throw error

@@ -80,13 +80,12 @@ package final class PostgresStore: OrderDatabase, Sendable {
         try writer.ingest(orders, source: source)
     }
 
-    /// The next transaction id to be assigned (xmax of a fresh snapshot): it moves whenever any
-    /// instance commits a write, and costs one round trip.
+    /// The database's data generation (sql/postgresql/functions/data_generation.sql): it moves with
+    /// every write by any instance, and is the same on all of them. One round trip.
     package func dataGeneration() throws(StoreError) -> String {
-        let xmax = try read { connection in
-            try connection.query("SELECT pg_snapshot_xmax(pg_current_snapshot())::text").string(0, 0) ?? "0"
+        try read { connection in
+            try connection.queryCached("SELECT last_value::text FROM ordersync_data_generation").string(0, 0) ?? "0"
         }
-        return "\(writer.stats.commits).\(xmax)"
     }
 
     package func close() {

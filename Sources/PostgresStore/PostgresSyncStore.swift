@@ -176,6 +176,8 @@ package final class PostgresSyncStore: SyncStorage {
             _ = try connection.query("BEGIN")
             let result = try body()
             _ = try connection.query("COMMIT")
+            // Validators move once the page is visible (sql/postgresql/functions/data_generation.sql).
+            _ = try? connection.queryCached("SELECT nextval('ordersync_data_generation')")
             return result
         } catch {
             connection.rollbackQuietly()

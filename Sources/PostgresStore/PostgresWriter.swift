@@ -175,6 +175,9 @@ final class PostgresWriter: @unchecked Sendable {
                     .text(PGArray.text(details)), .text(PGArray.text(updated)), .text(PGArray.text(sources)),
                     .text(PGArray.text(payloads)), .text(ingestedAt),
                 ])
+            // After the commit, before anyone is answered: readers' validators move once the rows are
+            // visible (sql/postgresql/functions/data_generation.sql).
+            _ = try? connection.queryCached("SELECT nextval('ordersync_data_generation')")
             var stored = Set<Int>()
             for row in 0..<result.rowCount {
                 if let item = try result.int64(row, 0) { stored.insert(Int(item)) }
