@@ -93,7 +93,10 @@ final class PostgresWriter: @unchecked Sendable {
     private func run() {
         while let group = nextGroup() {
             var (commits, seconds) = commitMeasured(group)
-            if commits == 0 && group.count > 1 {
+            // A server that cannot be reached fails every batch alike: no point trying each alone
+            // (each would wait for its own connection attempt).
+            let unreachable = group.contains { if case .failure(.unavailable) = $0.result { true } else { false } }
+            if commits == 0 && group.count > 1 && !unreachable {
                 for batch in group {
                     let (committed, elapsed) = commitMeasured([batch])
                     commits += committed
