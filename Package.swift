@@ -42,7 +42,8 @@ let package = Package(
         .target(name: "OrderCore", swiftSettings: strict),
         // The storage boundary (docs/storage.md): protocols and domain types only, no SQL, no C handle.
         .target(
-            name: "Storage", dependencies: ["OrderCore", .product(name: "CoreMetrics", package: "swift-metrics")],
+            name: "Storage",
+            dependencies: ["OrderCore", "Threads", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: strict),
         .target(
             name: "OrderStore",

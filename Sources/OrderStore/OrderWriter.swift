@@ -1,5 +1,4 @@
 package import Storage
-import Dispatch
 package import OrderCore
 package import SQLite
 import Threads
@@ -12,8 +11,9 @@ import Threads
 /// requests that arrive while the disk is busy. A group that fails is retried batch by batch, so each
 /// request stays atomic and only a batch that really cannot be stored fails.
 package final class OrderWriter: @unchecked Sendable {
-    // @unchecked Sendable: `connection` is touched only by the writer thread (and by `init` and
-    // `close` before it starts and after it ended); every other field is guarded by `condition`.
+    // @unchecked Sendable: `connection`, `statements`, `projector` and the backfill's fields are
+    // touched only by the writer thread (and by `init`, `start` and `close` before it starts and after
+    // it ended); the queue guards itself.
 
     /// Upper bound of orders per commit, so one transaction (and its WAL growth) stays bounded.
     package static let maxOrdersPerCommit = 50_000
@@ -25,19 +25,12 @@ package final class OrderWriter: @unchecked Sendable {
     private lazy var projector = Projector(connection)
     /// Set by `start`: where the backfill stands, shared with the readers.
     private var projections = ProjectionStatus(nil, listener: nil)
-    /// The backfill takes turns with ingest: at most one chunk after each group.
-    private var backfillTurn = true
     /// Orders per backfill transaction (set by `start`).
     private var backfillChunk = OrderWriter.backfillChunk
-    private let condition = Condition()
-    private var queue: [PendingBatch] = []
-    private var state: State = .running
-    private var statistics = WriterStatistics()
+    /// Group commit: the requests' batches wait here (Sources/Storage/BatchQueue.swift).
+    private let batches = BatchQueue(maxOrdersPerGroup: OrderWriter.maxOrdersPerCommit)
     private var started = false
-    private let finished = DispatchSemaphore(value: 0)
     private let metrics: WriterMetrics
-
-    private enum State { case running, stopping, stopped }
 
     /// Opens the writer connection (WAL, `synchronous=FULL`); `start()` starts its thread.
     package init(
@@ -62,55 +55,29 @@ package final class OrderWriter: @unchecked Sendable {
     package func start(projections: ProjectionStatus, backfillChunk: Int = OrderWriter.backfillChunk) throws(StoreError) {
         self.projections = projections
         self.backfillChunk = max(1, backfillChunk)
-        condition.withLock { started = true }
-        let running = Threads.start(stackSize: 1 << 20) { [self] in
-            run()
-            finished.signal()
-        }
-        if !running {
-            condition.withLock { started = false }
-            throw .failed(EngineFailure(code: "thread", message: "cannot start the writer thread"))
+        started = true
+        do {
+            try batches.start { [self] in run() }
+        } catch {
+            started = false
+            throw error
         }
     }
 
     /// Stores one batch atomically; returns once it is durable on disk, or throws and stores nothing.
     package func ingest(_ orders: [Order], source: String = "api") throws(StoreError) -> IngestResult {
-        let batch = PendingBatch(orders: orders, source: source)
-        condition.lock()
-        guard state == .running else {
-            condition.unlock()
-            throw .closed
-        }
-        queue.append(batch)
-        condition.signal()
-        condition.unlock()
-        batch.done.wait()
-        return try batch.result.get()
+        try batches.submit(orders, source: source)
     }
 
     /// True while batches are accepted.
-    package var isRunning: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return state == .running && started
-    }
+    package var isRunning: Bool { batches.isRunning }
 
     /// A snapshot of the counters.
-    package var stats: WriterStatistics {
-        condition.lock()
-        defer { condition.unlock() }
-        return statistics
-    }
+    package var stats: WriterStatistics { batches.stats }
 
     /// Refuses new batches, commits what is queued, checkpoints the WAL into the database and stops.
     package func close() {
-        condition.lock()
-        let wasRunning = state == .running
-        if wasRunning { state = .stopping }
-        condition.broadcast()
-        condition.unlock()
-        let wasStarted = condition.withLock { started }
-        if wasRunning && wasStarted { finished.wait() }
+        batches.stop()
         // The thread is gone: the connection is ours again. TRUNCATE leaves an empty WAL behind.
         _ = try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
@@ -118,42 +85,15 @@ package final class OrderWriter: @unchecked Sendable {
     // MARK: - Writer thread
 
     private func run() {
-        while let group = nextGroup() {
+        // A paused backfill (after a failed chunk) is resumed by the queue's timed wait.
+        while let group = batches.next(backgroundDue: projections.nextChunk()) {
             if group.isEmpty {
                 backfillStep()
                 continue
             }
-            var (commits, seconds) = commitMeasured(group)
-            // A failed group is retried batch by batch, so one batch that cannot be stored never
-            // takes the others down with it (a full disk fails them all again, which is right).
-            if commits == 0 && group.count > 1 {
-                for batch in group {
-                    let (committed, elapsed) = commitMeasured([batch])
-                    commits += committed
-                    seconds += elapsed
-                }
-            }
-            // Metrics before the callers wake: a response that was sent is already counted.
-            for batch in group { metrics.finished(batch.result) }
-            condition.lock()
-            statistics.commits += commits
-            statistics.commitSeconds += seconds
-            for batch in group {
-                switch batch.result {
-                case .success(let result):
-                    statistics.batches += 1
-                    statistics.inserted += result.inserted
-                    statistics.unchanged += result.unchanged
-                case .failure:
-                    statistics.failedBatches += 1
-                }
-            }
-            condition.unlock()
-            for batch in group { batch.done.signal() }
+            // A failed group is retried batch by batch (a full disk fails them all again, which is right).
+            batches.settle(group, metrics: metrics) { commit($0) }
         }
-        condition.lock()
-        state = .stopped
-        condition.unlock()
     }
 
     /// Projects the next chunk of orders for the backfill (Projector+Backfill.swift) and reports it; a
@@ -169,52 +109,6 @@ package final class OrderWriter: @unchecked Sendable {
         } catch {
             projections.failed(StoreError(error), now: Threads.monotonicSeconds())
         }
-    }
-
-    /// `commit(_:)`, timed: (1, seconds) when it committed, (0, seconds) when it rolled back. A
-    /// committed transaction is observed in the commit histograms.
-    private func commitMeasured(_ batches: [PendingBatch]) -> (commits: Int, seconds: Double) {
-        let begin = Threads.monotonicSeconds()
-        let committed = commit(batches)
-        let seconds = Threads.monotonicSeconds() - begin
-        guard committed else { return (0, seconds) }
-        var rows = 0
-        for batch in batches { rows += (try? batch.result.get().inserted) ?? 0 }
-        metrics.committed(seconds: seconds, rows: rows, batches: batches.count)
-        return (1, seconds)
-    }
-
-    /// Waits for work and takes every queued batch (up to the per-commit bound); nil once stopped and
-    /// drained; empty when it is the backfill's turn (it alternates with ingest, so neither starves).
-    private func nextGroup() -> [PendingBatch]? {
-        let chunkAt = projections.nextChunk()
-        condition.lock()
-        defer { condition.unlock() }
-        // A paused backfill (after a failed chunk) is resumed by a timed wait.
-        while queue.isEmpty && state == .running {
-            guard let chunkAt else {
-                condition.wait()
-                continue
-            }
-            if chunkAt <= Threads.monotonicSeconds() || !condition.wait(untilMonotonic: chunkAt) { break }
-        }
-        let backfillDue = chunkAt.map { $0 <= Threads.monotonicSeconds() } ?? false
-        if state == .running && backfillDue && (queue.isEmpty || backfillTurn) {
-            backfillTurn = false
-            return []
-        }
-        backfillTurn = true
-        if queue.isEmpty { return nil }
-        var taken = 0
-        var count = 0
-        for batch in queue {
-            if count > 0 && count + batch.orders.count > OrderWriter.maxOrdersPerCommit { break }
-            count += batch.orders.count
-            taken += 1
-        }
-        let group = Array(queue.prefix(taken))
-        queue.removeFirst(taken)
-        return group
     }
 
     /// Applies and commits one group in one transaction; sets every batch's result. True when it committed.
@@ -344,19 +238,4 @@ final class WriterStatements {
     static let latestWithoutUpdatedAtSQL = """
         SELECT payload FROM orders_raw WHERE order_id = ? AND updated_at IS NULL ORDER BY seq DESC LIMIT 1
         """
-}
-
-/// One caller's batch on its way through the writer.
-final class PendingBatch: @unchecked Sendable {
-    // @unchecked Sendable: `result` is written by the writer thread before `done` is signalled and read
-    // by the caller only after `done.wait()`; the semaphore orders the two.
-    let orders: [Order]
-    let source: String
-    var result: Result<IngestResult, StoreError> = .failure(.closed)
-    let done = DispatchSemaphore(value: 0)
-
-    init(orders: [Order], source: String) {
-        self.orders = orders
-        self.source = source
-    }
 }

@@ -6,21 +6,17 @@ import Threads
 /// is lent to one caller at a time; at most `capacity` exist. One that comes back broken (the server
 /// restarted, a fail-over) is dropped, and the next loan opens a new one, so the service recovers
 /// by itself once the server answers again.
-final class ConnectionPool: @unchecked Sendable {
-    // @unchecked Sendable: `idle`, `created` and `closed` are guarded by `condition`; a lent
-    // connection is used by exactly one thread until it is given back.
-    private let open: () throws(PostgresError) -> PGConnection
-    private let capacity: Int
-    private let waitLimit: Double
-    private let condition = Condition()
-    private var idle: [PGConnection] = []
-    private var created = 0
-    private var closed = false
+final class ConnectionPool: Sendable {
+    private let pool: BoundedPool<PGConnection>
 
-    init(capacity: Int, waitLimit: Double = 5, open: @escaping () throws(PostgresError) -> PGConnection) {
-        self.capacity = max(1, capacity)
-        self.waitLimit = waitLimit
-        self.open = open
+    init(capacity: Int, waitLimit: Double = 5, open: @escaping @Sendable () throws(PostgresError) -> PGConnection) {
+        pool = BoundedPool(capacity: capacity, waitLimit: waitLimit) { () throws(StoreError) -> PGConnection in
+            do throws(PostgresError) {
+                return try open()
+            } catch {
+                throw StoreError(error)
+            }
+        }
     }
 
     /// Lends a connection to `body`; throws `.busy` when none came free in time, `.unavailable` when
@@ -37,59 +33,14 @@ final class ConnectionPool: @unchecked Sendable {
         }
     }
 
-    func acquire() throws(StoreError) -> PGConnection {
-        condition.lock()
-        let deadline = Threads.monotonicSeconds() + waitLimit
-        while true {
-            if closed {
-                condition.unlock()
-                throw .closed
-            }
-            if let connection = idle.popLast() {
-                condition.unlock()
-                return connection
-            }
-            if created < capacity {
-                created += 1
-                condition.unlock()
-                do {
-                    return try open()
-                } catch {
-                    condition.lock()
-                    created -= 1
-                    condition.signal()
-                    condition.unlock()
-                    throw StoreError(error)
-                }
-            }
-            if !condition.wait(untilMonotonic: deadline) {
-                condition.unlock()
-                throw .busy
-            }
-        }
-    }
+    func acquire() throws(StoreError) -> PGConnection { try pool.acquire() }
 
     /// Takes a connection back: kept when it is healthy and idle, dropped otherwise.
     func release(_ connection: PGConnection) {
         if connection.transactionStatus != .idle { connection.rollbackQuietly() }
-        let reusable = connection.isConnected && connection.transactionStatus == .idle
-        condition.lock()
-        if closed || !reusable {
-            created -= 1
-        } else {
-            idle.append(connection)
-        }
-        condition.signal()
-        condition.unlock()
+        pool.release(connection, reusable: connection.isConnected && connection.transactionStatus == .idle)
     }
 
     /// Closes idle connections and refuses new loans; lent ones close when given back.
-    func close() {
-        condition.lock()
-        closed = true
-        created -= idle.count
-        idle.removeAll()
-        condition.broadcast()
-        condition.unlock()
-    }
+    func close() { pool.close() }
 }

@@ -9,17 +9,7 @@ package final class PostgresCopyTarget: CopyTarget {
     private let connection: PGConnection
 
     package init(url: String, sqlDirectory: String?) throws(PostgresStore.OpenError) {
-        do {
-            connection = try PGConnection(conninfo: url)
-            _ = try connection.query("SET synchronous_commit = on")
-        } catch {
-            throw PostgresStore.OpenError(description: "cannot connect to PostgreSQL: \(error)")
-        }
-        do {
-            _ = try PostgresSchema.apply(try PostgresSchema.files(sqlDirectory: sqlDirectory), on: connection)
-        } catch {
-            throw PostgresStore.OpenError(description: "cannot apply SQL file \(error.description)")
-        }
+        (connection, _) = try PostgresStore.connectApplyingSchema(url, sqlDirectory: sqlDirectory)
     }
 
     /// Where the database is, without the password.

@@ -41,24 +41,10 @@ package final class PostgresStore: OrderDatabase, Sendable {
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) throws(OpenError) {
         let open: @Sendable () throws(PostgresError) -> PGConnection = { () throws(PostgresError) in
-            let connection = try PGConnection(conninfo: url)
-            // A 200 only once the commit is durable, whatever the server's or role's default.
-            _ = try connection.query("SET synchronous_commit = on")
-            return connection
+            try PostgresStore.connect(url)
         }
-        let first: PGConnection
-        do {
-            first = try open()
-        } catch {
-            throw OpenError(description: "cannot connect to PostgreSQL: \(error)")
-        }
+        let (first, applied) = try PostgresStore.connectApplyingSchema(url, sqlDirectory: sqlDirectory)
         target = first.target.description
-        let applied: PostgresSchema.Applied
-        do {
-            applied = try PostgresSchema.apply(try PostgresSchema.files(sqlDirectory: sqlDirectory), on: first)
-        } catch {
-            throw OpenError(description: "cannot apply SQL file \(error.description)")
-        }
         views = applied.views
         appliedMigrations = applied.migrations
         readers = ConnectionPool(capacity: readerCapacity, open: open)
@@ -69,6 +55,32 @@ package final class PostgresStore: OrderDatabase, Sendable {
         } catch {
             readers.close()
             throw OpenError(description: "cannot start the writer thread")
+        }
+    }
+
+    /// A connection for this engine's work: a 200 only once the commit is durable, whatever the
+    /// server's or the role's default for synchronous_commit.
+    static func connect(_ url: String) throws(PostgresError) -> PGConnection {
+        let connection = try PGConnection(conninfo: url)
+        _ = try connection.query("SET synchronous_commit = on")
+        return connection
+    }
+
+    /// A connection, after the SQL files were applied through it (PostgresSchema.apply): how the
+    /// server, the sync worker and `ordersync copy` start.
+    static func connectApplyingSchema(_ url: String, sqlDirectory: String?) throws(OpenError) -> (
+        PGConnection, PostgresSchema.Applied
+    ) {
+        let connection: PGConnection
+        do {
+            connection = try connect(url)
+        } catch {
+            throw OpenError(description: "cannot connect to PostgreSQL: \(error)")
+        }
+        do {
+            return (connection, try PostgresSchema.apply(try PostgresSchema.files(sqlDirectory: sqlDirectory), on: connection))
+        } catch {
+            throw OpenError(description: "cannot apply SQL file \(error.description)")
         }
     }
 

@@ -17,17 +17,7 @@ package final class PostgresSyncStore: SyncStorage {
     static let runLockClass: Int32 = 1869767253
 
     package init(url: String, sqlDirectory: String?) throws(PostgresStore.OpenError) {
-        do {
-            connection = try PGConnection(conninfo: url)
-            _ = try connection.query("SET synchronous_commit = on")
-        } catch {
-            throw PostgresStore.OpenError(description: "cannot connect to PostgreSQL: \(error)")
-        }
-        do {
-            _ = try PostgresSchema.apply(try PostgresSchema.files(sqlDirectory: sqlDirectory), on: connection)
-        } catch {
-            throw PostgresStore.OpenError(description: "cannot apply SQL file \(error.description)")
-        }
+        (connection, _) = try PostgresStore.connectApplyingSchema(url, sqlDirectory: sqlDirectory)
     }
 
     /// Where the database is, without the password.
@@ -80,16 +70,8 @@ package final class PostgresSyncStore: SyncStorage {
                 }
             }
             if !orders.isEmpty {
-                let stored = try connection.queryCached(
-                    "SELECT item FROM ordersync_ingest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8)",
-                    [
-                        .text(PGArray.text(orders.map(\.orderID))), .text(PGArray.text(orders.map(\.orderDate))),
-                        .text(PGArray.text(orders.map(\.status))), .text(PGArray.text(orders.map(\.details))),
-                        .text(PGArray.text(orders.map(\.updatedAt))),
-                        .text(PGArray.text(Array(repeating: connector, count: orders.count))),
-                        .text(PGArray.text(orders.map { String(decoding: $0.payload, as: UTF8.self) })), .text(now),
-                    ])
-                result.ordersInserted = stored.rowCount
+                let stored = try OrderAppend.run(orders.map { ($0, connector) }, ingestedAt: now, on: connection)
+                result.ordersInserted = stored.count
             }
             try save(state, of: connector, at: now)
             return result
