@@ -117,7 +117,8 @@ let package = Package(
         .executableTarget(
             name: "ordersync-sync",
             dependencies: [
-                "Connectors", "SyncCore", "OrderStore", "Storage", "OrderCore", "ServiceSupport", "Threads",
+                "Connectors", "SyncCore", "OrderStore", "PostgresStore", "Storage", "OrderCore", "ServiceSupport",
+                "Threads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -163,7 +164,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ordersync", "OrderAPI", "OrderStore", "Storage", "Gzip", "SQLite", "TestSupport", "Telemetry"]
+            dependencies: [
+                "ordersync", "OrderAPI", "OrderStore", "PostgresStore", "PostgreSQL", "Storage", "Gzip", "SQLite",
+                "TestSupport", "Telemetry",
+            ]
         ),
     ]
 )

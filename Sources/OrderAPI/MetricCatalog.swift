@@ -31,6 +31,8 @@ package enum MetricCatalog {
     package static let httpResponseBytes = "ordersync_http_response_body_bytes_total"
     /// Open connections (scrape time).
     package static let openConnections = "ordersync_http_open_connections"
+    /// The storage engine, as a label of a constant 1 (docs/storage.md).
+    package static let storageEngine = "ordersync_storage_engine_info"
     /// Database file size (scrape time).
     package static let databaseBytes = "ordersync_sqlite_database_size_bytes"
     /// WAL file size (scrape time).
@@ -79,8 +81,12 @@ package enum MetricCatalog {
         MetricDescription(
             WriterMetrics.commitBatches, .histogram, "Requests (batches) sharing each SQLite write transaction.",
             buckets: batchBuckets),
-        MetricDescription(databaseBytes, .gauge, "Size of the SQLite database file in bytes."),
-        MetricDescription(walBytes, .gauge, "Size of the SQLite write-ahead log (DB_PATH-wal) in bytes."),
+        MetricDescription(
+            storageEngine, .gauge, "1, labelled with the storage engine: sqlite or postgresql (DATABASE_URL).",
+            labels: ["engine"]),
+        MetricDescription(databaseBytes, .gauge, "Size of the SQLite database file in bytes (0 on PostgreSQL)."),
+        MetricDescription(
+            walBytes, .gauge, "Size of the SQLite write-ahead log (DB_PATH-wal) in bytes (0 on PostgreSQL)."),
         MetricDescription(
             syncRuns, .counter,
             "Sync runs through /sync by outcome: succeeded, failed, busy (another run held the lock), stopped (deadline or shutdown), error (the worker could not run).",

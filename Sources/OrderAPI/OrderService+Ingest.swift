@@ -126,6 +126,12 @@ extension OrderService {
                 status: error.httpStatus,
                 detail: "the server ran out of disk space; the batch may not be stored, and retrying later is safe"
             ).response
+        case .unrepresentable:
+            return Problem(
+                status: error.httpStatus,
+                detail:
+                    "the batch was not stored: a value holds the NUL character (\\u0000), which this server's database (PostgreSQL) cannot store"
+            ).response
         case .busy, .closed:
             var problem = Problem(status: error.httpStatus, detail: "the database is busy or shutting down; retry shortly")
             problem.headers = [("Retry-After", "1")]

@@ -1,3 +1,4 @@
+import CoreMetrics
 package import HTTPServer
 package import Logging
 import OrderCore
@@ -66,6 +67,8 @@ package final class OrderService: HTTPHandler {
         self.requestMetrics = RequestMetrics(routes: router.patterns, factory: metrics.factory)
         self.syncMetrics = SyncMetrics(factory: metrics.factory)
         self.scrapeGauges = ScrapeGauges(factory: metrics.factory)
+        Gauge(label: MetricCatalog.storageEngine, dimensions: [("engine", store.engine)], factory: metrics.factory)
+            .record(1)
     }
 
     /// Tells the service which server carries it (for connection counts in /metrics).

@@ -53,6 +53,9 @@ package final class ReadOnlyStore: PooledReads, CustomerExporting, Sendable {
         }
     }
 
+    /// Closes the connection (a tool is done with the file).
+    package func close() { readers.close() }
+
     package func exportCustomers(columns: [String]) throws(StoreError) -> (
         summary: CustomerSummary, rows: any ViewRows
     ) {

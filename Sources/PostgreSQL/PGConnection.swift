@@ -22,6 +22,8 @@ package final class PGConnection: @unchecked Sendable {
     package let target: ConnectionTarget
     /// Set while a row stream or a COPY owns the connection: nothing else may run until it ends.
     var busy: Busy?
+    /// Counts resets, so a stream or COPY begun before one leaves the new session alone.
+    private(set) var session = 0
     var statements = PreparedStatements()
     /// Server notices and warnings (RAISE NOTICE, "there is no transaction in progress"), one line each.
     /// Without a handler they are dropped; libpq's default would print them on stderr.
@@ -109,6 +111,7 @@ package final class PGConnection: @unchecked Sendable {
     package func reset() throws(PostgresError) {
         PQreset(handle)
         busy = nil
+        session += 1
         statements.serverForgotAll()
         guard isConnected else { throw connectionError(sql: nil) }
     }

@@ -7,18 +7,20 @@ internal import CLibPQ
 package final class PGCopyIn {
     private let connection: PGConnection
     private let sql: String
+    private let session: Int
     private var isFinished = false
 
     init(connection: PGConnection, sql: String) {
         self.connection = connection
         self.sql = sql
+        self.session = connection.session
     }
 
     deinit { abort("the COPY was abandoned") }
 
     /// Sends a chunk of COPY data (PQputCopyData; blocking: libpq waits until its buffer has room).
     package func put(_ bytes: UnsafeRawBufferPointer) throws(PostgresError) {
-        guard !isFinished else { throw finished() }
+        try checkOpen()
         // PQputCopyData takes an int length: large buffers go in slices.
         var offset = 0
         while offset < bytes.count {
@@ -47,7 +49,7 @@ package final class PGCopyIn {
     /// made the whole COPY fail (a malformed line, a constraint), when no row of it is stored.
     @discardableResult
     package func end() throws(PostgresError) -> Int64 {
-        guard !isFinished else { throw finished() }
+        try checkOpen()
         guard PQputCopyEnd(connection.handle, nil) == 1 else {
             finishAfterFailure()
             throw connection.connectionError(sql: sql)
@@ -64,6 +66,8 @@ package final class PGCopyIn {
     package func abort(_ reason: String) {
         guard !isFinished else { return }
         isFinished = true
+        // After a reset the COPY went with its session.
+        guard connection.session == session else { return }
         _ = PQputCopyEnd(connection.handle, reason)
         connection.discardResults()
         connection.busy = nil
@@ -75,9 +79,13 @@ package final class PGCopyIn {
         connection.busy = nil
     }
 
-    private func finished() -> PostgresError {
-        PostgresError(
-            kind: .other, message: "the COPY has already ended", sql: sql, target: connection.target.description)
+    private func checkOpen() throws(PostgresError) {
+        let reason =
+            isFinished
+            ? "the COPY has already ended" : connection.session != session ? "the connection was reset" : nil
+        guard let reason else { return }
+        isFinished = true
+        throw PostgresError(kind: .other, message: reason, sql: sql, target: connection.target.description)
     }
 }
 

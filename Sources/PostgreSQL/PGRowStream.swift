@@ -7,12 +7,14 @@ internal import CLibPQ
 package final class PGRowStream {
     private let connection: PGConnection
     private let sql: String
+    private let session: Int
     /// True once the query's results were all read or discarded; the connection is free again.
     package private(set) var isFinished = false
 
     init(connection: PGConnection, sql: String) {
         self.connection = connection
         self.sql = sql
+        self.session = connection.session
     }
 
     deinit { close() }
@@ -21,6 +23,12 @@ package final class PGRowStream {
     /// rows before it were delivered: a failure can come mid-way, e.g. a division by zero at row 1,000).
     package func next() throws(PostgresError) -> PGResult? {
         guard !isFinished else { return nil }
+        guard connection.session == session else {
+            isFinished = true
+            throw PostgresError(
+                kind: .other, message: "the connection was reset while the stream was open", sql: sql,
+                target: connection.target.description)
+        }
         guard let result = PQgetResult(connection.handle) else {
             finish()
             return nil
@@ -46,6 +54,10 @@ package final class PGRowStream {
     /// usable afterwards. Does nothing once the stream ended.
     package func close() {
         guard !isFinished else { return }
+        guard connection.session == session else {
+            isFinished = true
+            return
+        }
         if let cancel = PQgetCancel(connection.handle) {
             var reason = [CChar](repeating: 0, count: 256)
             // PQcancel waits until the server took the request, so it cannot hit a later query. When it

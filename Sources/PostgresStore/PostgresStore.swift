@@ -80,13 +80,12 @@ package final class PostgresStore: OrderDatabase, Sendable {
         try writer.ingest(orders, source: source)
     }
 
-    /// The next transaction id to be assigned (xmax of a fresh snapshot): it moves whenever any
-    /// instance commits a write, and costs one round trip.
+    /// The database's data generation (sql/postgresql/functions/data_generation.sql): it moves with
+    /// every write by any instance, and is the same on all of them. One round trip.
     package func dataGeneration() throws(StoreError) -> String {
-        let xmax = try read { connection in
-            try connection.query("SELECT pg_snapshot_xmax(pg_current_snapshot())::text").string(0, 0) ?? "0"
+        try read { connection in
+            try connection.queryCached("SELECT last_value::text FROM ordersync_data_generation").string(0, 0) ?? "0"
         }
-        return "\(writer.stats.commits).\(xmax)"
     }
 
     package func close() {
@@ -208,5 +207,41 @@ package final class PostgresStore: OrderDatabase, Sendable {
         } catch .unavailable {
             return try readers.withConnection(body)
         }
+    }
+}
+
+extension PostgresStore: CustomerExporting {
+    package func exportCustomers(columns: [String]) throws(StoreError) -> (
+        summary: CustomerSummary, rows: any ViewRows
+    ) {
+        let connection = try readers.acquire()
+        let rows = PostgresViewRows(connection: connection, pool: readers)
+        let quoted = columns.map(PostgresSchema.quote).joined(separator: ", ")
+        // The SQLite engine's order (ReadOnlyStore.swift): NULL names last, ASCII case folded, then bytes.
+        let query = PostgresViewQuery(
+            text: """
+                SELECT \(quoted) FROM customer_profiles_v
+                ORDER BY customer_name IS NULL, lower(customer_name COLLATE "C"), customer_name COLLATE "C", email COLLATE "C"
+                """)
+        let summary = try rows.open(query, deadline: nil) { connection throws(PostgresError) -> CustomerSummary in
+            let result = try connection.query(
+                """
+                SELECT count(*), round(coalesce(avg(quality_score), 0)::numeric, 1)::float8,
+                       count(customer_name), coalesce(sum(email_valid), 0), coalesce(sum(phone_valid), 0),
+                       count(company), count(*) FILTER (WHERE records > 1), count(*) FILTER (WHERE order_count > 0)
+                FROM customer_profiles_v
+                """)
+            var summary = CustomerSummary()
+            summary.count = Int(try result.int64(0, 0) ?? 0)
+            summary.averageScore = try result.double(0, 1) ?? 0
+            summary.withName = Int(try result.int64(0, 2) ?? 0)
+            summary.withValidEmail = Int(try result.int64(0, 3) ?? 0)
+            summary.withValidPhone = Int(try result.int64(0, 4) ?? 0)
+            summary.withCompany = Int(try result.int64(0, 5) ?? 0)
+            summary.mergedFromSeveralRecords = Int(try result.int64(0, 6) ?? 0)
+            summary.withOrders = Int(try result.int64(0, 7) ?? 0)
+            return summary
+        }
+        return (summary, rows)
     }
 }

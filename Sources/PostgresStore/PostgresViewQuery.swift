@@ -8,6 +8,11 @@ struct PostgresViewQuery {
     let text: String
     let values: [String]
 
+    init(text: String, values: [String] = []) {
+        self.text = text
+        self.values = values
+    }
+
     /// `kinds`: what each of the view's columns holds (from the catalog's probe), by column name.
     init(_ query: ViewQuery, kinds: [String: CellKind], extraRow: Bool) {
         var conditions: [String] = []

@@ -26,16 +26,25 @@ final class PostgresViewRows: ViewRows, @unchecked Sendable {
 
     deinit { finish() }
 
-    func open(_ query: PostgresViewQuery, deadline: Double?) throws(StoreError) {
+    /// Starts the snapshot, runs `first` in it (reads that must agree with the rows), then the query.
+    func open<R>(
+        _ query: PostgresViewQuery, deadline: Double?, first: (PGConnection) throws(PostgresError) -> R
+    ) throws(StoreError) -> R {
         self.deadline = deadline
         do {
             _ = try connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            let result = try first(connection)
             _ = try connection.query(
                 "DECLARE ordersync_view NO SCROLL CURSOR FOR \(query.text)", query.values.map { .text($0) })
+            return result
         } catch {
             finish()
             throw StoreError.postgres(error)
         }
+    }
+
+    func open(_ query: PostgresViewQuery, deadline: Double?) throws(StoreError) {
+        try open(query, deadline: deadline) { _ throws(PostgresError) in }
     }
 
     func setDeadline(_ deadline: Double?) { self.deadline = deadline }

@@ -93,7 +93,10 @@ final class PostgresWriter: @unchecked Sendable {
     private func run() {
         while let group = nextGroup() {
             var (commits, seconds) = commitMeasured(group)
-            if commits == 0 && group.count > 1 {
+            // A server that cannot be reached fails every batch alike: no point trying each alone
+            // (each would wait for its own connection attempt).
+            let unreachable = group.contains { if case .failure(.unavailable) = $0.result { true } else { false } }
+            if commits == 0 && group.count > 1 && !unreachable {
                 for batch in group {
                     let (committed, elapsed) = commitMeasured([batch])
                     commits += committed
@@ -175,6 +178,9 @@ final class PostgresWriter: @unchecked Sendable {
                     .text(PGArray.text(details)), .text(PGArray.text(updated)), .text(PGArray.text(sources)),
                     .text(PGArray.text(payloads)), .text(ingestedAt),
                 ])
+            // After the commit, before anyone is answered: readers' validators move once the rows are
+            // visible (sql/postgresql/functions/data_generation.sql).
+            _ = try? connection.queryCached("SELECT nextval('ordersync_data_generation')")
             var stored = Set<Int>()
             for row in 0..<result.rowCount {
                 if let item = try result.int64(row, 0) { stored.insert(Int(item)) }

@@ -11,6 +11,9 @@ extension StoreError {
         case .connectionUnavailable, .readOnlyTransaction: self = .unavailable(failure)
         case .queryTimeout: self = .timedOut
         case .serializationFailure: self = .busy
+        // 22021 character_not_in_repertoire: a NUL character in a value, refused by the wrapper before
+        // it was sent (Sources/PostgreSQL/PGValue.swift) or by the server.
+        case .invalidData where error.sqlState == "22021": self = .unrepresentable(failure)
         default:
             // 53100 disk_full, 53200 out_of_memory is not "full": only the disk.
             self = error.sqlState == "53100" ? .storageFull(failure) : .failed(failure)

@@ -12,6 +12,9 @@ package enum StoreError: Error, Sendable {
     /// The database server cannot be reached now (a restart, a fail-over): nothing of the request was
     /// committed, and retrying shortly is safe (503).
     case unavailable(EngineFailure)
+    /// The batch holds a value this engine cannot store (PostgreSQL's text cannot hold the NUL
+    /// character): nothing of it was stored, and sending it again will not help (422).
+    case unrepresentable(EngineFailure)
     /// Anything else the engine reported; its message is for the log, never for a client (500).
     case failed(EngineFailure)
 
@@ -20,6 +23,7 @@ package enum StoreError: Error, Sendable {
         switch self {
         case .storageFull: 507
         case .busy, .closed, .timedOut, .unavailable: 503
+        case .unrepresentable: 422
         case .failed: 500
         }
     }

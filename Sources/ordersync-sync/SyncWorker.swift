@@ -4,6 +4,8 @@ import Foundation
 import Logging
 import OrderCore
 import OrderStore
+import PostgresStore
+import Storage
 import ServiceSupport
 import SyncCore
 import Threads
@@ -48,20 +50,51 @@ struct SyncWorker: AsyncParsableCommand {
         } catch {
             throw SyncWorker.stop(.cannotStart, "configuration: \(error.description)", logger)
         }
-        let lock: SyncLock
+        let store: any SyncStorage
+        // Held for the whole run: a second run anywhere is refused while this one lives.
+        var heldLock: SyncLock?
+        defer { withExtendedLifetime(heldLock) {} }
+        let databaseURL: String?
         do {
-            lock = try SyncLock(path: dbPath + ".sync-lock")
-        } catch .held(let holder) {
-            SyncWorker.printLine("{\"running\":\(holder.hasPrefix("{") ? holder : "null")}")
-            throw ExitCode(SyncExit.busy.rawValue)
-        } catch .unavailable(let reason) {
-            throw SyncWorker.stop(.cannotStart, reason, logger)
-        }
-        let store: SyncStore
-        do {
-            store = try SyncStore(path: dbPath, sqlDirectory: sqlDirectory)
+            databaseURL = try Secrets.value("DATABASE_URL", in: environment)
         } catch {
-            throw SyncWorker.stop(.cannotStart, error.description, logger)
+            throw SyncWorker.stop(.cannotStart, "configuration: \(error.description)", logger)
+        }
+        if let databaseURL {
+            // PostgreSQL (docs/postgresql.md): one run at a time across every instance, by an advisory lock.
+            let postgres: PostgresSyncStore
+            do {
+                postgres = try PostgresSyncStore(url: databaseURL, sqlDirectory: sqlDirectory)
+            } catch {
+                throw SyncWorker.stop(.cannotStart, error.description, logger)
+            }
+            let holder: String?
+            do {
+                holder = try postgres.claimRun()
+            } catch {
+                throw SyncWorker.stop(.cannotStart, "cannot take the sync lock: \(error)", logger)
+            }
+            if let holder {
+                SyncWorker.printLine("{\"running\":\(holder)}")
+                throw ExitCode(SyncExit.busy.rawValue)
+            }
+            store = postgres
+        } else {
+            let lock: SyncLock
+            do {
+                lock = try SyncLock(path: dbPath + ".sync-lock")
+            } catch .held(let holder) {
+                SyncWorker.printLine("{\"running\":\(holder.hasPrefix("{") ? holder : "null")}")
+                throw ExitCode(SyncExit.busy.rawValue)
+            } catch .unavailable(let reason) {
+                throw SyncWorker.stop(.cannotStart, reason, logger)
+            }
+            heldLock = lock
+            do {
+                store = try SyncStore(path: dbPath, sqlDirectory: sqlDirectory)
+            } catch {
+                throw SyncWorker.stop(.cannotStart, error.description, logger)
+            }
         }
         if let scheduleTime, let earlier = try? store.succeededSummary(scheduleTime: scheduleTime) {
             // A retried scheduler attempt for a slot that already synced: answer as before.
@@ -77,7 +110,7 @@ struct SyncWorker: AsyncParsableCommand {
         } catch {
             throw SyncWorker.stop(.unavailable, "cannot record the run: \(error)", logger)
         }
-        lock.describe("{\"run_id\":\(summary.runID),\"started_at\":\"\(summary.startedAt)\"}")
+        heldLock?.describe("{\"run_id\":\(summary.runID),\"started_at\":\"\(summary.startedAt)\"}")
         logger.info(
             "sync started", metadata: ["run_id": .stringConvertible(summary.runID), "trigger": .string(trigger)])
 

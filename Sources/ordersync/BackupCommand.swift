@@ -13,6 +13,11 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         let settings = try Settings(options: options, port: nil, maxBodyBytes: nil)
+        guard settings.databaseURL == nil else {
+            throw Failure(
+                "backup copies a SQLite file; on PostgreSQL (DATABASE_URL) use pg_dump, or your provider's backups and point-in-time recovery (docs/postgresql.md)"
+            )
+        }
         guard !FileChecks.exists(file) else { throw Failure("\(file) already exists; choose a new file") }
         // Read-only: a missing source is an error here, never a new empty database.
         guard FileChecks.exists(settings.dbPath) else { throw Failure("\(settings.dbPath) does not exist") }

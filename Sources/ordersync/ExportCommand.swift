@@ -2,6 +2,7 @@ import ArgumentParser
 import OrderAPI
 import OrderCore
 import OrderStore
+import PostgresStore
 import Storage
 import Threads
 
@@ -34,12 +35,8 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         guard dataset == "customers" else { throw Failure("export knows one dataset: customers") }
         let settings = try Settings(options: options, port: nil, maxBodyBytes: nil)
-        let store: ReadOnlyStore
-        do {
-            store = try ReadOnlyStore(path: settings.dbPath)
-        } catch {
-            throw Failure(error.description)
-        }
+        let store = try OpenForReading.store(settings)
+        defer { store.close() }
         var writer = JSONWriter(capacity: 1 << 20)
         do {
             let (summary, rows) = try store.exportCustomers(columns: ExportCommand.columns)

@@ -14,7 +14,7 @@ struct OrderSyncCommand: ParsableCommand {
         version: ProductVersion.current,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, QueryCommand.self, BackupCommand.self, VerifyCommand.self,
-            HealthcheckCommand.self, SyncCommand.self, ExportCommand.self,
+            HealthcheckCommand.self, SyncCommand.self, ExportCommand.self, CopyCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

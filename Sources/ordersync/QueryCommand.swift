@@ -2,6 +2,7 @@ import ArgumentParser
 import OrderAPI
 import OrderCore
 import OrderStore
+import PostgresStore
 import Storage
 
 #if canImport(Glibc)
@@ -32,17 +33,13 @@ struct QueryCommand: ParsableCommand {
     func run() throws {
         let settings = try Settings(options: options, port: nil, maxBodyBytes: nil)
         guard let format = ViewFormat(rawValue: format) else { throw Failure("--format must be json, csv or ndjson") }
-        let store: ReadOnlyStore
-        do {
-            store = try ReadOnlyStore(path: settings.dbPath)
-        } catch {
-            throw Failure(error.description)
-        }
+        let store = try OpenForReading.store(settings)
+        defer { store.close() }
         let catalog: ViewCatalog
         do {
             catalog = try store.viewCatalog()
         } catch {
-            throw Failure("cannot read \(settings.dbPath): \(error) (run `ordersync migrate` first?)")
+            throw Failure("cannot read the views: \(error) (run `ordersync migrate` first?)")
         }
         guard let definition = catalog.view(named: view) else {
             throw Failure("no view \(view); views: \(catalog.views.map(\.name).joined(separator: ", "))")

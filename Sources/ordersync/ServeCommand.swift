@@ -85,9 +85,8 @@ struct ServeCommand: ParsableCommand {
         let syncLauncher = SyncLauncher(
             workerPath: SyncLauncher.workerPath(environment: settings.environment), databasePath: settings.dbPath,
             sqlDirectory: settings.sqlDirectory, deadlineSeconds: settings.syncDeadlineSeconds)
-        // The sync worker stores into SQLite only so far (docs/postgresql.md): on PostgreSQL, /sync
-        // answers that it is not configured rather than filling a file nobody reads.
-        if settings.databaseURL == nil { apiConfiguration.syncRunner = syncLauncher }
+        // The worker inherits DATABASE_URL with the environment and stores where the server does.
+        apiConfiguration.syncRunner = syncLauncher
         let service = OrderService(store: store, configuration: apiConfiguration, logger: logger, metrics: metrics)
         let server: HTTPServer
         do {

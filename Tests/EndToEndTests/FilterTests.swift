@@ -111,7 +111,7 @@ import Testing
         defer { server.stop() }
         func query(_ arguments: [String]) throws -> (status: Int32, output: String) {
             try runOrdersync(
-                ["query", "latest_order_v", "--format", "csv"] + arguments, environment: ["DB_PATH": server.dbPath])
+                ["query", "latest_order_v", "--format", "csv"] + arguments, environment: server.toolEnvironment)
         }
         let exact = try query(["--where", "order_status=processing"])
         #expect(exact.status == 0)

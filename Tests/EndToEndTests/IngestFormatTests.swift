@@ -36,13 +36,9 @@ import Testing
 
     /// Every stored column but the server's own (`seq`, `ingested_at`), in arrival order.
     private func storedRows(_ server: TestServer) throws -> [[String?]] {
-        let db = try Connection(path: server.dbPath, mode: .readOnly)
-        let statement = try db.prepare(
+        try server.rows(
             "SELECT order_id, order_date, order_status, order_details, updated_at, source, payload FROM orders_raw ORDER BY seq"
         )
-        var rows: [[String?]] = []
-        while try statement.step() { rows.append((0..<7).map { statement.string(Int32($0)) }) }
-        return rows
     }
 
     private func problem(_ response: RawResponse) -> [String: Any] { response.json as? [String: Any] ?? [:] }

@@ -1,4 +1,5 @@
 import Foundation
+import OrderCore
 import Synchronization
 import Testing
 
@@ -126,5 +127,96 @@ import Testing
             #expect(!text.contains(wrong))
             #expect(text.contains("127.0.0.1"), "\(text)")
         }
+    }
+}
+
+/// The sync on PostgreSQL: `/sync` on any instance stores into the shared database, and one run at a
+/// time across all instances (a second trigger elsewhere gets 409 naming the run).
+@Suite(.serialized) struct PostgresSyncEndToEndTests {
+    @Test func oneRunAtATimeAcrossInstancesEveryRecordOnce() throws {
+        let cluster = try PostgresCluster.shared()
+        let url = try cluster.makeDatabase()
+        let database = String(url.split(separator: "/").last ?? "")
+        func scalar(_ sql: String) throws -> Int {
+            Int(try cluster.psql(sql, database: database).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        }
+        let fakes = try FakeProviders(arguments: ["--orders", "300", "--contacts", "200", "--customers", "12"])
+        let environment = fakes.environment.merging(["DATABASE_URL": url]) { $1 }
+        let first = try ServerProcess(dbPath: nil, environment: environment)
+        let second = try ServerProcess(dbPath: nil, environment: environment)
+
+        // The first run hangs on its first Shopify page; a trigger on the other instance meanwhile: 409.
+        try fakes.inject("[{\"provider\":\"shopify\",\"kind\":\"slow\",\"delay_ms\":3000,\"count\":1}]")
+        let running = Process()
+        running.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        running.arguments = ["-s", "-X", "POST", "-w", "\n%{http_code}", "http://127.0.0.1:\(first.port)/sync"]
+        let output = Pipe()
+        running.standardOutput = output
+        try running.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, (try? scalar("SELECT count(*) FROM sync_runs WHERE status = 'running'")) != 1 {
+            usleep(20_000)
+        }
+        let (_, busy) = try runProgram(
+            "/usr/bin/curl", ["-s", "-X", "POST", "-w", "\n%{http_code}", "http://127.0.0.1:\(second.port)/sync"],
+            includeErrors: false)
+        #expect(busy.hasSuffix("\n409"), "\(busy)")
+        #expect(busy.contains("sync run 1 is running"), "\(busy)")
+
+        let answer = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        running.waitUntilExit()
+        #expect(answer.hasSuffix("\n200"), "\(answer) \(first.log.suffix(2_000))")
+        // 200 means committed; a second run (on the other instance) fetches again and doubles nothing.
+        #expect(try scalar("SELECT count(DISTINCT source_id) FROM source_records WHERE source = 'shopify'") == 300)
+        let (_, again) = try runProgram(
+            "/usr/bin/curl", ["-s", "-X", "POST", "-w", "\n%{http_code}", "http://127.0.0.1:\(second.port)/sync"],
+            includeErrors: false)
+        #expect(again.hasSuffix("\n200"), "\(again)")
+        #expect(
+            try scalar(
+                "SELECT count(*) FROM (SELECT 1 FROM source_records GROUP BY source, source_id, payload HAVING count(*) > 1) AS d"
+            ) == 0)
+        #expect(try scalar("SELECT count(*) FROM latest_order_v WHERE source = 'shopify'") == 300)
+        #expect(try scalar("SELECT count(*) FROM sync_runs WHERE status = 'succeeded'") == 2)
+        #expect(try scalar("SELECT count(*) FROM customer_profiles_v") > 0)
+        for server in [first, second] {
+            server.signal(SIGTERM)
+            #expect(server.waitForExit().status == 0)
+        }
+    }
+
+    /// The same provider data synced into SQLite and into PostgreSQL: `ordersync export customers` and
+    /// `ordersync query` give the same profiles and rows on both engines; backup on PostgreSQL says
+    /// what to use instead.
+    @Test func theToolsReadPostgreSQLAsTheyReadSQLite() throws {
+        let fakes = try FakeProviders(arguments: ["--orders", "200", "--contacts", "300", "--customers", "24"])
+        let directory = TemporaryDirectory()
+        let engines: [[String: String]] = [
+            ["DB_PATH": directory.file("tools.db")], ["DATABASE_URL": try PostgresCluster.shared().makeDatabase()],
+        ]
+        var exports: [JSONValue] = []
+        var queries: [String] = []
+        for engine in engines {
+            let environment = fakes.environment.merging(engine) { $1 }.merging(["SQL_DIR": Repository.sqlDirectory]) { $1 }
+            let (synced, log) = try runOrdersync(["sync"], environment: environment)
+            #expect(synced == 0, "\(log)")
+            let output = directory.file("customers-\(exports.count).json")
+            let (status, text) = try runOrdersync(["export", "customers", "--output", output], environment: engine)
+            #expect(status == 0, "\(text)")
+            exports.append(try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: output)))))
+            let (queried, rows) = try runOrdersync(
+                ["query", "status_stages_v", "--format", "csv", "--where", "stage__ieq=SHIPPED"], environment: engine)
+            #expect(queried == 0, "\(rows)")
+            queries.append(rows)
+        }
+        #expect(exports[0]["customers"] == exports[1]["customers"])
+        #expect((exports[0]["customers"]?.elements.count ?? 0) > 0)
+        #expect(exports[0]["metadata"]?["quality"] == exports[1]["metadata"]?["quality"])
+        #expect(queries[0] == queries[1])
+        #expect(queries[0].split(whereSeparator: \.isNewline).count > 1, "\(queries[0])")
+        let (backup, message) = try runOrdersync([
+            "backup", directory.file("copy.db")], environment: engines[1])
+        #expect(backup != 0)
+        #expect(message.contains("pg_dump"))
     }
 }

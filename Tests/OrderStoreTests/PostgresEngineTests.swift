@@ -143,6 +143,34 @@ struct PostgresEngineTests {
         #expect(Set(acknowledged).isSubset(of: stored))
     }
 
+    /// A NUL character (valid JSON: "\u0000") cannot be stored in PostgreSQL's text: that batch is
+    /// refused as unrepresentable (422), nothing of it stored, and a batch sharing its group commit is
+    /// stored all the same.
+    @Test func aValueWithANulCharacterIsRefusedAloneAndClearly() throws {
+        let store = try PostgresStore(url: try PostgresCluster.shared().makeDatabase(), sqlDirectory: nil)
+        defer { store.close() }
+        let bad = try #require(
+            { () -> Order? in
+                guard case .success(let orders) = OrderBatch.decode(
+                    Array(#"{"order_id":"n1","order_date":"2025-08-08","order_status":"new","order_details":"a\u0000b"}"#.utf8))
+                else { return nil }
+                return orders.first
+            }())
+        let outcomes = Mutex<[Result<IngestResult, StoreError>]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            let orders = index == 0 ? [bad] : [order("ok\(index)", status: "new", updatedAt: nil)]
+            let outcome = Result { () throws(StoreError) in try store.ingest(orders, source: "api") }
+            outcomes.withLock { $0.append(outcome) }
+        }
+        let results = outcomes.withLock { $0 }
+        let refused = results.filter { if case .failure(.unrepresentable) = $0 { true } else { false } }
+        #expect(refused.count == 1, "\(results)")
+        #expect(results.filter { (try? $0.get())?.inserted == 1 }.count == 7)
+        var stored: [String] = []
+        _ = try store.latest(LatestFilter(), limit: 100) { stored.append($0.string(.orderID) ?? "") }
+        #expect(stored.sorted() == (1..<8).map { "ok\($0)" })
+    }
+
     private func latestRows(_ store: any OrderReading, _ filter: LatestFilter) throws -> [[String?]] {
         var rows: [[String?]] = []
         _ = try store.latest(filter, limit: 100_000) { row in

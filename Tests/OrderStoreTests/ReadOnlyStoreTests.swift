@@ -55,6 +55,7 @@ struct ReadOnlyStoreTests {
         #expect(StoreError.storageFull(failure).httpStatus == 507)
         for error in [StoreError.busy, .closed, .timedOut, .unavailable(failure)] { #expect(error.httpStatus == 503) }
         #expect(StoreError.failed(failure).httpStatus == 500)
+        #expect(StoreError.unrepresentable(failure).httpStatus == 422)
     }
 
     private func rows(of view: ViewCatalog.View, in reader: any OrderReading) throws -> [[String?]] {

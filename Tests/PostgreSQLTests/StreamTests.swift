@@ -44,6 +44,26 @@ import Testing
         #expect(try connection.query("SELECT 5").int64(0, 0) == 5)
     }
 
+    /// A reset while a stream is open: the stream fails on its next read and leaves the new session
+    /// alone; a COPY begun before the reset likewise.
+    @Test func resetOrphansOpenStreamsAndCopies() throws {
+        let connection = try freshConnection()
+        try connection.execute("CREATE TABLE numbers (n int)")
+        let stream = try connection.stream("SELECT generate_series(1, 100000000)")
+        _ = try stream.next()
+        try connection.reset()
+        let error = try #require(throws: PostgresError.self) { try stream.next() }
+        #expect(error.message.contains("reset"))
+        stream.close()
+        let copy = try connection.copyIn("COPY numbers FROM STDIN")
+        try copy.put("1\n")
+        try connection.reset()
+        #expect(throws: PostgresError.self) { try copy.end() }
+        copy.abort("too late")
+        #expect(try connection.query("SELECT count(*) FROM numbers").int64(0, 0) == 0)
+        #expect(connection.isHealthy())
+    }
+
     /// An error half-way: the rows before it arrive, then the error, then the connection is free.
     @Test func errorMidStreamEndsIt() throws {
         let connection = try freshConnection()

@@ -1,15 +1,28 @@
 import Foundation
 import HTTPServer
 import Logging
+import SQLite
 import OrderAPI
 import OrderStore
+import PostgreSQL
+import PostgresStore
 import Storage
 import Telemetry
 
-/// The real server, in-process, on an ephemeral port, over a temporary database.
+/// The engine the in-process servers run on: SQLite, or PostgreSQL when ORDERSYNC_TEST_ENGINE is
+/// `postgresql` (`.ci/run` runs the end-to-end suite both ways; docs/postgresql.md).
+enum TestEngine {
+    static let isPostgres = ProcessInfo.processInfo.environment["ORDERSYNC_TEST_ENGINE"] == "postgresql"
+    static let isSQLite = !isPostgres
+}
+
+/// The real server, in-process, on an ephemeral port, over a temporary database (a fresh PostgreSQL
+/// database of TestSupport's cluster when TestEngine says so).
 final class TestServer {
     let directory = TemporaryDirectory()
-    let store: OrderStore
+    let store: any OrderDatabase
+    /// The PostgreSQL database, when the server runs on one.
+    let databaseURL: String?
     /// This server's own registry: several servers run in one test process, each counting apart.
     let metrics = MetricCatalog.makeRegistry()
     let service: OrderService
@@ -23,8 +36,15 @@ final class TestServer {
         configure: (inout ServerConfiguration) -> Void = { _ in }, api: (inout APIConfiguration) -> Void = { _ in },
         sqlDirectory: String = Repository.sqlDirectory
     ) throws {
-        store = try OrderStore(
-            path: directory.file("orders.db"), sqlDirectory: sqlDirectory, metricsFactory: metrics.factory)
+        if TestEngine.isPostgres {
+            let url = try PostgresCluster.shared().makeDatabase()
+            databaseURL = url
+            store = try PostgresStore(url: url, sqlDirectory: sqlDirectory, metricsFactory: metrics.factory)
+        } else {
+            databaseURL = nil
+            store = try OrderStore(
+                path: directory.file("orders.db"), sqlDirectory: sqlDirectory, metricsFactory: metrics.factory)
+        }
         var apiConfiguration = APIConfiguration()
         api(&apiConfiguration)
         var logger = Logger(label: "test")
@@ -56,8 +76,26 @@ final class TestServer {
         return url
     }
 
-    /// Rows in orders_raw, read straight from the file.
+    /// The environment that points the command-line tools (`ordersync query`, `export`) at this
+    /// server's database.
+    var toolEnvironment: [String: String] {
+        databaseURL.map { ["DATABASE_URL": $0] } ?? ["DB_PATH": dbPath]
+    }
+
+    /// Rows in orders_raw, read straight from the database.
     func rowCount() throws -> Int {
-        try store.readers.withReader { try Int($0.scalarInt("SELECT count(*) FROM orders_raw") ?? -1) }
+        Int(try rows("SELECT count(*) FROM orders_raw").first?.first??.description ?? "") ?? -1
+    }
+
+    /// The rows of `sql` as text (NULL as nil), read straight from the database, whichever engine.
+    func rows(_ sql: String) throws -> [[String?]] {
+        if let databaseURL {
+            let result = try PGConnection(conninfo: databaseURL).query(sql)
+            return (0..<result.rowCount).map { row in (0..<result.columnCount).map { result.string(row, $0) } }
+        }
+        let statement = try Connection(path: dbPath, mode: .readOnly).prepare(sql)
+        var rows: [[String?]] = []
+        while try statement.step() { rows.append((0..<statement.columnCount).map { statement.string($0) }) }
+        return rows
     }
 }
