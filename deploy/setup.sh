@@ -30,12 +30,11 @@
 #
 # Does: enable the APIs; create the runtime, scheduler and deployer service accounts; the Artifact
 # Registry repository; the secrets; the IAM bindings; then
-#   sqlite:   the bucket, the first deploy, the Cloud Scheduler job from deploy/scheduler-job.yaml;
+#   sqlite:   the bucket;
 #   cloudsql: the Cloud SQL instance, database and user (a generated password), the secret
-#             ordersync-database-url holding the URL, roles/cloudsql.client for the runtime account, the
-#             first deploy; no scheduler job (the sync worker does not run on PostgreSQL yet: /sync answers
-#             503), and an existing one is paused.
-# The first deploy: Cloud Build runs cloudbuild.yaml as the deployer account.
+#             ordersync-database-url holding the URL, roles/cloudsql.client for the runtime account;
+# the first deploy (Cloud Build runs cloudbuild.yaml as the deployer account) and the Cloud Scheduler job
+# from deploy/scheduler-job.yaml (on Cloud SQL one sync runs at a time across instances: 409 for another).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -296,19 +295,7 @@ if [ "$deploy_now" = 1 ]; then
     gc builds submit --region="$REGION" --config=cloudbuild.yaml --substitutions="$substitutions" .
 fi
 
-if ! service_exists; then
-    echo "setup: service $SERVICE is not deployed yet (DEPLOY=$DEPLOY); the scheduler job comes after it" >&2
-elif [ "$VARIANT" = cloudsql ]; then
-    # The sync worker stores into SQLite only so far (docs/postgresql.md): /sync answers 503 here.
-    step "scheduler job $JOB: none on Cloud SQL (the sync worker does not run on PostgreSQL yet)"
-    job_state="$(gc scheduler jobs describe "$JOB" --location="$REGION" --format='value(state)' 2>/dev/null || true)"
-    if [ "$job_state" = ENABLED ]; then
-        gc scheduler jobs pause "$JOB" --location="$REGION"
-        echo "$JOB: paused (it would get 503 every 15 minutes)"
-    fi
-    service_url="$(gc run services describe "$SERVICE" --region="$REGION" --format='value(status.url)')"
-    echo "service: $service_url (IAM only: roles/run.invoker; see deploy/README.md)"
-else
+if service_exists; then
     step "scheduler job $JOB"
     gc run services add-iam-policy-binding "$SERVICE" --region="$REGION" \
         --member="serviceAccount:$SCHEDULER_SA" --role=roles/run.invoker >/dev/null
@@ -319,12 +306,10 @@ else
         -e "s|\${SCHEDULER_SA}|$SCHEDULER_SA|g" deploy/scheduler-job.yaml >"$flags"
     if gc scheduler jobs describe "$JOB" --location="$REGION" >/dev/null 2>&1; then
         gc scheduler jobs update http "$JOB" --flags-file="$flags"
-        # Paused by a run for the Cloud SQL variant (or by hand for a deploy): running again resumes it.
-        if [ "$(gc scheduler jobs describe "$JOB" --location="$REGION" --format='value(state)')" = PAUSED ]; then
-            gc scheduler jobs resume "$JOB" --location="$REGION"
-        fi
     else
         gc scheduler jobs create http "$JOB" --flags-file="$flags"
     fi
     echo "service: $service_url (IAM only: roles/run.invoker; see deploy/README.md)"
+else
+    echo "setup: service $SERVICE is not deployed yet (DEPLOY=$DEPLOY); the scheduler job comes after it" >&2
 fi
