@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Build: the same script CI runs on a plain machine (scripts/build-release).
 FROM swift:6.3-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev zlib1g-dev libcurl4-openssl-dev \
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev zlib1g-dev libpq-dev \
+    libcurl4-openssl-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -11,9 +12,11 @@ COPY sql ./sql
 COPY scripts ./scripts
 RUN scripts/build-release /out
 
-# Run: a slim Debian with the C libraries (libcurl only for the sync worker), as a non-root user.
+# Run: a slim Debian with the C libraries (libpq for PostgreSQL, libcurl only for the sync worker), as a
+# non-root user. The packages match the -dev packages above (scripts/build-release lists what links them).
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 zlib1g libcurl4 ca-certificates \
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 zlib1g libpq5 libcurl4 \
+    ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home /app ordersync \
     && mkdir -p /app/data && chown ordersync /app/data
@@ -21,7 +24,9 @@ WORKDIR /app
 # sql/ is built into both binaries (Plugins/EmbedSQL): nothing else to copy.
 COPY --from=build /out/ordersync /out/ordersync-sync /app/
 USER ordersync
-ENV PORT=8080 DB_PATH=/app/data/ordersync.db LOG_FORMAT=json
+# No DB_PATH: ordersync's default, data/ordersync.db under WORKDIR /app, is /app/data/ordersync.db, and
+# ordersync refuses DB_PATH together with DATABASE_URL, so an image that set it could not run on PostgreSQL.
+ENV PORT=8080 LOG_FORMAT=json
 EXPOSE 8080
 # No curl in the image: the binary asks its own /healthz.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s CMD ["/app/ordersync", "healthcheck"]

@@ -3,10 +3,12 @@
 
     python3 .ci/check_deploy.py [--root DIR] [--no-gcloud]
 
-Reads deploy/service.yaml, deploy/litestream.yml, deploy/scheduler-job.yaml, deploy/litestream-run.sh,
-deploy/litestream.Dockerfile, deploy/setup.sh and cloudbuild.yaml under DIR (default: the repository),
-prints every broken rule and exits 1 if there is one. It also renders the service with
-deploy/render-service --offline and, when the Google Cloud SDK is installed, parses the result with
+Reads deploy/service.yaml (SQLite + Litestream), deploy/service-cloudsql.yaml (Cloud SQL),
+deploy/litestream.yml, deploy/scheduler-job.yaml, deploy/litestream-run.sh, deploy/litestream.Dockerfile,
+deploy/setup.sh, cloudbuild.yaml, the Dockerfile, Package.swift and scripts/build-release under DIR
+(default: the repository), prints every broken rule and exits 1 if there is one. It also renders both
+variants with deploy/render-service --offline, runs its variant-switch guard against a fake gcloud, and,
+when the Google Cloud SDK is installed, parses the results with
 gcloud's own Cloud Run (v1) message parser and the scheduler flags file with gcloud's flag parser (no
 credentials needed: a parse error comes before any API call), and runs deploy/litestream-run.sh against a
 fake `litestream` to check the restore order, the revision guard and the SIGTERM hand-over.
@@ -32,6 +34,15 @@ GCLOUD_ROOT = "/usr/lib/google-cloud-sdk"
 SIDECAR_ENTRYPOINT = "/usr/local/bin/litestream-run"
 SIDECAR_CONFIG = "/etc/litestream.yml"
 MIN_ATTEMPT_DEADLINE_SECONDS = 180
+SERVING_PORT = 8080
+# The Cloud SQL variant: the secret with the database URL and the annotation of Cloud Run's built-in Cloud SQL
+# connection.
+DATABASE_URL_SECRET = "ordersync-database-url"
+CLOUDSQL_ANNOTATION = "run.googleapis.com/cloudsql-instances"
+# Environment variables the two templates may set differently (each engine's own database settings).
+ENGINE_VARIABLES = {"DB_PATH", "DATABASE_URL_FILE"}
+# The Debian package a -dev package's shared library comes in, for the Dockerfile's runtime stage.
+RUNTIME_PACKAGES = {"libsqlite3-dev": "libsqlite3-0", "zlib1g-dev": "zlib1g", "libpq-dev": "libpq5"}
 
 failures = []
 
@@ -72,6 +83,69 @@ def http_path(probe):
     return ((probe or {}).get("httpGet") or {}).get("path")
 
 
+def check_secrets(label, text, app, volumes, app_mounts, setup, required_secrets=None):
+    """Secrets: Secret Manager volumes, mounted by ordersync, each named by a NAME_FILE variable.
+
+    required_secrets maps a variable (DATABASE_URL) to the secret that must always be mounted for it:
+    outside the `# begin secret` blocks render-service drops, and not one of setup.sh's SECRETS."""
+    required_secrets = required_secrets or {}
+    app_env = env_of(app)
+    secret_volumes = {name: v["secret"] for name, v in volumes.items() if v.get("secret")}
+    file_vars = {k: v for k, v in app_env.items() if k and k.endswith("_FILE")}
+    check({k[: -len("_FILE")] for k in file_vars} <= SECRET_VARIABLES | set(required_secrets),
+          f"{label}: a *_FILE variable names no known secret")
+    for variable in SECRET_VARIABLES | set(required_secrets):
+        check(variable not in app_env, f"{label}: {variable} must come from a file ({variable}_FILE), not env")
+    for entry in app.get("env") or []:
+        check("valueFrom" not in entry, f"{label}: {entry.get('name')} uses valueFrom; mount secrets as files")
+    mounted = {}
+    for path, volume_name in app_mounts.items():
+        if volume_name in secret_volumes:
+            mounted[volume_name] = path
+    for volume_name, secret in secret_volumes.items():
+        items = secret.get("items") or []
+        check(len(items) == 1 and items[0].get("key") == "latest" and items[0].get("path"),
+              f"{label}: secret volume {volume_name} must expose version latest as one file")
+        check(volume_name in mounted, f"{label}: secret volume {volume_name} is not mounted by ordersync")
+        if items and volume_name in mounted:
+            expected_file = f"{mounted[volume_name]}/{items[0].get('path')}"
+            check(expected_file in file_vars.values(),
+                  f"{label}: no *_FILE variable points at {expected_file} ({volume_name})")
+    secret_files = {f"{path}/{secret_volumes[v]['items'][0]['path']}": secret_volumes[v].get("secretName")
+                    for v, path in mounted.items() if (secret_volumes[v].get("items") or [{}])[0].get("path")}
+    for variable, value in file_vars.items():
+        check(value in secret_files, f"{label}: {variable}={value} is not a mounted secret file")
+
+    # Secret blocks: render-service drops them by these markers, so each must be whole.
+    begins = re.findall(r"^ *# begin secret (\S+)$", text, re.M)
+    ends = re.findall(r"^ *# end secret (\S+)$", text, re.M)
+    check(begins == ends, f"{label}: `# begin secret` / `# end secret` markers do not pair up")
+    for secret in set(begins):
+        check(begins.count(secret) == 3,
+              f"{label}: secret {secret} needs three marked blocks (env, mount, volume)")
+        check(any(s.get("secretName") == secret for s in secret_volumes.values()),
+              f"{label}: marked secret {secret} has no volume with that secretName")
+    # A required secret: its variable names a file of that secret, and no marker block holds it.
+    for variable, secret_id in required_secrets.items():
+        check(secret_files.get(file_vars.get(f"{variable}_FILE")) == secret_id,
+              f"{label}: {variable}_FILE must name the mounted file of secret {secret_id}")
+        check(secret_id not in begins, f"{label}: secret {secret_id} is required: it must never be dropped, "
+                                       "so no `# begin secret` block may hold it")
+        inside = None
+        for line in text.splitlines():
+            marker = re.match(r"^ *# (begin|end) secret (\S+)$", line)
+            if marker:
+                inside = marker.group(2) if marker.group(1) == "begin" else None
+            elif inside and (f"secretName: {secret_id}" in line or f"{variable}_FILE" in line):
+                check(False, f"{label}: {variable} sits inside the `# begin secret {inside}` block; "
+                             "it must never be dropped")
+    setup_secrets = re.search(r"^SECRETS=\(([^)]*)\)", setup, re.M)
+    check(setup_secrets is not None and set(setup_secrets.group(1).split()) ==
+          {k[: -len("_FILE")] for k in file_vars} - set(required_secrets),
+          f"setup.sh: SECRETS must list exactly the optional secrets {label} mounts")
+    return set(begins)
+
+
 def check_service(root, service, litestream_config, run_script, dockerfile, setup):
     check(service.get("apiVersion") == "serving.knative.dev/v1" and service.get("kind") == "Service",
           "service.yaml: not a serving.knative.dev/v1 Service")
@@ -104,10 +178,12 @@ def check_service(root, service, litestream_config, run_script, dockerfile, setu
     for name, container in containers.items():
         limits = (container.get("resources") or {}).get("limits") or {}
         check("cpu" in limits and "memory" in limits, f"service.yaml: {name} needs cpu and memory limits")
+    check(app.get("image") == "${IMAGE}" and sidecar.get("image") == "${LITESTREAM_IMAGE}",
+          "service.yaml: the images must be ${IMAGE} and ${LITESTREAM_IMAGE} (render-service, cloudbuild.yaml)")
 
     # Probes: alive on /healthz, ready on /readyz, on the serving port.
     port = ((app.get("ports") or [{}])[0]).get("containerPort")
-    check(port == 8080, "service.yaml: ordersync must serve on containerPort 8080")
+    check(port == SERVING_PORT, f"service.yaml: ordersync must serve on containerPort {SERVING_PORT}")
     check(http_path(app.get("startupProbe")) == "/healthz", "service.yaml: ordersync startupProbe must GET /healthz")
     check(http_path(app.get("livenessProbe")) == "/healthz",
           "service.yaml: ordersync livenessProbe must GET /healthz")
@@ -150,47 +226,7 @@ def check_service(root, service, litestream_config, run_script, dockerfile, setu
         check(not (v.get("csi") and (mounts["ordersync"].get(db_dir) == name)),
               "service.yaml: the database directory must not be a Cloud Storage FUSE mount")
 
-    # Secrets: Secret Manager volumes, mounted by ordersync, each named by a NAME_FILE variable.
-    secret_volumes = {name: v["secret"] for name, v in volumes.items() if v.get("secret")}
-    file_vars = {k: v for k, v in app_env.items() if k and k.endswith("_FILE")}
-    check({k[: -len("_FILE")] for k in file_vars} <= SECRET_VARIABLES,
-          "service.yaml: a *_FILE variable names no known secret")
-    for variable in SECRET_VARIABLES:
-        check(variable not in app_env, f"service.yaml: {variable} must come from a file ({variable}_FILE), not env")
-    for entry in app.get("env") or []:
-        check("valueFrom" not in entry, f"service.yaml: {entry.get('name')} uses valueFrom; mount secrets as files")
-    mounted = {}
-    for path, volume_name in mounts["ordersync"].items():
-        if volume_name in secret_volumes:
-            mounted[volume_name] = path
-    for volume_name, secret in secret_volumes.items():
-        items = secret.get("items") or []
-        check(len(items) == 1 and items[0].get("key") == "latest" and items[0].get("path"),
-              f"service.yaml: secret volume {volume_name} must expose version latest as one file")
-        check(volume_name in mounted, f"service.yaml: secret volume {volume_name} is not mounted by ordersync")
-        if items and volume_name in mounted:
-            expected_file = f"{mounted[volume_name]}/{items[0].get('path')}"
-            check(expected_file in file_vars.values(),
-                  f"service.yaml: no *_FILE variable points at {expected_file} ({volume_name})")
-    secret_files = {f"{path}/{secret_volumes[v]['items'][0]['path']}" for v, path in mounted.items()
-                    if (secret_volumes[v].get("items") or [{}])[0].get("path")}
-    for variable, value in file_vars.items():
-        check(value in secret_files, f"service.yaml: {variable}={value} is not a mounted secret file")
-
-    # Secret blocks: render-service drops them by these markers, so each must be whole.
-    text = read(root, "deploy/service.yaml")
-    begins = re.findall(r"^ *# begin secret (\S+)$", text, re.M)
-    ends = re.findall(r"^ *# end secret (\S+)$", text, re.M)
-    check(begins == ends, "service.yaml: `# begin secret` / `# end secret` markers do not pair up")
-    for secret in set(begins):
-        check(begins.count(secret) == 3,
-              f"service.yaml: secret {secret} needs three marked blocks (env, mount, volume)")
-        check(any(s.get("secretName") == secret for s in secret_volumes.values()),
-              f"service.yaml: marked secret {secret} has no volume with that secretName")
-    setup_secrets = re.search(r"^SECRETS=\(([^)]*)\)", setup, re.M)
-    check(setup_secrets is not None and set(setup_secrets.group(1).split()) ==
-          {k[: -len("_FILE")] for k in file_vars},
-          "setup.sh: SECRETS must list exactly the secrets service.yaml mounts")
+    check_secrets("service.yaml", read(root, "deploy/service.yaml"), app, volumes, mounts["ordersync"], setup)
 
     # The sidecar: restore first, then replicate; ordersync waits for its startup probe.
     check(sidecar.get("command") == [SIDECAR_ENTRYPOINT], f"service.yaml: litestream must run {SIDECAR_ENTRYPOINT}")
@@ -215,6 +251,142 @@ def check_service(root, service, litestream_config, run_script, dockerfile, setu
     check(sidecar_env.get("PREVIOUS_REVISION") == "${PREVIOUS_REVISION}",
           "service.yaml: litestream PREVIOUS_REVISION must be ${PREVIOUS_REVISION}")
     return timeout
+
+
+def check_cloudsql_service(root, service, sqlite_service, setup):
+    """deploy/service-cloudsql.yaml: one container, several instances, the database through Cloud SQL."""
+    label = "service-cloudsql.yaml"
+    check(service.get("apiVersion") == "serving.knative.dev/v1" and service.get("kind") == "Service",
+          f"{label}: not a serving.knative.dev/v1 Service")
+    check((service.get("metadata") or {}).get("name") == "${SERVICE}", f"{label}: metadata.name must be ${{SERVICE}}")
+    template = (service.get("spec") or {}).get("template") or {}
+    annotations = (template.get("metadata") or {}).get("annotations") or {}
+    spec = template.get("spec") or {}
+    check((template.get("metadata") or {}).get("name") == "${REVISION}",
+          f"{label}: the revision name must be ${{REVISION}}")
+    check(spec.get("serviceAccountName") == "${RUNTIME_SA}", f"{label}: serviceAccountName must be ${{RUNTIME_SA}}")
+
+    # Several instances share one database.
+    def scale(key):
+        value = annotations.get(f"autoscaling.knative.dev/{key}")
+        return int(value) if isinstance(value, str) and value.isdigit() else None
+    min_scale, max_scale = scale("minScale"), scale("maxScale")
+    check(min_scale is not None, f"{label}: minScale must be a quoted number")
+    check(max_scale is not None and max_scale > 1 and max_scale >= (min_scale or 0),
+          f"{label}: maxScale must allow more than one instance (and be at least minScale)")
+    check(annotations.get(CLOUDSQL_ANNOTATION) == "${CLOUDSQL_INSTANCE}",
+          f"{label}: the {CLOUDSQL_ANNOTATION} annotation must be ${{CLOUDSQL_INSTANCE}} "
+          "(Cloud Run's Cloud SQL socket)")
+    check("run.googleapis.com/container-dependencies" not in annotations,
+          f"{label}: no container-dependencies: there is no sidecar")
+    concurrency = spec.get("containerConcurrency")
+    check(isinstance(concurrency, int) and 0 < concurrency <= 1000, f"{label}: containerConcurrency missing")
+    timeout = spec.get("timeoutSeconds")
+    check(isinstance(timeout, int), f"{label}: timeoutSeconds missing")
+
+    containers = {c.get("name"): c for c in spec.get("containers") or []}
+    app = containers.get("ordersync")
+    if not check(app is not None and list(containers) == ["ordersync"],
+                 f"{label}: exactly one container, `ordersync` (no litestream sidecar)"):
+        return timeout
+    check(app.get("image") == "${IMAGE}", f"{label}: the image must be ${{IMAGE}} (render-service, cloudbuild.yaml)")
+    limits = (app.get("resources") or {}).get("limits") or {}
+    check("cpu" in limits and "memory" in limits, f"{label}: ordersync needs cpu and memory limits")
+    volumes = {v.get("name"): v for v in spec.get("volumes") or []}
+    for name, volume in volumes.items():
+        check(not volume.get("emptyDir") and not volume.get("csi"),
+              f"{label}: volume {name}: no local or Cloud Storage database on this variant")
+
+    # Probes: started and ready once the database accepts writes; alive while the process answers.
+    sqlite_app = next((c for c in (((sqlite_service.get("spec") or {}).get("template") or {}).get("spec") or {})
+                       .get("containers") or [] if c.get("name") == "ordersync"), {})
+    port = ((app.get("ports") or [{}])[0]).get("containerPort")
+    check(port == SERVING_PORT and port == ((sqlite_app.get("ports") or [{}])[0]).get("containerPort"),
+          f"{label}: ordersync must serve on containerPort {SERVING_PORT}, like service.yaml")
+    check(http_path(app.get("startupProbe")) == "/readyz",
+          f"{label}: ordersync startupProbe must GET /readyz (started = the database is reachable)")
+    check(http_path(app.get("livenessProbe")) == "/healthz",
+          f"{label}: ordersync livenessProbe must GET /healthz (a database outage must not restart instances)")
+    check(http_path(app.get("readinessProbe")) == "/readyz", f"{label}: ordersync readinessProbe must GET /readyz")
+    for kind in ("startupProbe", "livenessProbe", "readinessProbe"):
+        probe_port = ((app.get(kind) or {}).get("httpGet") or {}).get("port")
+        check(probe_port == port, f"{label}: ordersync {kind} must probe port {port}")
+    startup = app.get("startupProbe") or {}
+    window = (startup.get("periodSeconds") or 10) * (startup.get("failureThreshold") or 3)
+    check(window <= 240, f"{label}: the startupProbe window ({window} s) exceeds Cloud Run's 240 s")
+    if app.get("readinessProbe"):
+        launch_stage = ((service.get("metadata") or {}).get("annotations") or {}).get("run.googleapis.com/launch-stage")
+        check(launch_stage in ("BETA", "ALPHA"), f"{label}: readiness probes (Preview) need launch-stage BETA")
+
+    # The database: the URL from Secret Manager, and no DB_PATH (ordersync refuses both), neither in the
+    # template nor in the image.
+    app_env = env_of(app)
+    check(not app_env.get("DB_PATH"), f"{label}: no DB_PATH: ordersync refuses it together with DATABASE_URL")
+    check(re.search(r"^\s*ENV\b[^\n]*\bDB_PATH=", read(root, "Dockerfile"), re.M) is None,
+          "Dockerfile: no ENV DB_PATH: ordersync refuses it together with DATABASE_URL (the Cloud SQL variant)")
+    check("DATABASE_URL" not in app_env, f"{label}: DATABASE_URL must come from a secret file, never a value")
+    mounts = {m.get("mountPath"): m.get("name") for m in app.get("volumeMounts") or []}
+    optional = check_secrets(label, read(root, "deploy/service-cloudsql.yaml"), app, volumes, mounts, setup,
+                             required_secrets={"DATABASE_URL": DATABASE_URL_SECRET})
+    check(optional == set(re.findall(r"^ *# begin secret (\S+)$", read(root, "deploy/service.yaml"), re.M)),
+          f"{label}: the optional secrets must be those of service.yaml (setup.sh creates one set for both)")
+
+    # Everything but the engine's own settings is configured as in service.yaml.
+    sqlite_env = env_of(sqlite_app)
+    for name in sorted((set(app_env) ^ set(sqlite_env)) - ENGINE_VARIABLES):
+        check(False, f"{label}: env differs from service.yaml: {name} is in only one of them")
+    for name in sorted((set(app_env) & set(sqlite_env)) - ENGINE_VARIABLES):
+        check(app_env[name] == sqlite_env[name], f"{label}: env differs from service.yaml: {name}")
+    sqlite_spec = ((sqlite_service.get("spec") or {}).get("template") or {}).get("spec") or {}
+    sqlite_timeout = sqlite_spec.get("timeoutSeconds")
+    check(timeout == sqlite_timeout, f"{label}: timeoutSeconds must equal service.yaml's (one scheduler job file)")
+
+    # setup.sh provides what the template needs.
+    for needed, why in (("apis+=(sqladmin.googleapis.com)", "the Cloud SQL Admin API"),
+                        ("--role=roles/cloudsql.client", "the runtime account's Cloud SQL role"),
+                        ("secret_id DATABASE_URL", f"the secret {DATABASE_URL_SECRET}"),
+                        ("_VARIANT=", "the variant passed to cloudbuild.yaml"),
+                        ("_CLOUDSQL_INSTANCE=", "the connection name passed to cloudbuild.yaml")):
+        check(needed in setup, f"setup.sh: {why} ({needed}) missing")
+    return timeout
+
+
+def dockerfile_stages(dockerfile):
+    """The Debian packages each stage of the Dockerfile installs with apt-get install, by stage name or index."""
+    stages, current = [], None
+    text = re.sub(r"\\\n", " ", dockerfile)
+    for line in text.splitlines():
+        start = re.match(r"\s*FROM\s+\S+(?:\s+AS\s+(\S+))?", line, re.I)
+        if start:
+            current = set()
+            stages.append(current)
+        elif current is not None and "apt-get install" in line:
+            words = line.split("apt-get install", 1)[1].split("&&")[0].split()
+            current.update(w for w in words if not w.startswith("-"))
+    return stages
+
+
+def check_packages(root, build, dockerfile):
+    """The C libraries Package.swift links: built with their -dev package, run with the runtime one."""
+    providers = re.findall(r"\.apt\(\[([^\]]*)\]\)", read(root, "Package.swift"))
+    dev_packages = sorted({p.strip().strip('"') for group in providers for p in group.split(",") if p.strip()})
+    check(dev_packages, "Package.swift: no .apt([...]) providers found")
+    stages = dockerfile_stages(dockerfile)
+    if not check(len(stages) >= 2, "Dockerfile: expected a build stage and a runtime stage"):
+        return
+    build_stage, runtime_stage = stages[0], stages[-1]
+    steps = (build or {}).get("steps") or []
+    test_step = " ".join(" ".join(str(a) for a in s.get("args") or []) for s in steps if s.get("id") == "test")
+    for dev in dev_packages:
+        check(dev in build_stage, f"Dockerfile: the build stage must install {dev} (Package.swift links it)")
+        check(re.search(rf"\b{re.escape(dev)}\b", test_step) is not None,
+              f"cloudbuild.yaml: the test step must install {dev} (Package.swift links it)")
+        runtime = RUNTIME_PACKAGES.get(dev)
+        if check(runtime is not None,
+                 f"check_deploy.py: no runtime package known for {dev}; add it to RUNTIME_PACKAGES"):
+            check(runtime in runtime_stage, f"Dockerfile: the runtime stage must install {runtime} (for {dev})")
+            build_release = read(root, "scripts/build-release")
+            check(runtime in build_release, f"scripts/build-release: its note on runtime libraries must name {runtime}")
 
 
 def check_litestream(config):
@@ -271,18 +443,78 @@ def check_cloudbuild(build):
     for image in (build or {}).get("images") or []:
         check(image.endswith(":${_TAG}"), f"cloudbuild.yaml: image {image} is not tagged ${{_TAG}}")
 
+    # The variant: SQLite by default; render-service gets the variant and what the Cloud SQL one needs.
+    check(substitutions.get("_VARIANT") == "sqlite",
+          "cloudbuild.yaml: substitution _VARIANT must default to sqlite (the SQLite + Litestream variant)")
+    for name in ("_CLOUDSQL_INSTANCE", "_ALLOW_VARIANT_SWITCH"):
+        check(substitutions.get(name) == "", f"cloudbuild.yaml: substitution {name} must default to empty")
+    render_step = next((s for s in steps if "deploy/render-service" in " ".join(str(a) for a in s.get("args") or [])),
+                       {})
+    render_env = dict(str(e).split("=", 1) for e in render_step.get("env") or [] if "=" in str(e))
+    for variable, value in (("VARIANT", "${_VARIANT}"), ("CLOUDSQL_INSTANCE", "${_CLOUDSQL_INSTANCE}"),
+                            ("ALLOW_VARIANT_SWITCH", "${_ALLOW_VARIANT_SWITCH}")):
+        check(render_env.get(variable) == value, f"cloudbuild.yaml: the render step must pass {variable}={value}")
+    # The image the templates' ${IMAGE} becomes is the one built, pushed and listed.
+    built = [str(a)[len("--tag="):] for s in steps if s.get("id") == "build-image" for a in s.get("args") or []
+             if str(a).startswith("--tag=")]
+    image = render_env.get("IMAGE")
+    check(image is not None and built == [image] and image in ((build or {}).get("images") or []),
+          "cloudbuild.yaml: the render step's IMAGE must be the image build-image tags and `images` lists")
 
-def render(root, secrets):
+
+def render(root, secrets, variant="sqlite", extra_env=None, offline=True):
     env = dict(os.environ, PROJECT_ID="demo-project", REGION="europe-west1", SERVICE="ordersync",
                IMAGE="europe-west1-docker.pkg.dev/demo-project/ordersync/ordersync:abc1234",
                LITESTREAM_IMAGE="europe-west1-docker.pkg.dev/demo-project/ordersync/litestream:abc1234",
                REVISION_SUFFIX="abc1234-0b0e3c2f-9d7a-4f7e-8c41-2f6a1d5e7b90", PREVIOUS_REVISION="ordersync-0000000",
-               MOUNT_SECRETS=" ".join(secrets), SHOPIFY_SHOP_URL="https://example.myshopify.com")
-    result = subprocess.run([os.path.join(root, "deploy/render-service"), "--offline"], env=env,
-                            capture_output=True, text=True)
-    if not check(result.returncode == 0, f"render-service failed: {result.stderr.strip()[-500:]}"):
+               MOUNT_SECRETS=" ".join(secrets), SHOPIFY_SHOP_URL="https://example.myshopify.com", VARIANT=variant,
+               CLOUDSQL_INSTANCE=CLOUDSQL_CONNECTION_NAME)
+    env.update(extra_env or {})
+    command = [os.path.join(root, "deploy/render-service")] + (["--offline"] if offline else [])
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if offline and not check(result.returncode == 0,
+                             f"render-service ({variant}) failed: {result.stderr.strip()[-500:]}"):
         return None
-    return result.stdout
+    return result if not offline else result.stdout
+
+
+CLOUDSQL_CONNECTION_NAME = "demo-project:europe-west1:ordersync-pg"
+FAKE_GCLOUD = """#!/bin/sh
+# Fake gcloud for render-service's online path: the service exists and runs $FAKE_CONTAINERS.
+case "$*" in
+    *"run services list"*) echo ordersync ;;
+    *"containers"*) echo "$FAKE_CONTAINERS" ;;
+    *"latestReadyRevisionName"*) echo ordersync-serving ;;
+    *"secrets list"*) ;;
+    *) echo "fake gcloud: unexpected $*" >&2; exit 1 ;;
+esac
+"""
+
+
+def check_variant_switch(root):
+    """Online, render-service refuses to turn a service of one variant into the other without consent."""
+    with tempfile.TemporaryDirectory() as work:
+        fake = os.path.join(work, "gcloud")
+        with open(fake, "w", encoding="utf-8") as f:
+            f.write(FAKE_GCLOUD)
+        os.chmod(fake, 0o755)
+        path = f"{work}:{os.environ.get('PATH', '')}"
+        sqlite_now, cloudsql_now = "ordersync;litestream", "ordersync"
+        cases = [  # (variant, what runs now, ALLOW_VARIANT_SWITCH, must succeed, words stderr must hold)
+            ("cloudsql", sqlite_now, "", False, "runs the sqlite variant"),
+            ("cloudsql", sqlite_now, "yes", True, "connects to Cloud SQL instance"),
+            ("sqlite", cloudsql_now, "", False, "runs the cloudsql variant"),
+            ("sqlite", cloudsql_now, "yes", True, "restores from none"),
+            ("sqlite", sqlite_now, "", True, "restores from ordersync-serving"),
+            ("cloudsql", cloudsql_now, "", True, "connects to Cloud SQL instance"),
+        ]
+        for variant, now, allow, succeeds, words in cases:
+            env = {"PATH": path, "FAKE_CONTAINERS": now, "ALLOW_VARIANT_SWITCH": allow, "PREVIOUS_REVISION": ""}
+            result = render(root, [], variant=variant, extra_env=env, offline=False)
+            ok = (result.returncode == 0) == succeeds and words in result.stderr
+            check(ok, f"render-service variant switch ({now.replace(';', '+')} -> {variant}, "
+                      f"ALLOW_VARIANT_SWITCH={allow or 'unset'}): expected {'success' if succeeds else 'refusal'} "
+                      f"saying {words!r}; got {result.returncode}: {result.stderr.strip()[-300:]}")
 
 
 def gcloud_python():
@@ -312,7 +544,8 @@ def check_with_gcloud(rendered_files, scheduler_text):
         return
     result = subprocess.run([python, "-c", GCLOUD_PARSE, GCLOUD_ROOT, *rendered_files], capture_output=True, text=True)
     check(result.returncode == 0,
-          "gcloud rejects the rendered service.yaml: " + (result.stderr.strip().splitlines() or [""])[-1][-600:])
+          "gcloud rejects the rendered service (service.yaml or service-cloudsql.yaml): "
+          + (result.stderr.strip().splitlines() or [""])[-1][-600:])
     flags = scheduler_text.replace("${REGION}", "europe-west1").replace(
         "${SERVICE_URL}", "https://ordersync-demo-ew.a.run.app").replace(
         "${SCHEDULER_SA}", "ordersync-scheduler@demo-project.iam.gserviceaccount.com")
@@ -434,9 +667,46 @@ MUTATIONS = [
     ("deploy/setup.sh", "CUSTOMERS_API_KEY AUTH_TOKEN)", "CUSTOMERS_API_KEY)", "setup.sh: SECRETS"),
     # A field name the Cloud Run API does not know: only gcloud's parser catches that.
     ("deploy/service.yaml", "successThreshold: 1", "sucessThreshold: 1", "gcloud rejects"),
+    # The Cloud SQL variant.
+    ("deploy/service-cloudsql.yaml", 'maxScale: "4"', 'maxScale: "1"', "maxScale must allow more than one instance"),
+    ("deploy/service-cloudsql.yaml", "        run.googleapis.com/cloudsql-instances: ${CLOUDSQL_INSTANCE}\n", "",
+     "cloudsql-instances annotation"),
+    ("deploy/service-cloudsql.yaml", "value: /secrets/database-url/value", "value: /secrets/database-url/url",
+     "DATABASE_URL_FILE"),
+    ("deploy/service-cloudsql.yaml", "          env:\n",
+     "          env:\n            - name: DB_PATH\n              value: /data/ordersync.db\n", "no DB_PATH"),
+    ("Dockerfile", "ENV PORT=8080 LOG_FORMAT=json", "ENV PORT=8080 DB_PATH=/app/data/ordersync.db LOG_FORMAT=json",
+     "no ENV DB_PATH"),
+    ("deploy/service-cloudsql.yaml", "- name: DATABASE_URL_FILE\n              value: /secrets/database-url/value",
+     "- name: DATABASE_URL\n              value: postgresql://ordersync:secret@/ordersync", "DATABASE_URL"),
+    ("deploy/service-cloudsql.yaml", "\n\n      volumes:\n",
+     "\n        - name: litestream\n          image: ${IMAGE}\n\n      volumes:\n", "exactly one container"),
+    ("deploy/service-cloudsql.yaml", "startupProbe:\n            httpGet:\n              path: /readyz",
+     "startupProbe:\n            httpGet:\n              path: /healthz", "startupProbe must GET /readyz"),
+    ("deploy/service-cloudsql.yaml", "livenessProbe:\n            httpGet:\n              path: /healthz",
+     "livenessProbe:\n            httpGet:\n              path: /readyz", "livenessProbe must GET /healthz"),
+    ("deploy/service-cloudsql.yaml", "containerPort: 8080", "containerPort: 8081", "containerPort 8080"),
+    ("deploy/service-cloudsql.yaml", "image: ${IMAGE}", "image: ${LITESTREAM_IMAGE}", "the image must be ${IMAGE}"),
+    ("deploy/service-cloudsql.yaml", "        - name: database-url\n          secret:\n",
+     "        # begin secret ordersync-database-url\n        - name: database-url\n          secret:\n",
+     "must never be dropped"),
+    ("deploy/service-cloudsql.yaml", '            - name: SYNC_DEADLINE_SECONDS\n              value: "240"\n', "",
+     "env differs from service.yaml: SYNC_DEADLINE_SECONDS"),
+    ("deploy/service-cloudsql.yaml", "successThreshold: 1", "sucessThreshold: 1", "gcloud rejects"),
+    ("cloudbuild.yaml", "  _VARIANT: sqlite\n", "  _VARIANT: cloudsql\n", "_VARIANT must default to sqlite"),
+    ("cloudbuild.yaml", "      - VARIANT=${_VARIANT}\n", "", "VARIANT=${_VARIANT}"),
+    ("cloudbuild.yaml", "zlib1g-dev libpq-dev postgresql", "zlib1g-dev postgresql", "test step must install libpq-dev"),
+    ("Dockerfile", "zlib1g libpq5 libcurl4", "zlib1g libcurl4", "runtime stage must install libpq5"),
+    ("Dockerfile", "libsqlite3-dev zlib1g-dev libpq-dev", "libsqlite3-dev zlib1g-dev",
+     "build stage must install libpq-dev"),
+    ("deploy/render-service", '"${ALLOW_VARIANT_SWITCH:-}" != yes', '"${ALLOW_VARIANT_SWITCH:-yes}" != yes',
+     "render-service variant switch"),
+    ("deploy/setup.sh", "--role=roles/cloudsql.client", "--role=roles/cloudsql.viewer", "roles/cloudsql.client"),
 ]
-CHECKED_FILES = ["deploy/service.yaml", "deploy/litestream.yml", "deploy/scheduler-job.yaml", "deploy/litestream-run.sh",
-                 "deploy/litestream.Dockerfile", "deploy/setup.sh", "deploy/render-service", "cloudbuild.yaml"]
+CHECKED_FILES = ["deploy/service.yaml", "deploy/service-cloudsql.yaml", "deploy/litestream.yml",
+                 "deploy/scheduler-job.yaml", "deploy/litestream-run.sh", "deploy/litestream.Dockerfile",
+                 "deploy/setup.sh", "deploy/render-service", "cloudbuild.yaml", "Dockerfile", "Package.swift",
+                 "scripts/build-release"]
 
 
 def self_test(root):
@@ -488,19 +758,31 @@ def main():
     check_litestream(litestream_config)
     check_scheduler(scheduler or {}, timeout)
     check_cloudbuild(build)
+    check_cloudsql_service(root, load(root, "deploy/service-cloudsql.yaml") or {}, service or {},
+                           read(root, "deploy/setup.sh"))
+    check_packages(root, build, read(root, "Dockerfile"))
+    check_variant_switch(root)
 
     all_secrets = sorted(set(re.findall(r"^ *# begin secret (\S+)$", read(root, "deploy/service.yaml"), re.M)))
     rendered_files = []
     with tempfile.TemporaryDirectory() as work:
-        for label, secrets in (("all-secrets", all_secrets), ("no-secrets", [])):
-            text = render(root, secrets)
+        for variant, label, secrets in (("sqlite", "all-secrets", all_secrets), ("sqlite", "no-secrets", []),
+                                        ("cloudsql", "cloudsql-all-secrets", all_secrets),
+                                        ("cloudsql", "cloudsql-no-secrets", [])):
+            text = render(root, secrets, variant=variant)
             if text is None:
                 continue
             rendered = yaml.safe_load(text)
-            volumes = rendered["spec"]["template"]["spec"].get("volumes") or []
-            check(sum(1 for v in volumes if v.get("secret")) == len(secrets),
-                  f"render-service ({label}): expected {len(secrets)} secret volumes")
+            template = rendered["spec"]["template"]
+            volumes = template["spec"].get("volumes") or []
+            # The Cloud SQL variant always mounts the database URL on top of the optional secrets.
+            expected = len(secrets) + (1 if variant == "cloudsql" else 0)
+            check(sum(1 for v in volumes if v.get("secret")) == expected,
+                  f"render-service ({label}): expected {expected} secret volumes")
             check("${" not in re.sub(r"(?m)^\s*#.*$", "", text), f"render-service ({label}): placeholders left")
+            if variant == "cloudsql":
+                check(template["metadata"]["annotations"].get(CLOUDSQL_ANNOTATION) == CLOUDSQL_CONNECTION_NAME,
+                      f"render-service ({label}): the Cloud SQL annotation is not the connection name given")
             path = os.path.join(work, f"{label}.yaml")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
@@ -515,7 +797,8 @@ def main():
             print(f"FAIL {failure}", file=sys.stderr)
         print(f"check-deploy: {len(failures)} problem(s)", file=sys.stderr)
         return 1
-    print("check-deploy: service.yaml, litestream.yml, scheduler-job.yaml, cloudbuild.yaml and the sidecar are consistent")
+    print("check-deploy: service.yaml, service-cloudsql.yaml, litestream.yml, scheduler-job.yaml, cloudbuild.yaml, "
+          "the Dockerfile's packages and the sidecar are consistent")
     return 0
 
 
