@@ -17,6 +17,8 @@ package struct ConnectionTarget: Sendable, CustomStringConvertible {
     /// Parses `conninfo` (a `postgres://` or `postgresql://` URL, or `key=value` pairs). A string libpq
     /// cannot parse is an error whose message never repeats the string (it may hold the password).
     package init(conninfo: String) throws(PostgresError) {
+        // Every libpq call starts here: a machine without libpq gets this error, not a crash.
+        guard LibPQ.isAvailable else { throw PostgresError(kind: .connectionUnavailable, message: LibPQ.problem) }
         var failure: UnsafeMutablePointer<CChar>?
         guard let parsed = PQconninfoParse(conninfo, &failure) else {
             let reason = failure.map { String(cString: $0) } ?? "out of memory"

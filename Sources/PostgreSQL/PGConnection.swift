@@ -54,7 +54,7 @@ package final class PGConnection: @unchecked Sendable {
             throw PostgresError(kind: .connectionUnavailable, message: "out of memory", target: target.description)
         }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(connection))
+            let message = LibPQ.text(PQerrorMessage(connection))
             PQfinish(connection)
             throw PostgresError(
                 kind: .connectionUnavailable, message: target.redact(PostgresError.oneLine(message)),
@@ -63,7 +63,7 @@ package final class PGConnection: @unchecked Sendable {
         self.handle = connection
         self.target = target
         // Set once connected (PQconnectdbParams offers no earlier moment); PQreset keeps it.
-        PQsetNoticeProcessor(
+        _ = PQsetNoticeProcessor(
             connection,
             { context, message in
                 guard let context, let message else { return }
@@ -177,8 +177,8 @@ package final class PGConnection: @unchecked Sendable {
         }
         let sqlState = field(ordersync_pg_diag_sqlstate)
         let message =
-            field(ordersync_pg_diag_message_primary) ?? String(cString: PQresultErrorMessage(result))
-        let fallback = message.isEmpty ? String(cString: PQerrorMessage(handle)) : message
+            field(ordersync_pg_diag_message_primary) ?? LibPQ.text(PQresultErrorMessage(result))
+        let fallback = message.isEmpty ? LibPQ.text(PQerrorMessage(handle)) : message
         return PostgresError(
             kind: isConnected ? PostgresError.classify(sqlState: sqlState) : .connectionUnavailable,
             message: target.redact(PostgresError.oneLine(fallback)), sqlState: sqlState,
@@ -191,7 +191,7 @@ package final class PGConnection: @unchecked Sendable {
 
     /// The connection's last error (PQerrorMessage), for calls that return no result.
     func connectionError(sql: String?) -> PostgresError {
-        let message = PostgresError.oneLine(String(cString: PQerrorMessage(handle)))
+        let message = PostgresError.oneLine(LibPQ.text(PQerrorMessage(handle)))
         return PostgresError(
             kind: isConnected ? .other : .connectionUnavailable,
             message: target.redact(message.isEmpty ? "no result from libpq" : message), sql: sql,

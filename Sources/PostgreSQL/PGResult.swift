@@ -41,11 +41,11 @@ package final class PGResult: @unchecked Sendable {
 
     /// Rows an INSERT, UPDATE, DELETE, COPY, SELECT… touched (PQcmdTuples); nil for other commands.
     package var affectedRows: Int64? {
-        Int64(String(cString: PQcmdTuples(handle)))
+        Int64(LibPQ.text(PQcmdTuples(handle)))
     }
 
     /// The command tag, e.g. "INSERT 0 1".
-    package var commandStatus: String { String(cString: PQcmdStatus(handle)) }
+    package var commandStatus: String { LibPQ.text(PQcmdStatus(handle)) }
 
     package func isNull(_ row: Int, _ column: Int) -> Bool {
         checkCell(row, column)
