@@ -43,7 +43,7 @@ def f_size(x):
 
 rows, failed = [], False
 # BENCH_ONLY=...: only the rows of the sections that ran, by the letter in "(a) ..."
-SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v", "sync": "s", "scale": "x"}
+SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v", "sync": "s", "scale": "x", "pg": "p"}
 wanted = "".join(SECTIONS.get(x, "") for x in r["only"].split(",")) if r.get("only") else None
 
 
@@ -78,7 +78,7 @@ def lost(prefix):
     return None if acked is None or stored is None else max(0, acked - stored)
 
 
-for p in ("a", "b"):
+for p in ("a", "b", "pa", "pb", "ppa", "ppb"):
     x = lost(p)
     if x is not None:
         r[p + "_lost"] = x
@@ -190,6 +190,55 @@ def sync():
 sync()
 
 
+def pg():
+    """(pa), (pb), (pp): ordersync on PostgreSQL beside COPY, pgbench and the Python peer (bench/run's (pg))."""
+    if r.get("pg") != "1":  # not in a full run unless BENCH_PG=1 (bench/run puts pg=1)
+        return
+    peer = "the Python peer: Functions Framework (gunicorn, 2 workers × 8 threads), psycopg"
+    row("(pa) PostgreSQL bulk ingest, 1,000 orders/POST, 4 conns: orders/s", "pa_srv_rows_per_s", "pa_copy_rows_per_s",
+        f"one `\\copy` of the {f_int(num('pa_copy_rows') or 0)} rows (pa) stored, fresh DB, tables only: rows/s",
+        bar=("≥ 0.5× COPY", lambda s, q: q >= 0.5),
+        note=f"(COPY took {f_s(num('pa_copy_s') or 0)}; it stored {f_int(num('pa_copy_stored') or 0)} rows; the server runs "
+             f"ordersync_ingest: the dedup rules, a lock per order)")
+    row("(pa) … same load on the Python peer: orders/s", "pa_srv_rows_per_s", "ppa_rows_per_s", peer + ", `executemany`, "
+        "1 transaction per request, no dedup", bar=("ordersync ahead (> 1×)", lambda s, q: q > 1),
+        note=f"(peer: {r.get('ppa_errors', '?')} errors)")
+    row("(pa) stored text bytes per row (sample of 1,000)", "pa_row_bytes", "pa_copy_row_bytes", "COPY rows (the same rows)",
+        fmt=lambda x: f"{x:.0f} B", note=f"(the peer's rows: {r.get('ppa_row_bytes', '?')} B)")
+    row("(pa) CPU per 1,000 rows, server process(es), user+sys during the load", "pa_srv_cpu_ms_per_krow",
+        "ppa_srv_cpu_ms_per_krow", "the peer's gunicorn processes", fmt=lambda x: f"{x:.2f} ms")
+    row("(pa) CPU per 1,000 rows in PostgreSQL's processes during the load", "pa_db_cpu_ms_per_krow",
+        "ppa_db_cpu_ms_per_krow", "under the peer", fmt=lambda x: f"{x:.2f} ms")
+    row("(pa) lost: acked rows missing from orders_raw", "pa_lost", ratio=False, bar=("0", lambda s, q: s == 0),
+        note=f"(acked {r.get('pa_acked', '?')}, stored {r.get('pa_stored', '?')})")
+    row("(pb) PostgreSQL small ingest, 1 order/POST, 64 conns: req/s", "pb_srv_rps", "pb_ref_tps",
+        "pgbench -c 64 -j 2 -M prepared, 1 INSERT per transaction: tps", bar=("≥ 3× pgbench", lambda s, q: q >= 3),
+        note=f"(pgbench: {f_int(num('pb_ref_txns') or 0)} transactions, {r.get('pb_ref_failed', '?')} failed, "
+             f"{f_int(num('pb_ref_stored') or 0)} rows stored, latency average {r.get('pb_ref_lat_ms', '?')} ms)")
+    row("(pb) … against one commit at a time", "pb_srv_rps", "pb_ref1_tps", "pgbench -c 1: tps",
+        note=f"(latency average {r.get('pb_ref1_lat_ms', '?')} ms per commit)")
+    row("(pb) … same load on the Python peer: req/s", "pb_srv_rps", "ppb_rps", peer,
+        bar=("ordersync ahead (> 1×)", lambda s, q: q > 1))
+    row("(pb) p99 latency", "pb_srv_p99_ms", "ppb_p99_ms", "the Python peer", fmt=f_ms,
+        note=f"(ordersync p50 {r.get('pb_srv_p50_ms', '?')} ms; SQLite's bar is ≤ 10 ms, not judged here)")
+    row("(pb) non-2xx + socket errors", "pb_srv_errors", "ppb_errors", "the Python peer", ratio=False,
+        bar=("0", lambda s, q: s == 0))
+    row("(pb) PostgreSQL commits during the run (/metrics delta)", "pb_commits", ratio=False)
+    row("(pb) rows per commit (group commit: one ordersync_ingest call)", "pb_rows_per_commit", ratio=False,
+        fmt=lambda x: f"{x:.1f}")
+    row("(pb) lost: acked rows missing from orders_raw", "pb_lost", ratio=False, bar=("0", lambda s, q: s == 0),
+        note=f"(acked {r.get('pb_acked', '?')}, stored {r.get('pb_stored', '?')})")
+    for k, what in (("ppa", "(pa)"), ("ppb", "(pb)")):
+        row(f"(pp) the Python peer under {what}'s load, lost: acked rows missing from orders_raw", k + "_lost", ratio=False,
+            note=f"(acked {r.get(k + '_acked', '?')}, stored {r.get(k + '_stored', '?')})")
+    row("(pe) ordersync peak RSS after (pa)+(pb) (VmHWM)", "pe_peak_kb", "pp_peak_kb",
+        "the peer's processes after its two loads, VmHWM summed", fmt=f_mb,
+        note=f"(ordersync idle after start: {f_mb(num('pe_idle_kb') or 0)})")
+
+
+pg()
+
+
 def scale():
     """(x): the reads at SCALE_ORDERS orders against issue 10's bars."""
     if r.get("scale") != "1":  # not in a full run unless BENCH_SCALE=1 (bench/run puts scale=1)
@@ -272,7 +321,15 @@ m = lambda k: r.get(k, "?")
 print(f"# ordersync benchmark\n\n"
       f"{m('date')} · {m('nproc')} cores ({m('cpu')}) · Linux {m('kernel')} · SQLite {m('sqlite')} · "
       f"wrk {m('wrk')} · nginx {m('nginx')} · server `{m('bin')}` ({m('rev')}) · "
-      f"load runs {m('duration')} s each · CPUs busy before start {m('busy')}%\n")
+      f"load runs {m('duration')} s each · CPUs busy before start {m('busy')}%"
+      f"{' (after the last load ' + m('busy_end') + '%)' if 'busy_end' in r else ''}"
+      f"{' · PostgreSQL ' + m('pg_version') if 'pg_version' in r else ''}\n")
+if "pg_settings" in r:
+    print(f"PostgreSQL cluster (throw-away, this machine, same disk): `{m('pg_settings')}`; checkpoints the server "
+          f"started itself during the loads: {m('pg_checkpoints')} (a CHECKPOINT ran before each load); the peer: "
+          f"{m('pp_versions')}, `{m('pp_server')}`"
+          f"{'; sql/postgresql files taken from ' + m('pg_sql_from') if 'pg_sql_from' in r else ''}; "
+          f"(pg) took {m('pg_secs')} s\n")
 print("| measurement | ordersync | reference (same run) | ratio | bar | result |")
 print("|---|---|---|---|---|---|")
 print("\n".join(rows))
