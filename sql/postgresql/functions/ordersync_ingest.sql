@@ -20,6 +20,8 @@ DECLARE
     known boolean;
     latest text;
     stored bigint;
+    fresh integer[];
+    i integer;
 BEGIN
     IF array_length(p_order_dates, 1) IS DISTINCT FROM array_length(p_order_ids, 1)
         OR array_length(p_statuses, 1) IS DISTINCT FROM array_length(p_order_ids, 1)
@@ -32,7 +34,26 @@ BEGIN
     -- Class 1869767251 ('ords') keeps these locks apart from the sync lock's (docs/postgresql.md).
     PERFORM pg_advisory_xact_lock(1869767251, k)
     FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest(p_order_ids) AS id ORDER BY 1) AS keys;
-    FOR i IN 1 .. n LOOP
+    -- Fast path, set-based: a version whose order is not stored yet and appears once in the group
+    -- has nothing to be compared with, so all of them go in with one INSERT (a bulk load of new orders
+    -- is mostly these). Their seqs come before the rest of the group's: seq orders the versions of
+    -- one order, and no order has versions on both paths.
+    fresh := ARRAY(
+        SELECT min(g.item) FROM unnest(p_order_ids) WITH ORDINALITY AS g (id, item)
+        WHERE NOT EXISTS (SELECT 1 FROM orders_raw AS o WHERE o.order_id = g.id)
+        GROUP BY g.id HAVING count(*) = 1 ORDER BY 1);
+    RETURN QUERY
+    WITH stored AS (
+        INSERT INTO orders_raw (order_id, order_date, order_status, order_details, updated_at, ingested_at, source, payload)
+        SELECT p_order_ids[f.item], p_order_dates[f.item], p_statuses[f.item], p_details[f.item], p_updated_ats[f.item],
+               p_ingested_at, p_sources[f.item], p_payloads[f.item]
+        FROM unnest(fresh) AS f (item) ORDER BY f.item
+        RETURNING orders_raw.order_id, orders_raw.seq
+    )
+    SELECT g.item::integer, s.seq, true
+    FROM stored AS s JOIN unnest(p_order_ids) WITH ORDINALITY AS g (id, item) ON g.id = s.order_id;
+    -- The rest one by one, in the group's order: each may meet a version stored just before it.
+    FOR i IN SELECT r.i FROM (SELECT generate_series(1, n) EXCEPT SELECT unnest(fresh)) AS r (i) ORDER BY 1 LOOP
         known := EXISTS (SELECT 1 FROM orders_raw AS o WHERE o.order_id = p_order_ids[i]);
         IF known THEN
             IF p_updated_ats[i] IS NOT NULL AND EXISTS (
