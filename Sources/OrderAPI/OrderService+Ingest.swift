@@ -130,7 +130,7 @@ extension OrderService {
             return Problem(
                 status: error.httpStatus,
                 detail:
-                    "the batch was not stored: a value holds the NUL character (\\u0000), which this server's database (PostgreSQL) cannot store"
+                    "the batch was not stored: a value holds the NUL character (\\u0000), which this server's database cannot store"
             ).response
         case .busy, .closed:
             var problem = Problem(status: error.httpStatus, detail: "the database is busy or shutting down; retry shortly")

@@ -1,6 +1,5 @@
 import PostgreSQL
 import Storage
-import Threads
 
 /// A bounded pool of PostgreSQL connections for reads (and the sync worker's writes). A connection
 /// is lent to one caller at a time; at most `capacity` exist. One that comes back broken (the server

@@ -98,6 +98,31 @@ import Testing
         #expect(String(decoding: try client.readResponse().body, as: UTF8.self).contains("\"engine\":\"postgresql\""))
     }
 
+    /// Broken DATABASE_URL settings stop the start with one clear line, exit 1, and never fall back to
+    /// SQLite: another scheme, DB_PATH beside it, both it and its _FILE, and a server nobody answers on.
+    @Test func aBrokenDatabaseSettingStopsTheStartClearly() throws {
+        let directory = TemporaryDirectory()
+        let urlFile = directory.file("url")
+        try "postgresql://127.0.0.1:1/x\n".write(toFile: urlFile, atomically: true, encoding: .utf8)
+        let cases: [(environment: [String: String], says: String)] = [
+            (["DATABASE_URL": "mysql://u:pw@h/db"], "postgres:// or postgresql://"),
+            (["DATABASE_URL": "postgresql://127.0.0.1:1/x", "DB_PATH": directory.file("o.db")], "not both"),
+            (["DATABASE_URL": "postgresql://127.0.0.1:1/x", "DATABASE_URL_FILE": urlFile], "not both"),
+            (["DATABASE_URL_FILE": urlFile], "cannot connect to PostgreSQL"),
+            (["DATABASE_URL": "postgresql://u:secret-pw@127.0.0.1:1/x"], "127.0.0.1"),
+        ]
+        for (environment, says) in cases {
+            let run = try runProgramKeepingErrors(
+                Repository.executable, ["serve"],
+                environment: environment.merging(["PORT": "0", "LOG_FORMAT": "text"]) { $1 }, mergeErrors: true,
+                hangSeconds: 60)
+            #expect(run.status == 1, "\(environment): \(run.output)")
+            #expect(run.output.contains(says), "\(environment): \(run.output)")
+            #expect(!run.output.contains("secret-pw") && !run.output.contains("u:pw"), "\(run.output)")
+            #expect(!FileManager.default.fileExists(atPath: directory.file("o.db")))
+        }
+    }
+
     /// The password of DATABASE_URL appears in no log line, neither on a good start nor on a refused one.
     @Test func thePasswordNeverShows() throws {
         let cluster = try PostgresCluster.shared()

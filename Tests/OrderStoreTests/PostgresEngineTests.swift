@@ -143,6 +143,33 @@ struct PostgresEngineTests {
         #expect(Set(acknowledged).isSubset(of: stored))
     }
 
+    /// Values that mean something in PostgreSQL's array and COPY syntax (quotes, backslashes, braces,
+    /// commas, the word NULL, tabs, new lines) and non-ASCII text travel through a group commit (the
+    /// orders go as text arrays: PGArray.swift) and come back byte for byte.
+    @Test func awkwardTextComesBackUnchanged() throws {
+        let store = try PostgresStore(url: try PostgresCluster.shared().makeDatabase(), sqlDirectory: nil)
+        defer { store.close() }
+        let awkward = [#"a"b"#, #"back\slash"#, "{br,aces}", "NULL", "tab\there", "new\nline", "naïve ✓", " ", ""]
+        var orders: [Order] = []
+        for (index, text) in awkward.enumerated() {
+            var details = JSONWriter(capacity: 64)
+            details.string(text)
+            let detailsJSON = String(decoding: details.bytes, as: UTF8.self)
+            let body = #"{"order_id":"w\#(index)","order_date":"2025-08-08","order_status":"new","order_details":\#(detailsJSON)}"#
+            guard case .success(let decoded) = OrderBatch.decode(Array(body.utf8)), let order = decoded.first else {
+                Issue.record("bad test order \(body)")
+                continue
+            }
+            orders.append(order)
+        }
+        #expect(try store.ingest(orders, source: "api").inserted == awkward.count)
+        for (index, order) in orders.enumerated() {
+            let stored = try #require(try store.history(of: "w\(index)").latest)
+            #expect(stored.details == order.details, "\(awkward[index])")
+            #expect(stored.payload == String(decoding: order.payload, as: UTF8.self))
+        }
+    }
+
     /// A NUL character (valid JSON: "\u0000") cannot be stored in PostgreSQL's text: that batch is
     /// refused as unrepresentable (422), nothing of it stored, and a batch sharing its group commit is
     /// stored all the same.
