@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "OrderStoreTests",
             dependencies: [
-                "OrderStore", "PostgresStore", "Storage", "SQLite", "Gzip", "Telemetry", "TestSupport",
+                "OrderStore", "PostgresStore", "PostgreSQL", "Storage", "SQLite", "Gzip", "Telemetry", "TestSupport",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),

@@ -60,6 +60,9 @@ package final class PostgresCopyTarget: CopyTarget {
                 SELECT setval(pg_get_serial_sequence($1, $2), max(\(PostgresSchema.quote(key))))
                 FROM \(PostgresSchema.quote(table.name)) HAVING max(\(PostgresSchema.quote(key))) IS NOT NULL
                 """, [.text(table.name), .text(key)])
+            // The copied versions bypassed ordersync_ingest, which keeps the projections: they start
+            // over, and the next `ordersync serve` backfills them (docs/postgresql.md, "Moving up").
+            if table.name == "orders_raw" { try PostgresSchema.prepareProjections(connection, force: true) }
         }
     }
 

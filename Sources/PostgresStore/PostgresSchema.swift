@@ -1,6 +1,8 @@
 import FoundationEssentials
+import OrderCore
 import PostgreSQL
 import Storage
+import Threads
 
 /// Applies the PostgreSQL dialect of the SQL files (sql/postgresql/: tables, functions, migrations,
 /// views; docs/postgresql.md) in one transaction, under a transaction-scoped advisory lock, so that
@@ -120,6 +122,8 @@ enum PostgresSchema {
                     waiting = next
                 }
             }
+            current = "sql/postgresql/functions/ordersync_project.sql"
+            try prepareProjections(connection, force: false)
             _ = try connection.query("COMMIT")
             applied.views = try viewNames(connection)
             return applied
@@ -127,6 +131,17 @@ enum PostgresSchema {
             connection.rollbackQuietly()
             throw SchemaError(file: current, message: "\(error)")
         }
+    }
+
+    /// Writes the projections' progress row when it is missing, and starts their backfill over when
+    /// the status vocabulary changed or `force` (ordersync_projection_prepare in
+    /// sql/postgresql/functions/ordersync_project.sql). Nothing on a database without them (a SQL
+    /// directory without the function).
+    static func prepareProjections(_ connection: PGConnection, force: Bool) throws(PostgresError) {
+        let exists = try connection.query("SELECT to_regproc('ordersync_projection_prepare') IS NOT NULL")
+        guard exists.string(0, 0) == "t" else { return }
+        let now = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
+        _ = try connection.query("SELECT ordersync_projection_prepare($1, $2)", [.text(now), .bool(force)])
     }
 
     /// Runs a view file inside a savepoint. When it names a relation that does not exist yet (42P01),

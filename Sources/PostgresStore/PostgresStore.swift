@@ -12,8 +12,9 @@ package final class PostgresStore: OrderDatabase, Sendable {
     package let engine = "postgresql"
     package let views: [String]
     package let appliedMigrations: [String]
-    /// No projections on PostgreSQL yet: the views compute from the history (docs/postgresql.md).
-    package let projections = ProjectionStatus(nil, listener: nil)
+    /// Where the projections' backfill stands (sql/postgresql/functions/ordersync_project.sql): until it
+    /// completes, reads use the from-scratch twins, as on SQLite (docs/projections.md).
+    package let projections: ProjectionStatus
     /// Where the database is, without the password: for the log.
     package let target: String
 
@@ -35,10 +36,13 @@ package final class PostgresStore: OrderDatabase, Sendable {
     static let fetchRows = 1_000
 
     /// Connects, applies the SQL files (those of `sqlDirectory/postgresql/`, or the built-in ones),
-    /// starts the writer. `readerCapacity` bounds the connections reads use (the writer has its own).
+    /// starts the writer (which also runs the projections' backfill, in chunks of `backfillChunk` orders,
+    /// telling `onProjections`). `readerCapacity` bounds the connections reads use (the writer has its own).
     package init(
         url: String, sqlDirectory: String?, readerCapacity: Int = 8,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        backfillChunk: Int = PostgresWriter.backfillChunk,
+        onProjections: (@Sendable (ProjectionStatus.Event) -> Void)? = nil
     ) throws(OpenError) {
         let open: @Sendable () throws(PostgresError) -> PGConnection = { () throws(PostgresError) in
             try PostgresStore.connect(url)
@@ -47,9 +51,18 @@ package final class PostgresStore: OrderDatabase, Sendable {
         target = first.target.description
         views = applied.views
         appliedMigrations = applied.migrations
+        let progress: ProjectionProgress?
+        do {
+            progress = try PostgresWriter.projectionProgress(first)
+        } catch {
+            throw OpenError(description: "cannot read the projections' progress: \(error)")
+        }
+        projections = ProjectionStatus(progress, listener: onProjections)
         readers = ConnectionPool(capacity: readerCapacity, open: open)
         readers.release(first)
-        writer = PostgresWriter(metrics: WriterMetrics(factory: metricsFactory), open: open)
+        writer = PostgresWriter(
+            metrics: WriterMetrics(factory: metricsFactory), projections: projections,
+            backfillChunk: backfillChunk, open: open)
         do {
             try writer.start()
         } catch {
@@ -112,7 +125,8 @@ package final class PostgresStore: OrderDatabase, Sendable {
     {
         var sql = """
             SELECT order_id, order_date, order_status, order_details, updated_at, ingested_at, versions
-            FROM latest_order_v WHERE order_id::text COLLATE "C" > $1
+            FROM \(projections.answersReads ? "latest_order_v" : "latest_order_scratch_v")
+            WHERE order_id::text COLLATE "C" > $1
             """
         var values: [PGValue] = [.text(filter.after ?? "")]
         // ASCII case-insensitive (docs/contract.md §3): lower() under the C collation folds ASCII only.
@@ -203,6 +217,12 @@ package final class PostgresStore: OrderDatabase, Sendable {
     }
 
     package func openView(_ query: ViewQuery, extraRow: Bool, deadline: Double?) throws(StoreError) -> any ViewRows {
+        var query = query
+        // Until the projections' backfill completes, a projection-backed view is read from its
+        // from-scratch twin: the same columns and rows (docs/projections.md).
+        if !projections.answersReads, let twin = try viewCatalog().scratchTwin(of: query.view.name) {
+            query.readFrom = twin
+        }
         let kinds = try loadedCatalog().kinds[query.readFrom ?? query.view.name] ?? [:]
         let sql = PostgresViewQuery(query, kinds: kinds, extraRow: extraRow)
         let connection = try readers.acquire()

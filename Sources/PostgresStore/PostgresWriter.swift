@@ -24,9 +24,21 @@ final class PostgresWriter: @unchecked Sendable {
     /// Group commit: the requests' batches wait here (Sources/Storage/BatchQueue.swift).
     private let batches = BatchQueue(maxOrdersPerGroup: PostgresWriter.maxOrdersPerCommit)
     private let metrics: WriterMetrics
+    /// Where the projections' backfill stands, shared with the readers; the backfill runs here, one
+    /// chunk between groups, while it is not complete.
+    private let projections: ProjectionStatus
+    private let backfillChunk: Int
 
-    init(metrics: WriterMetrics, open: @escaping () throws(PostgresError) -> PGConnection) {
+    /// Orders per backfill chunk (one transaction each): short enough that ingest waits little behind it.
+    package static let backfillChunk = 1_000
+
+    init(
+        metrics: WriterMetrics, projections: ProjectionStatus, backfillChunk: Int,
+        open: @escaping () throws(PostgresError) -> PGConnection
+    ) {
         self.metrics = metrics
+        self.projections = projections
+        self.backfillChunk = max(1, backfillChunk)
         self.open = open
     }
 
@@ -50,7 +62,12 @@ final class PostgresWriter: @unchecked Sendable {
     }
 
     private func run() {
-        while let group = batches.next() {
+        // A paused backfill (after a failed chunk) is resumed by the queue's timed wait.
+        while let group = batches.next(backgroundDue: projections.nextChunk()) {
+            if group.isEmpty {
+                backfillStep()
+                continue
+            }
             // A server that cannot be reached fails every batch alike: no point trying each alone
             // (each would wait for its own connection attempt).
             batches.settle(
@@ -87,6 +104,43 @@ final class PostgresWriter: @unchecked Sendable {
             for batch in group { batch.result = .failure(failure) }
             return false
         }
+    }
+
+    /// Projects the next chunk of orders for the backfill (ordersync_project_backfill) and reports it.
+    /// Another instance may run chunks too: each takes the progress row's lock, so they follow each
+    /// other, and this one stops once it sees the backfill complete.
+    private func backfillStep() {
+        do {
+            let connection = try connected()
+            let now = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
+            let result = try connection.queryCached(
+                "SELECT complete, orders, cursor FROM ordersync_project_backfill($1::integer, $2)",
+                [.int64(Int64(backfillChunk)), .text(now)])
+            guard let progress = try Self.progress(result) else {
+                projections.abandon()
+                return
+            }
+            // The chunk committed: readers' validators move (sql/postgresql/functions/data_generation.sql).
+            _ = try? connection.queryCached("SELECT nextval('ordersync_data_generation')")
+            projections.update(progress)
+        } catch {
+            if !(self.connection?.isConnected ?? false) { self.connection = nil }
+            projections.failed(StoreError.postgres(error), now: Threads.monotonicSeconds())
+        }
+    }
+
+    /// The progress row, read at open (nil: the database has no projections).
+    static func projectionProgress(_ connection: PGConnection) throws(PostgresError) -> ProjectionProgress? {
+        let exists = try connection.query("SELECT to_regclass('projection_progress') IS NOT NULL")
+        guard exists.string(0, 0) == "t" else { return nil }
+        return try progress(try connection.query("SELECT complete, orders, cursor FROM projection_progress WHERE id = 1"))
+    }
+
+    private static func progress(_ result: PGResult) throws(PostgresError) -> ProjectionProgress? {
+        guard result.rowCount > 0 else { return nil }
+        return ProjectionProgress(
+            complete: result.string(0, 0) == "t", orders: Int(try result.int64(0, 1) ?? 0),
+            cursor: result.string(0, 2) ?? "")
     }
 
     /// The writer's connection, opened again after it was lost.

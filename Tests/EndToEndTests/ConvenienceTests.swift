@@ -36,9 +36,7 @@ import Testing
         #expect(answer.text == #"{"version":"\#(version)"}"#)
         #expect(answer.headers["cache-control"] == "no-store")
         let health = try get(client, "/healthz")
-        // No projections on PostgreSQL yet (docs/postgresql.md): its health says nothing of them.
-        let projections = TestEngine.isSQLite ? #","projections":"complete""# : ""
-        #expect(health.text == #"{"status":"ok","version":"\#(version)"\#(projections)}"#)
+        #expect(health.text == #"{"status":"ok","version":"\#(version)","projections":"complete"}"#)
         // HEAD and the other methods behave as for any resource; the rest still needs the token.
         try client.send("HEAD /version HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try client.readResponse(headOnly: true).status == 200)

@@ -9,7 +9,8 @@
 -- instance that shares it: each order is locked first (a transaction-scoped advisory lock on its id,
 -- taken in one sorted order so two groups never deadlock), so two instances posting the same order at
 -- once serialize on it, and the second sees the first's version once it commits (READ COMMITTED takes
--- a fresh snapshot for every statement of this VOLATILE function).
+-- a fresh snapshot for every statement of this VOLATILE function). The projections are brought up to
+-- date in the same transaction (ordersync_project.sql), under the same locks.
 CREATE OR REPLACE FUNCTION ordersync_ingest(
     p_order_ids text[], p_order_dates text[], p_statuses text[], p_details text[], p_updated_ats text[],
     p_sources text[], p_payloads text[], p_ingested_at text
@@ -22,6 +23,9 @@ DECLARE
     stored bigint;
     fresh integer[];
     i integer;
+    -- What was stored, for the projections (sql/postgresql/functions/ordersync_project.sql).
+    stored_ids text[];
+    stored_seqs bigint[];
 BEGIN
     IF array_length(p_order_dates, 1) IS DISTINCT FROM array_length(p_order_ids, 1)
         OR array_length(p_statuses, 1) IS DISTINCT FROM array_length(p_order_ids, 1)
@@ -42,7 +46,6 @@ BEGIN
         SELECT min(g.item) FROM unnest(p_order_ids) WITH ORDINALITY AS g (id, item)
         WHERE NOT EXISTS (SELECT 1 FROM orders_raw AS o WHERE o.order_id = g.id)
         GROUP BY g.id HAVING count(*) = 1 ORDER BY 1);
-    RETURN QUERY
     WITH stored AS (
         INSERT INTO orders_raw (order_id, order_date, order_status, order_details, updated_at, ingested_at, source, payload)
         SELECT p_order_ids[f.item], p_order_dates[f.item], p_statuses[f.item], p_details[f.item], p_updated_ats[f.item],
@@ -50,8 +53,12 @@ BEGIN
         FROM unnest(fresh) AS f (item) ORDER BY f.item
         RETURNING orders_raw.order_id, orders_raw.seq
     )
+    SELECT coalesce(array_agg(s.order_id), '{}'), coalesce(array_agg(s.seq), '{}') INTO stored_ids, stored_seqs
+    FROM stored AS s;
+    RETURN QUERY
     SELECT g.item::integer, s.seq, true
-    FROM stored AS s JOIN unnest(p_order_ids) WITH ORDINALITY AS g (id, item) ON g.id = s.order_id;
+    FROM unnest(stored_ids, stored_seqs) AS s (id, seq)
+    JOIN unnest(p_order_ids) WITH ORDINALITY AS g (id, item) ON g.id = s.id;
     -- The rest one by one, in the group's order: each may meet a version stored just before it.
     FOR i IN SELECT r.i FROM (SELECT generate_series(1, n) EXCEPT SELECT unnest(fresh)) AS r (i) ORDER BY 1 LOOP
         known := EXISTS (SELECT 1 FROM orders_raw AS o WHERE o.order_id = p_order_ids[i]);
@@ -77,10 +84,13 @@ BEGIN
         VALUES (p_order_ids[i], p_order_dates[i], p_statuses[i], p_details[i], p_updated_ats[i], p_ingested_at,
                 p_sources[i], p_payloads[i])
         RETURNING orders_raw.seq INTO stored;
+        stored_ids := stored_ids || p_order_ids[i];
+        stored_seqs := stored_seqs || stored;
         item := i;
         seq := stored;
         is_new := NOT known;
         RETURN NEXT;
     END LOOP;
+    PERFORM ordersync_project(stored_ids, stored_seqs);
 END;
 $$;

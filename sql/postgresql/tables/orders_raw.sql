@@ -24,8 +24,6 @@ CREATE INDEX IF NOT EXISTS orders_raw_order_version ON orders_raw (order_id, upd
 -- "Most recently changed first" (recent_orders_v) is a walk down this index, stopped at the page's
 -- last row, instead of a sort of every order: the event time of a version (docs/contract.md §2), then
 -- seq to break ties (named, as above).
-CREATE INDEX IF NOT EXISTS orders_raw_by_event_time ON orders_raw ((coalesce(updated_at, ingested_at)), seq);
-
 -- Append-only, enforced by the database: UPDATE and DELETE are refused row by row (like SQLite's
 -- BEFORE triggers, so a statement that matches no row is not an error), TRUNCATE per statement
 -- (PostgreSQL has no row trigger for it). The messages are SQLite's: "orders_raw is append-only:

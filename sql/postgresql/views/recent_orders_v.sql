@@ -2,8 +2,27 @@
 -- by the event time of that version (updated_at, else ingested_at; docs/contract.md §2), ties by
 -- seq, the later arrival first. `status` is order_status lower-cased, for case-insensitive filters.
 -- No key: it pages by position, newest first. The dashboard's "latest orders" table reads it.
+-- Read from the projection order_state: the ORDER BY is exactly its index order_state_by_latest_at
+-- (sql/postgresql/migrations/0001_order_projections.sql), so a page of the newest orders reads that many rows.
+-- recent_orders_scratch_v computes the same from orders_raw.
 --
--- PostgreSQL: no projections on this engine yet (docs/postgresql.md), so this view is its
--- from-scratch twin under the projection-backed name: the same columns and rows, computed from the
--- history at every read.
-CREATE VIEW recent_orders_v AS SELECT * FROM recent_orders_scratch_v;
+-- PostgreSQL dialect of sql/views/recent_orders_v.sql: the same view name, columns, column order, key and rows
+-- (tested against its twin on random histories: Tests/OrderStoreTests/PostgresProjectionTests.swift).
+-- The projections are kept by sql/postgresql/functions/ordersync_project.sql; round() and julianday()
+-- are sqlite_round() and sqlite_julianday() (sql/postgresql/tables/sqlite_compat.sql), so every double
+-- is SQLite's bit for bit, as in the twin.
+CREATE OR REPLACE VIEW recent_orders_v AS
+SELECT
+    s.order_id,
+    o.order_status,
+    s.status,
+    o.order_date,
+    o.order_details,
+    o.updated_at,
+    o.ingested_at,
+    s.versions,
+    o.source,
+    o.seq
+FROM order_state AS s
+JOIN orders_raw AS o ON o.seq = s.latest_seq
+ORDER BY s.latest_at DESC, s.latest_seq DESC;
