@@ -63,6 +63,10 @@ package final class PostgresCopyTarget: CopyTarget {
             // The copied versions bypassed ordersync_ingest, which keeps the projections: they start
             // over, and the next `ordersync serve` backfills them (docs/postgresql.md, "Moving up").
             if table.name == "orders_raw" { try PostgresSchema.prepareProjections(connection, force: true) }
+            // Statistics now, not when autovacuum gets to it: until the backfill completes, reads use
+            // the from-scratch views, whose plans need them (a correlated min(seq) read without them
+            // walks the whole primary key for every order).
+            try connection.execute("ANALYZE \(PostgresSchema.quote(table.name))")
         }
     }
 

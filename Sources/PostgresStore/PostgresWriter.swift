@@ -8,7 +8,8 @@ import Threads
 /// `ordersync_ingest` (sql/postgresql/functions/ordersync_ingest.sql): one statement, so one
 /// implicit transaction and one round trip, whose answer arrives only once it committed
 /// (`synchronous_commit = on`, set on the session so no server default can weaken it). The dedup
-/// rules run inside the database, under per-order locks, so any number of instances may share it.
+/// rules run inside the database, under locks on the orders' buckets, so any number of instances may
+/// share it.
 ///
 /// When the group fails, each batch is tried alone, so one batch that cannot be stored does not take
 /// the others down. When the connection is lost, the thread reconnects at the next group; a batch

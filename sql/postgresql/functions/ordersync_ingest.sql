@@ -6,8 +6,8 @@
 -- when it equals the order's latest version byte for byte (latest: the greatest updated_at among
 -- versions that carry one, ties by seq; else the greatest seq). The same rules as the SQLite engine
 -- (Sources/OrderStore/OrderWriter.swift, WriterStatements), here enforced by the database for every
--- instance that shares it: each order is locked first (a transaction-scoped advisory lock on its id,
--- taken in one sorted order so two groups never deadlock), so two instances posting the same order at
+-- instance that shares it: each order is locked first (a transaction-scoped advisory lock on its id's
+-- bucket, taken in one sorted order so two groups never deadlock), so two instances posting the same order at
 -- once serialize on it, and the second sees the first's version once it commits (READ COMMITTED takes
 -- a fresh snapshot for every statement of this VOLATILE function). The projections are brought up to
 -- date in the same transaction (ordersync_project.sql), under the same locks.
@@ -35,9 +35,13 @@ BEGIN
         OR array_length(p_payloads, 1) IS DISTINCT FROM array_length(p_order_ids, 1) THEN
         RAISE EXCEPTION 'ordersync_ingest: the arrays differ in length' USING ERRCODE = '22023';
     END IF;
-    -- Class 1869767251 ('ords') keeps these locks apart from the sync lock's (docs/postgresql.md).
+    -- Class 1869767251 ('ords') keeps these locks apart from the sync lock's (docs/postgresql.md). One
+    -- lock per bucket of order ids (256 buckets), not per order: PostgreSQL's lock table is shared by
+    -- every session and small (max_locks_per_transaction × max_connections: 6,400 by default), and a
+    -- group may hold 100,000 orders. Groups whose orders share a bucket take turns, which the
+    -- projections' shared counts (ordersync_project.sql) make them do anyway.
     PERFORM pg_advisory_xact_lock(1869767251, k)
-    FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest(p_order_ids) AS id ORDER BY 1) AS keys;
+    FROM (SELECT DISTINCT hashtext(id) & 255 AS k FROM unnest(p_order_ids) AS id ORDER BY 1) AS keys;
     -- Fast path, set-based: a version whose order is not stored yet and appears once in the group
     -- has nothing to be compared with, so all of them go in with one INSERT (a bulk load of new orders
     -- is mostly these). Their seqs come before the rest of the group's: seq orders the versions of
@@ -91,6 +95,6 @@ BEGIN
         is_new := NOT known;
         RETURN NEXT;
     END LOOP;
-    PERFORM ordersync_project(stored_ids, stored_seqs);
+    PERFORM ordersync_project(stored_ids, stored_seqs, cardinality(fresh));
 END;
 $$;

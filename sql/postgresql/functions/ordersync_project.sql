@@ -15,36 +15,12 @@
 -- Writers lock the progress row FOR SHARE, the backfill FOR UPDATE: a chunk waits for the writers
 -- that read the old cursor, and a writer that comes later sees the new one.
 
--- The event time in SQLite's julianday milliseconds: plain arithmetic for the stored form
--- YYYY-MM-DDTHH:MM:SS.sssZ (Timestamp.millisecondsText, days from civil as in
--- Projector.julianMilliseconds), SQLite's own parser (sqlite_julianday_ms) for anything else, 0 where
--- SQLite has no date (the projector reads a NULL as 0).
+-- The event time in SQLite's julianday milliseconds (sqlite_julianday_ms, fast for the form
+-- ordersync stores), 0 where SQLite has no date: the SQLite engine's projector reads a NULL as 0
+-- (Projector.history).
 CREATE OR REPLACE FUNCTION ordersync_event_ms(t text) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE
-        WHEN t ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$'
-            AND substr(t, 6, 2)::integer BETWEEN 1 AND 12 AND substr(t, 9, 2)::integer BETWEEN 1 AND 31
-            AND substr(t, 12, 2)::integer < 24 AND substr(t, 15, 2)::integer < 60
-            AND substr(t, 18, 2)::integer < 60
-        THEN (
-            SELECT ((((c.era * 146097 + c.doe - 719468) * 24 + c.h) * 60 + c.mi) * 60000 + c.s * 1000 + c.ms)
-                + 210866760000000
-            FROM (
-                SELECT e.era, e.h, e.mi, e.s, e.ms,
-                       (e.y - e.era * 400) * 365 + (e.y - e.era * 400) / 4 - (e.y - e.era * 400) / 100
-                           + (153 * (CASE WHEN e.mo > 2 THEN e.mo - 3 ELSE e.mo + 9 END) + 2) / 5 + e.d - 1 AS doe
-                FROM (
-                    SELECT p.*, (CASE WHEN p.y >= 0 THEN p.y ELSE p.y - 399 END) / 400 AS era
-                    FROM (
-                        SELECT substr(t, 1, 4)::bigint - (CASE WHEN substr(t, 6, 2)::integer <= 2 THEN 1 ELSE 0 END) AS y,
-                               substr(t, 6, 2)::bigint AS mo, substr(t, 9, 2)::bigint AS d,
-                               substr(t, 12, 2)::bigint AS h, substr(t, 15, 2)::bigint AS mi,
-                               substr(t, 18, 2)::bigint AS s, substr(t, 21, 3)::bigint AS ms
-                    ) AS p
-                ) AS e
-            ) AS c)
-        ELSE coalesce(sqlite_julianday_ms(t), 0)
-    END
+    SELECT coalesce(sqlite_julianday_ms(t), 0)
 $$;
 
 -- Whole hours, rounded down (the medians' buckets; ProjectionDeltas.bucket).
@@ -210,10 +186,50 @@ BEGIN
 END;
 $$;
 
--- Called by ordersync_ingest with the versions it stored (their order ids and seqs, in any order).
--- Orders the backfill has not reached yet are left to it; nothing happens on a database without the
--- projections (a SQL directory without the migration).
-CREATE OR REPLACE FUNCTION ordersync_project(p_ids text[], p_seqs bigint[]) RETURNS void
+-- The common case of a load, set apart because it is much cheaper: orders new in this transaction
+-- with one version each (ordersync_ingest's set-based path), `p_seqs` their versions. Nothing to
+-- retract and no history to read: each gives its order_state row, its current status, the day it
+-- entered that status, and the stage it reached at its first event (0 ms: a count and a zero, no
+-- stage_time row), exactly what ordersync_project_orders computes for them (Projector.addSingle).
+CREATE OR REPLACE FUNCTION ordersync_project_new(p_seqs bigint[]) RETURNS void
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    WITH single AS (
+        SELECT o.order_id, o.seq, lower(o.order_status COLLATE "C") AS status,
+               coalesce(o.updated_at, o.ingested_at) AS at, coalesce(s.position, 0) AS position
+        FROM unnest(p_seqs) AS u (seq)
+        JOIN orders_raw AS o ON o.seq = u.seq
+        LEFT JOIN status_stages AS s ON s.status = lower(o.order_status COLLATE "C")
+    ),
+    write_state AS (
+        INSERT INTO order_state (order_id, latest_seq, first_seq, earliest_seq, versions, first_at, last_at,
+                                 status, latest_at, processing_at, shipped_at, delivered_at)
+        SELECT n.order_id, n.seq, n.seq, n.seq, 1, n.at, n.at, n.status, n.at,
+               CASE WHEN n.position = 2 THEN n.at END, CASE WHEN n.position = 3 THEN n.at END,
+               CASE WHEN n.position = 4 THEN n.at END
+        FROM single AS n
+        ORDER BY n.order_id
+    ),
+    delta AS (
+        SELECT 1 AS kind, n.status AS a, ''::text AS b, 0::bigint AS i, count(*) AS count, 0::bigint AS zeros
+        FROM single AS n GROUP BY n.status
+        UNION ALL
+        SELECT 4, substr(n.at, 1, 10), n.status, 0, count(*), 0 FROM single AS n GROUP BY 2, 3
+        UNION ALL
+        SELECT 2, '', '', n.position, count(*), count(*) FROM single AS n WHERE n.position BETWEEN 2 AND 4 GROUP BY 4
+    )
+    INSERT INTO projection_count AS p (kind, a, b, i, j, count, zeros, sum_ms)
+    SELECT d.kind, d.a COLLATE "C", d.b COLLATE "C", d.i, 0, d.count, d.zeros, 0 FROM delta AS d
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT (kind, a, b, i, j) DO UPDATE SET count = p.count + excluded.count, zeros = p.zeros + excluded.zeros;
+END;
+$$;
+
+-- Called by ordersync_ingest with the versions it stored (their order ids and seqs); the first
+-- `p_new` are versions of orders new in this transaction, one each. Orders the backfill has not
+-- reached yet are left to it; nothing happens on a database without the projections (a SQL directory
+-- without the migration).
+CREATE OR REPLACE FUNCTION ordersync_project(p_ids text[], p_seqs bigint[], p_new integer DEFAULT 0) RETURNS void
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     scope_cursor text;
@@ -227,6 +243,10 @@ BEGIN
     SELECT p.cursor, p.complete INTO scope_cursor, scope_complete
     FROM projection_progress AS p WHERE p.id = 1 FOR SHARE;
     IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    IF scope_complete AND p_new = cardinality(p_ids) THEN
+        PERFORM ordersync_project_new(p_seqs);
         RETURN;
     END IF;
     SELECT array_agg(t.id), array_agg(t.first) INTO ids, firsts

@@ -17,7 +17,9 @@
 -- rows as SQLite's on the same data (Tests/pgdialect/check compares them); what differs and why is in
 -- docs/postgresql-dialect.md.
 CREATE OR REPLACE VIEW order_lifecycle_metrics_scratch_v AS
--- PostgreSQL: julianday() and round() are sqlite_julianday() and sqlite_round()
+-- PostgreSQL: first_status is the first event's status taken while grouping (SQLite's correlated
+-- subquery on the CTE gets an automatic index there; PostgreSQL would scan the CTE once per order);
+-- julianday() and round() are sqlite_julianday() and sqlite_round()
 -- (sql/postgresql/tables/sqlite_compat.sql), so hours_* are SQLite's doubles bit for bit; lower() under
 -- COLLATE "C" folds ASCII only, as SQLite's; the ended_* flags are integers 0 / 1, as SQLite's
 -- comparisons give.
@@ -35,7 +37,8 @@ per_order AS (
         count(*) AS versions,
         min(CASE WHEN stage = 'processing' THEN at END) AS processing_at,
         min(CASE WHEN stage = 'shipped' THEN at END) AS shipped_at,
-        min(CASE WHEN stage = 'delivered' THEN at END) AS delivered_at
+        min(CASE WHEN stage = 'delivered' THEN at END) AS delivered_at,
+        (array_agg(order_status ORDER BY at, seq))[1] AS first_status
     FROM events
     GROUP BY order_id
 )
@@ -44,7 +47,7 @@ SELECT
     p.first_seen_at,
     p.last_seen_at,
     p.versions,
-    (SELECT e.order_status FROM events AS e WHERE e.order_id = p.order_id ORDER BY e.at, e.seq LIMIT 1) AS first_status,
+    p.first_status,
     l.order_status AS current_status,
     p.processing_at,
     p.shipped_at,
