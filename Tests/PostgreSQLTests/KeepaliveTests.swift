@@ -208,10 +208,12 @@ private struct SocketOptions {
 /// A TCP proxy on 127.0.0.1 in front of the test server: it forwards both ways until `blackHole()`,
 /// then neither forwards nor reads, and keeps every socket open: to libpq the server went silent,
 /// with no FIN or RST. Its receive buffer is small (SO_RCVBUF on the listener, inherited by the
-/// accepted socket), so a stalled client's bytes soon stop being acknowledged as received: the
-/// window closes. `close()` closes everything (the clients see a reset).
+/// accepted socket), so a stalled client's bytes soon fill it: the window closes. `close()` stops it:
+/// within 50 ms every thread ends and closes what it owns, with a reset (SO_LINGER 0), so a client
+/// blocked on the full window learns at once. A socket is closed only by its owner, once no other
+/// thread uses it.
 private final class BlackHoleProxy: @unchecked Sendable {
-    // @unchecked Sendable: the mutable state is in `state`, a Mutex; the descriptors are set once.
+    // @unchecked Sendable: the mutable state is in `state`, a Mutex; the rest is set once.
     let port: Int
     private let listener: Int32
     private let targetPort: Int
@@ -220,7 +222,6 @@ private final class BlackHoleProxy: @unchecked Sendable {
     private struct State {
         var blackHoled = false
         var closed = false
-        var sockets: [Int32] = []
     }
 
     init(targetPort: Int) throws {
@@ -242,30 +243,14 @@ private final class BlackHoleProxy: @unchecked Sendable {
         }
         listener = fd
         port = Int(UInt16(bigEndian: address.sin_port))
-        state.withLock { $0.sockets.append(listener) }
         Thread.detachNewThread { [self] in acceptLoop() }
     }
-
-    deinit { close() }
 
     /// From now on nothing is forwarded or read, in either direction.
     func blackHole() { state.withLock { $0.blackHoled = true } }
 
-    /// Closes the listener and every connection; the threads end within 50 ms.
-    func close() {
-        let sockets = state.withLock { state -> [Int32] in
-            guard !state.closed else { return [] }
-            state.closed = true
-            defer { state.sockets = [] }
-            return state.sockets
-        }
-        for fd in sockets {
-            // SO_LINGER 0: a reset, so a peer blocked on a full window learns at once.
-            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
-            _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
-            Glibc.close(fd)
-        }
-    }
+    /// Stops the proxy: its threads close everything within 50 ms. Safe to call more than once.
+    func close() { state.withLock { $0.closed = true } }
 
     private var isClosed: Bool { state.withLock { $0.closed } }
     private var isBlackHoled: Bool { state.withLock { $0.blackHoled } }
@@ -278,10 +263,19 @@ private final class BlackHoleProxy: @unchecked Sendable {
         return address
     }
 
+    private static func reset(_ fd: Int32) {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        Glibc.close(fd)
+    }
+
+    /// Accepts until closed; each connection gets a socket to the server and two pumps, the last of
+    /// which closes both sockets.
     private func acceptLoop() {
+        defer { Glibc.close(listener) }
         while !isClosed {
             var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 50) > 0, !isClosed else { continue }
+            guard poll(&poller, 1, 50) > 0 else { continue }
             let client = accept(listener, nil, nil)
             guard client >= 0 else { continue }
             let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -291,24 +285,40 @@ private final class BlackHoleProxy: @unchecked Sendable {
                     connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
                 }
             }
-            let kept = state.withLock { state -> Bool in
-                guard !state.closed, connected else { return false }
-                state.sockets += [client, server]
-                return true
-            }
-            guard kept else {
-                Glibc.close(client)
+            guard connected, !isClosed else {
+                Self.reset(client)
                 Glibc.close(server)
                 continue
             }
-            Thread.detachNewThread { [self] in pump(from: client, to: server) }
-            Thread.detachNewThread { [self] in pump(from: server, to: client) }
+            let pair = Pair(client: client, server: server)
+            Thread.detachNewThread { [self] in pump(from: client, to: server, pair: pair) }
+            Thread.detachNewThread { [self] in pump(from: server, to: client, pair: pair) }
         }
     }
 
-    /// Copies `from` to `to` until either closes, or the proxy does. Once black-holed it only waits:
-    /// the flag is read again after poll says there are bytes, so none is read after `blackHole()`.
-    private func pump(from: Int32, to: Int32) {
+    /// The two sockets of one proxied connection, closed by whichever pump ends last.
+    private final class Pair: Sendable {
+        let client: Int32
+        let server: Int32
+        private let running = Atomic<Int>(2)
+
+        init(client: Int32, server: Int32) {
+            self.client = client
+            self.server = server
+        }
+
+        func pumpEnded() {
+            guard running.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 else { return }
+            BlackHoleProxy.reset(client)
+            BlackHoleProxy.reset(server)
+        }
+    }
+
+    /// Copies `from` to `to` until either side closes, or the proxy does. Once black-holed it only
+    /// waits: the flag is read again after poll says there are bytes, so none is read after
+    /// `blackHole()`.
+    private func pump(from: Int32, to: Int32, pair: Pair) {
+        defer { pair.pumpEnded() }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while !isClosed {
             if isBlackHoled {
