@@ -12,6 +12,7 @@
 #define PQcmdStatus libpq_PQcmdStatus
 #define PQcmdTuples libpq_PQcmdTuples
 #define PQconnectdbParams libpq_PQconnectdbParams
+#define PQconninfo libpq_PQconninfo
 #define PQconninfoFree libpq_PQconninfoFree
 #define PQconninfoParse libpq_PQconninfoParse
 #define PQenterPipelineMode libpq_PQenterPipelineMode
@@ -46,6 +47,7 @@
 #define PQserverVersion libpq_PQserverVersion
 #define PQsetNoticeProcessor libpq_PQsetNoticeProcessor
 #define PQsetSingleRowMode libpq_PQsetSingleRowMode
+#define PQsocket libpq_PQsocket
 #define PQstatus libpq_PQstatus
 #define PQtransactionStatus libpq_PQtransactionStatus
 #define PQunescapeBytea libpq_PQunescapeBytea
@@ -62,6 +64,7 @@ typedef __typeof__(libpq_PQclear) *ordersync_PQclear_fn;
 typedef __typeof__(libpq_PQcmdStatus) *ordersync_PQcmdStatus_fn;
 typedef __typeof__(libpq_PQcmdTuples) *ordersync_PQcmdTuples_fn;
 typedef __typeof__(libpq_PQconnectdbParams) *ordersync_PQconnectdbParams_fn;
+typedef __typeof__(libpq_PQconninfo) *ordersync_PQconninfo_fn;
 typedef __typeof__(libpq_PQconninfoFree) *ordersync_PQconninfoFree_fn;
 typedef __typeof__(libpq_PQconninfoParse) *ordersync_PQconninfoParse_fn;
 typedef __typeof__(libpq_PQenterPipelineMode) *ordersync_PQenterPipelineMode_fn;
@@ -96,6 +99,7 @@ typedef __typeof__(libpq_PQsendQueryParams) *ordersync_PQsendQueryParams_fn;
 typedef __typeof__(libpq_PQserverVersion) *ordersync_PQserverVersion_fn;
 typedef __typeof__(libpq_PQsetNoticeProcessor) *ordersync_PQsetNoticeProcessor_fn;
 typedef __typeof__(libpq_PQsetSingleRowMode) *ordersync_PQsetSingleRowMode_fn;
+typedef __typeof__(libpq_PQsocket) *ordersync_PQsocket_fn;
 typedef __typeof__(libpq_PQstatus) *ordersync_PQstatus_fn;
 typedef __typeof__(libpq_PQtransactionStatus) *ordersync_PQtransactionStatus_fn;
 typedef __typeof__(libpq_PQunescapeBytea) *ordersync_PQunescapeBytea_fn;

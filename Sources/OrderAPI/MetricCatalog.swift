@@ -33,7 +33,8 @@ package enum MetricCatalog {
     package static let openConnections = "ordersync_http_open_connections"
     /// The storage engine, as a label of a constant 1 (docs/storage.md).
     package static let storageEngine = "ordersync_storage_engine_info"
-    /// Database file size (scrape time).
+    /// Database size: the SQLite file, or pg_database_size on PostgreSQL (scrape time). The name keeps
+    /// "sqlite" so dashboards built on it keep working.
     package static let databaseBytes = "ordersync_sqlite_database_size_bytes"
     /// WAL file size (scrape time).
     package static let walBytes = "ordersync_sqlite_wal_size_bytes"
@@ -84,7 +85,10 @@ package enum MetricCatalog {
         MetricDescription(
             storageEngine, .gauge, "1, labelled with the storage engine: sqlite or postgresql (DATABASE_URL).",
             labels: ["engine"]),
-        MetricDescription(databaseBytes, .gauge, "Size of the SQLite database file in bytes (0 on PostgreSQL)."),
+        MetricDescription(
+            databaseBytes, .gauge,
+            "Size of the database in bytes: the SQLite file (DB_PATH), or pg_database_size() of the PostgreSQL database (read at most every 5 s; the last value while the server does not answer)."
+        ),
         MetricDescription(
             walBytes, .gauge, "Size of the SQLite write-ahead log (DB_PATH-wal) in bytes (0 on PostgreSQL)."),
         MetricDescription(

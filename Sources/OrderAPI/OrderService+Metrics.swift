@@ -3,7 +3,7 @@ import Storage
 import Telemetry
 
 /// `GET /metrics`: the registry in the Prometheus text format, after the gauges that are read rather
-/// than counted (connections, file sizes, process figures) were set.
+/// than counted (connections, database sizes, process figures) were set.
 extension OrderService {
     func metrics() -> HTTPResponse {
         scrapeGauges.update(openConnections: openConnections, files: store.localSizes, process: ProcessStatistics.read())

@@ -1,7 +1,7 @@
 import CoreMetrics
 import Telemetry
 
-/// The gauges `/metrics` sets when it is scraped: figures that are read (connections, file sizes,
+/// The gauges `/metrics` sets when it is scraped: figures that are read (connections, database sizes,
 /// process statistics) rather than counted as they happen.
 struct ScrapeGauges: Sendable {
     let openConnections: Gauge

@@ -45,8 +45,10 @@ package final class PGConnection: @unchecked Sendable {
         // PQconnectdbParams reads the arrays in order, a repeated keyword's last value winning, and
         // expands the first dbname that is a connection string in place (expand_dbname). So the
         // defaults go first (the string may override them) and client_encoding last (it may not).
-        let keywords = ["connect_timeout", "application_name", "dbname", "client_encoding"]
-        let values = [String(connectTimeoutSeconds), applicationName, conninfo, "UTF8"]
+        // The TCP defaults (keepalives, tcp_user_timeout) are in PGConnection+Network.swift.
+        let defaults = Self.networkDefaults
+        let keywords = ["connect_timeout", "application_name"] + defaults.map(\.keyword) + ["dbname", "client_encoding"]
+        let values = [String(connectTimeoutSeconds), applicationName] + defaults.map(\.value) + [conninfo, "UTF8"]
         let connection = withCStringArray(keywords) { keywords in
             withCStringArray(values) { values in PQconnectdbParams(keywords, values, 1) }
         }

@@ -7,6 +7,8 @@ import Storage
 /// by itself once the server answers again.
 final class ConnectionPool: Sendable {
     private let pool: BoundedPool<PGConnection>
+    /// The database's size for `/metrics`, read through this pool (CachedDatabaseSize.swift).
+    let databaseSize = CachedDatabaseSize()
 
     init(capacity: Int, waitLimit: Double = 5, open: @escaping @Sendable () throws(PostgresError) -> PGConnection) {
         pool = BoundedPool(capacity: capacity, waitLimit: waitLimit) { () throws(StoreError) -> PGConnection in

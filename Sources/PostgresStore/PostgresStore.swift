@@ -99,7 +99,9 @@ package final class PostgresStore: OrderDatabase, Sendable {
 
     package var acceptsWrites: Bool { writer.isRunning }
     package var writerStatistics: WriterStatistics { writer.stats }
-    package var localSizes: (database: Int, wal: Int) { (0, 0) }
+    /// pg_database_size, read at most every 5 s and never holding a scrape long (CachedDatabaseSize.swift);
+    /// no WAL figure: PostgreSQL's WAL is the whole server's, not this database's.
+    package var localSizes: (database: Int, wal: Int) { (readers.databaseSizeBytes(), 0) }
 
     package func ingest(_ orders: [Order], source: String) throws(StoreError) -> IngestResult {
         try writer.ingest(orders, source: source)

@@ -142,7 +142,7 @@ import Testing
 
         // Read at scrape time.
         #expect(first.value("ordersync_http_open_connections") >= 2)  // the raw client and the scraper
-        #expect(first.value("ordersync_sqlite_database_size_bytes") > 0 || TestEngine.isPostgres)
+        #expect(first.value("ordersync_sqlite_database_size_bytes") > 0)  // on PostgreSQL: pg_database_size
         #expect(first.value("ordersync_storage_engine_info", ["engine": TestEngine.isPostgres ? "postgresql" : "sqlite"]) == 1)
         #expect(first.value("process_resident_memory_bytes") > 0)
         #expect(first.value("process_open_fds") > 0)
