@@ -41,7 +41,7 @@ package final class PostgresStore: OrderDatabase, Sendable {
     package init(
         url: String, sqlDirectory: String?, readerCapacity: Int = 8,
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
-        backfillChunk: Int = PostgresWriter.backfillChunk,
+        backfillChunk: Int = PostgresWriter.backfillChunk, writers: Int = PostgresWriter.defaultWriters,
         onProjections: (@Sendable (ProjectionStatus.Event) -> Void)? = nil
     ) throws(OpenError) {
         let open: @Sendable () throws(PostgresError) -> PGConnection = { () throws(PostgresError) in
@@ -62,7 +62,7 @@ package final class PostgresStore: OrderDatabase, Sendable {
         readers.release(first)
         writer = PostgresWriter(
             metrics: WriterMetrics(factory: metricsFactory), projections: projections,
-            backfillChunk: backfillChunk, open: open)
+            backfillChunk: backfillChunk, writers: writers, open: open)
         do {
             try writer.start()
         } catch {

@@ -3,25 +3,37 @@ import PostgreSQL
 import Storage
 import Threads
 
-/// The write path on PostgreSQL: one thread, one connection, group commit. Requests queue their
-/// batches; the thread takes every queued batch and stores them with one call of
-/// `ordersync_ingest` (sql/postgresql/functions/ordersync_ingest.sql): one statement, so one
-/// implicit transaction and one round trip, whose answer arrives only once it committed
+/// The write path on PostgreSQL: group commit on a few writer threads, each with its connection
+/// (`Lane`). Requests queue their batches; a free thread takes every queued batch and stores them with
+/// one call of `ordersync_ingest` (sql/postgresql/functions/ordersync_ingest.sql): one statement, so
+/// one implicit transaction and one round trip, whose answer arrives only once it committed
 /// (`synchronous_commit = on`, set on the session so no server default can weaken it). The dedup
 /// rules run inside the database, under locks on the orders' buckets, so any number of instances may
 /// share it.
 ///
 /// When the group fails, each batch is tried alone, so one batch that cannot be stored does not take
-/// the others down. When the connection is lost, the thread reconnects at the next group; a batch
-/// whose answer was lost with the connection fails with `.unavailable` (it may or may not have been
-/// committed: a retry is safe, the dedup rules make it idempotent).
+/// the others down. When the connection is lost, the thread reconnects (once at once, for a
+/// connection that had been idle; else at the next group); a batch whose answer was lost with the
+/// connection fails with `.unavailable` (it may or may not have been committed: a retry is safe, the
+/// dedup rules make it idempotent).
 final class PostgresWriter: @unchecked Sendable {
-    // @unchecked Sendable: `connection` is touched only by the writer thread (and `close` after it
-    // ended); the queue guards itself.
+    // @unchecked Sendable: each lane's connection is touched only by its writer thread (and `close`
+    // after they ended); the queue guards itself.
     static let maxOrdersPerCommit = 50_000
 
+    /// One writer thread and its connection. Several lanes take groups from the one queue, so a group
+    /// is parsed and sent while another commits (the server runs them at once; ordersync_ingest's
+    /// locks order what they share).
+    private final class Lane: @unchecked Sendable {
+        var connection: PGConnection?
+    }
+
+    /// Writer threads (and connections) by default: two, so the server's work on one group and this
+    /// process's work on the next overlap on a 2-core machine (bench/RESULTS.md, "PostgreSQL engine").
+    package static let defaultWriters = 2
+
     private let open: () throws(PostgresError) -> PGConnection
-    private var connection: PGConnection?
+    private let lanes: [Lane]
     /// Group commit: the requests' batches wait here (Sources/Storage/BatchQueue.swift).
     private let batches = BatchQueue(maxOrdersPerGroup: PostgresWriter.maxOrdersPerCommit)
     private let metrics: WriterMetrics
@@ -34,9 +46,10 @@ final class PostgresWriter: @unchecked Sendable {
     package static let backfillChunk = 1_000
 
     init(
-        metrics: WriterMetrics, projections: ProjectionStatus, backfillChunk: Int,
+        metrics: WriterMetrics, projections: ProjectionStatus, backfillChunk: Int, writers: Int,
         open: @escaping () throws(PostgresError) -> PGConnection
     ) {
+        self.lanes = (0..<max(1, writers)).map { _ in Lane() }
         self.metrics = metrics
         self.projections = projections
         self.backfillChunk = max(1, backfillChunk)
@@ -44,7 +57,7 @@ final class PostgresWriter: @unchecked Sendable {
     }
 
     func start() throws(StoreError) {
-        try batches.start { [self] in run() }
+        try batches.start(threads: lanes.count) { [self] index in run(lanes[index], background: index == 0) }
     }
 
     /// Stores one batch atomically; returns once it is committed, or throws and stores nothing.
@@ -59,14 +72,15 @@ final class PostgresWriter: @unchecked Sendable {
     /// Refuses new batches, commits what is queued and stops.
     func close() {
         batches.stop()
-        connection = nil
+        for lane in lanes { lane.connection = nil }
     }
 
-    private func run() {
+    /// One lane's thread; the first also runs the projections' backfill between its groups.
+    private func run(_ lane: Lane, background: Bool) {
         // A paused backfill (after a failed chunk) is resumed by the queue's timed wait.
-        while let group = batches.next(backgroundDue: projections.nextChunk()) {
+        while let group = batches.next(backgroundDue: background ? projections.nextChunk() : nil) {
             if group.isEmpty {
-                backfillStep()
+                backfillStep(lane)
                 continue
             }
             // A server that cannot be reached fails every batch alike: no point trying each alone
@@ -74,15 +88,21 @@ final class PostgresWriter: @unchecked Sendable {
             batches.settle(
                 group, metrics: metrics,
                 retryAlone: { if case .unavailable = $0 { false } else { true } },
-                commit: { commit($0) })
+                commit: { commit($0, lane) })
         }
     }
 
     /// Stores one group with one call of ordersync_ingest; sets every batch's result.
-    private func commit(_ group: [PendingBatch]) -> Bool {
+    ///
+    /// A connection that waited idle may have died meanwhile (the server restarted, a fail-over): when
+    /// the call fails as unreachable on a connection opened before it, the group is sent once more on a
+    /// new one. Safe even if the first call committed before the answer was lost: the dedup rules store
+    /// nothing twice (the versions then count as unchanged, as for a client's own retry).
+    private func commit(_ group: [PendingBatch], _ lane: Lane, retry: Bool = true) -> Bool {
         let ingestedAt = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
+        let reused = lane.connection != nil
         do {
-            let connection = try connected()
+            let connection = try connected(lane)
             let stored = try OrderAppend.run(
                 group.flatMap { batch in batch.orders.map { ($0, batch.source) } }, ingestedAt: ingestedAt, on: connection)
             // After the commit, before anyone is answered: readers' validators move once the rows are
@@ -100,8 +120,11 @@ final class PostgresWriter: @unchecked Sendable {
             return true
         } catch {
             let failure = StoreError.postgres(error)
-            if case .unavailable = failure { self.connection = nil }
-            if let connection, !connection.isConnected { self.connection = nil }
+            if case .unavailable = failure {
+                lane.connection = nil
+                if reused && retry { return commit(group, lane, retry: false) }
+            }
+            if let connection = lane.connection, !connection.isConnected { lane.connection = nil }
             for batch in group { batch.result = .failure(failure) }
             return false
         }
@@ -110,9 +133,9 @@ final class PostgresWriter: @unchecked Sendable {
     /// Projects the next chunk of orders for the backfill (ordersync_project_backfill) and reports it.
     /// Another instance may run chunks too: each takes the progress row's lock, so they follow each
     /// other, and this one stops once it sees the backfill complete.
-    private func backfillStep() {
+    private func backfillStep(_ lane: Lane) {
         do {
-            let connection = try connected()
+            let connection = try connected(lane)
             let now = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
             let result = try connection.queryCached(
                 "SELECT complete, orders, cursor FROM ordersync_project_backfill($1::integer, $2)",
@@ -125,7 +148,7 @@ final class PostgresWriter: @unchecked Sendable {
             _ = try? connection.queryCached("SELECT nextval('ordersync_data_generation')")
             projections.update(progress)
         } catch {
-            if !(self.connection?.isConnected ?? false) { self.connection = nil }
+            if !(lane.connection?.isConnected ?? false) { lane.connection = nil }
             projections.failed(StoreError.postgres(error), now: Threads.monotonicSeconds())
         }
     }
@@ -145,10 +168,10 @@ final class PostgresWriter: @unchecked Sendable {
     }
 
     /// The writer's connection, opened again after it was lost.
-    private func connected() throws(PostgresError) -> PGConnection {
-        if let connection, connection.isConnected { return connection }
+    private func connected(_ lane: Lane) throws(PostgresError) -> PGConnection {
+        if let connection = lane.connection, connection.isConnected { return connection }
         let fresh = try open()
-        connection = fresh
+        lane.connection = fresh
         return fresh
     }
 }

@@ -13,6 +13,8 @@ package final class BatchQueue: @unchecked Sendable {
     private var queue: [PendingBatch] = []
     private var state: State = .running
     private var started = false
+    /// Writer threads still running.
+    private var running = 0
     private var statistics = WriterStatistics()
     /// The background work (the SQLite projections' backfill) takes turns with groups.
     private var backgroundTurn = true
@@ -28,15 +30,34 @@ package final class BatchQueue: @unchecked Sendable {
     /// Starts the writer thread: `body` runs until `next` returns nil. Throws when the system cannot
     /// create a thread.
     package func start(_ body: @escaping @Sendable () -> Void) throws(StoreError) {
+        try start(threads: 1) { _ in body() }
+    }
+
+    /// Starts `threads` writer threads taking groups from this one queue (PostgreSQL's writer: a
+    /// database server commits several transactions at once); `body` gets the thread's index (0 runs
+    /// the background work) and runs until `next` returns nil. Throws when the system cannot create
+    /// the first thread; fewer threads run when it cannot create the others.
+    package func start(threads: Int, _ body: @escaping @Sendable (Int) -> Void) throws(StoreError) {
         condition.withLock { started = true }
-        let running = Threads.start(stackSize: 1 << 20) { [self] in
-            body()
-            condition.withLock { state = .stopped }
-            finished.signal()
-        }
-        if !running {
-            condition.withLock { started = false }
-            throw .failed(EngineFailure(code: "thread", message: "cannot start the writer thread"))
+        for index in 0..<max(1, threads) {
+            condition.withLock { running += 1 }
+            let created = Threads.start(stackSize: 1 << 20) { [self] in
+                body(index)
+                let last = condition.withLock { () -> Bool in
+                    running -= 1
+                    if running == 0 { state = .stopped }
+                    return running == 0
+                }
+                if last { finished.signal() }
+            }
+            if !created {
+                condition.withLock { running -= 1 }
+                if index == 0 {
+                    condition.withLock { started = false }
+                    throw .failed(EngineFailure(code: "thread", message: "cannot start the writer thread"))
+                }
+                break
+            }
         }
     }
 
@@ -155,7 +176,7 @@ package final class BatchQueue: @unchecked Sendable {
         return statistics
     }
 
-    /// Refuses new batches; returns once the writer thread committed what was queued and ended.
+    /// Refuses new batches; returns once the writer threads committed what was queued and ended.
     package func stop() {
         condition.lock()
         let wasRunning = state == .running
