@@ -192,7 +192,7 @@ enum OrderAppend {
                 .text(PGArray.text(orders.map(\.order.orderID))), .text(PGArray.text(orders.map(\.order.orderDate))),
                 .text(PGArray.text(orders.map(\.order.status))), .text(PGArray.text(orders.map(\.order.details))),
                 .text(PGArray.text(orders.map(\.order.updatedAt))), .text(PGArray.text(orders.map(\.source))),
-                .text(PGArray.text(orders.map { String(decoding: $0.order.payload, as: UTF8.self) })),
+                .text(PGArray.text(bytes: orders.map(\.order.payload))),
                 .text(ingestedAt),
             ])
         var stored = Set<Int>()
