@@ -29,6 +29,8 @@ import Testing
                 files = (manager.enumerator(atPath: base)?.compactMap { $0 as? String } ?? [])
                     .filter { !$0.hasPrefix(".build") && !$0.contains("/.build") && !$0.hasPrefix("corpus/") }
                     .map { entry + "/" + $0 }
+                    // bench/run's output (git-ignored): the Python peer's virtualenv cites its own docs.
+                    .filter { !$0.hasPrefix("bench/out/") }
             }
             for file in files where textExtensions.contains((file as NSString).pathExtension)
                 && !file.hasSuffix("CitationTests.swift") {
