@@ -9,8 +9,8 @@
 -- aggregate adjusted once per key for the whole group. Exact for versions that arrive out of event
 -- order; the work follows the orders written, never the history.
 --
--- Concurrency: ordersync_ingest holds a transaction-scoped advisory lock on every order it touches, so
--- two transactions never project one order at once, and the second reads the first's committed
+-- Concurrency: ordersync_ingest holds a transaction-scoped advisory lock on the bucket of every order
+-- it touches, so two transactions never project one order at once, and the second reads the first's committed
 -- versions. The aggregate rows are upserted in key order, so two groups never deadlock on them.
 -- Writers lock the progress row FOR SHARE, the backfill FOR UPDATE: a chunk waits for the writers
 -- that read the old cursor, and a writer that comes later sees the new one.
@@ -25,7 +25,7 @@ $$;
 
 -- Whole hours, rounded down (the medians' buckets; ProjectionDeltas.bucket).
 CREATE OR REPLACE FUNCTION ordersync_hour_bucket(ms bigint) RETURNS bigint
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN ms >= 0 THEN ms / 3600000 ELSE -((-ms + 3599999) / 3600000) END
 $$;
 
