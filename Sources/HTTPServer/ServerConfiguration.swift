@@ -1,6 +1,7 @@
 /// Every limit and timeout of the server, each with its default and the status it produces (docs/contract.md §3).
 package struct ServerConfiguration: Sendable {
-    /// Address to bind; `0.0.0.0` listens on every interface (Cloud Run's contract).
+    /// Address to bind (`BindAddress`: numeric IPv4 or IPv6); `0.0.0.0` listens on every interface
+    /// (Cloud Run's contract), `::` on every IPv6 and IPv4 one, `127.0.0.1` on loopback only.
     package var host = "0.0.0.0"
     /// TCP port; 0 picks a free one (tests).
     package var port: UInt16 = 8080
