@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPServer
 import Logging
 import ServiceSupport
 
@@ -9,6 +10,8 @@ import ServiceSupport
 /// The resolved configuration: flags, then environment, then defaults. Invalid values stop startup
 /// with a message naming the variable.
 struct Settings {
+    /// HOST: the address the server binds; `0.0.0.0` every IPv4 interface (containers, Cloud Run).
+    var host = BindAddress("0.0.0.0")!
     var port: UInt16 = 8080
     var dbPath = "data/ordersync.db"
     /// DATABASE_URL (or DATABASE_URL_FILE): a `postgres://` or `postgresql://` URL chooses the
@@ -34,7 +37,7 @@ struct Settings {
     }
 
     init(
-        options: CommonOptions, port: Int?, maxBodyBytes: Int?,
+        options: CommonOptions, port: Int?, maxBodyBytes: Int?, listens: Bool = false, host: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
         self.environment = environment
@@ -48,6 +51,16 @@ struct Settings {
                 throw Invalid(description: "PORT must be a port number from 0 to 65535, not \"\(text)\"")
             }
             self.port = number
+        }
+        // HOST is read only by the command that listens (`serve`): some shells (tcsh) export HOST as
+        // the machine's name, which must not stop `migrate` or `query`.
+        if listens, let text = value(host, "HOST") {
+            guard let address = BindAddress(text) else {
+                throw Invalid(
+                    description:
+                        "HOST must be a numeric IPv4 or IPv6 address such as 0.0.0.0, 127.0.0.1 or ::, not \"\(text)\"")
+            }
+            self.host = address
         }
         dbPath = value(options.dbPath, "DB_PATH") ?? dbPath
         do {
