@@ -23,6 +23,9 @@ package struct ServerConfiguration: Sendable {
     package var writeTimeoutMilliseconds = 30_000
     /// Open connections beyond this are answered 503 and closed.
     package var maxConnections = 1_024
+    /// Open connections from one client address beyond this are answered 503 and closed; 0: no cap.
+    /// Off by default: behind a proxy or load balancer every client has the proxy's address.
+    package var maxConnectionsPerClient = 0
     /// How long a draining server lets in-flight requests finish (Cloud Run gives 10 s after SIGTERM).
     package var drainTimeoutMilliseconds = 8_000
     /// Stack size of each connection thread.

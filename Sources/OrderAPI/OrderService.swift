@@ -17,6 +17,7 @@ package final class OrderService: HTTPHandler {
     let requestMetrics: RequestMetrics
     let syncMetrics: SyncMetrics
     let scrapeGauges: ScrapeGauges
+    let connectionMetrics: ConnectionMetrics
     private let authorization: Authorization?
     private let draining = Atomic<Bool>(false)
     /// The Google Cloud project for trace names in logs (`GOOGLE_CLOUD_PROJECT`), when known.
@@ -67,6 +68,7 @@ package final class OrderService: HTTPHandler {
         self.requestMetrics = RequestMetrics(routes: router.patterns, factory: metrics.factory)
         self.syncMetrics = SyncMetrics(factory: metrics.factory)
         self.scrapeGauges = ScrapeGauges(factory: metrics.factory)
+        self.connectionMetrics = ConnectionMetrics(factory: metrics.factory)
         Gauge(label: MetricCatalog.storageEngine, dimensions: [("engine", store.engine)], factory: metrics.factory)
             .record(1)
     }
@@ -117,6 +119,10 @@ package final class OrderService: HTTPHandler {
             if head.method == "POST" && pattern == "/" { return ingestPreflight(head) }
             return nil
         }
+    }
+
+    package func refused(_ reason: ConnectionRefusal) {
+        connectionMetrics.refused(reason)
     }
 
     package func bodySink(for head: HTTPRequestHead) -> (any HTTPBodySink)? {

@@ -45,6 +45,7 @@ struct ServeCommand: ParsableCommand {
         serverConfiguration.host = settings.host.text
         serverConfiguration.port = settings.port
         serverConfiguration.maxBodyBytes = settings.maxBodyBytes
+        serverConfiguration.maxConnectionsPerClient = settings.maxConnectionsPerClient
         // The port first: a port already taken stops the start before the database is opened, so it
         // never creates a file it would have to remove while another process may be using it.
         let listener: HTTPServer.Listener

@@ -23,6 +23,8 @@ struct Settings {
     var logLevel: Logger.Level = .info
     var jsonLogs = false
     var maxBodyBytes = 32 * 1024 * 1024
+    /// MAX_CONNECTIONS_PER_CLIENT: open connections one client address may hold; 0 (the default): no cap.
+    var maxConnectionsPerClient = 0
     var authToken: String?
     /// `GOOGLE_CLOUD_PROJECT` (or `GCP_PROJECT`), for trace names in logs.
     var cloudProject: String?
@@ -96,6 +98,13 @@ struct Settings {
                 throw Invalid(description: "MAX_BODY_BYTES must be a positive integer")
             }
             self.maxBodyBytes = number
+        }
+        if let text = value(nil, "MAX_CONNECTIONS_PER_CLIENT") {
+            guard let number = Int(text), number >= 0 else {
+                throw Invalid(
+                    description: "MAX_CONNECTIONS_PER_CLIENT must be a non-negative integer (0: no cap), not \"\(text)\"")
+            }
+            maxConnectionsPerClient = number
         }
         do {
             authToken = try Secrets.value("AUTH_TOKEN", in: environment)

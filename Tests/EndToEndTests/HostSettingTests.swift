@@ -50,6 +50,25 @@ import Testing
         expectRefused("127.0.0.1", server.port)
     }
 
+    /// An IPv4 client of an IPv6 socket arrives as `::ffff:a.b.c.d`; the server names it by its IPv4
+    /// address, so the per-client cap (and the access log) count one client whatever the listener.
+    @Test func anIPv4ClientOfAnIPv6SocketIsNamedByItsIPv4Address() throws {
+        let server: TestServer
+        do {
+            server = try TestServer(configure: {
+                $0.host = "::ffff:127.0.0.1"
+                $0.maxConnectionsPerClient = 8
+            })
+        } catch let error as SocketError where error.code == EADDRNOTAVAIL || error.code == EAFNOSUPPORT {
+            try Test.cancel("no IPv6 sockets here: \(error)")
+        }
+        let client = try RawClient(port: server.port, host: "127.0.0.1")
+        try client.send(Request.get("/healthz"))
+        #expect(try client.readResponse().status == 200)
+        #expect(server.server.openConnections(from: "127.0.0.1") == 1)
+        #expect(server.server.openConnections(from: "::ffff:127.0.0.1") == 0)
+    }
+
     /// The setting itself, through the real binary: the startup line names the address, and
     /// `ordersync healthcheck` asks the server where HOST says it listens.
     @Test func hostOfTheServeCommand() throws {
