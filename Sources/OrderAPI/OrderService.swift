@@ -101,6 +101,12 @@ package final class OrderService: HTTPHandler {
     }
 
     private func refuseEarly(_ head: HTTPRequestHead) -> HTTPResponse? {
+        // Authorization is a singleton field (RFC 9110 §11.6.2): with two, a proxy in front and this
+        // service could each check a different one. Refused whatever they hold, token or not.
+        let credentials = head.headers.values("authorization")
+        if credentials.count > 1 {
+            return Problem(status: 400, detail: "a request may carry one Authorization header, not several").response
+        }
         switch router.match(method: head.method, path: head.path) {
         case .notFound:
             return Problem(status: 404, detail: "no resource at this path").response
@@ -110,7 +116,7 @@ package final class OrderService: HTTPHandler {
             return problem.response
         case .found(_, let pattern, _):
             if let authorization, !OrderService.openPaths.contains(pattern),
-                !authorization.allows(head.headers["authorization"])
+                !authorization.allows(credentials.first)
             {
                 var problem = Problem(status: 401, detail: "a valid bearer token is required")
                 problem.headers = [("WWW-Authenticate", "Bearer")]
