@@ -107,7 +107,15 @@ package final class OrderService: HTTPHandler {
         if credentials.count > 1 {
             return Problem(status: 400, detail: "a request may carry one Authorization header, not several").response
         }
-        switch router.match(method: head.method, path: head.path) {
+        let match = router.match(method: head.method, path: head.path)
+        // The token is checked before the route: without it, every path and method gets the same 401,
+        // so a stranger learns nothing of which paths exist or what they allow (the open ones aside).
+        if let authorization, !OrderService.isOpen(match), !authorization.allows(credentials.first) {
+            var problem = Problem(status: 401, detail: "a valid bearer token is required")
+            problem.headers = [("WWW-Authenticate", "Bearer")]
+            return problem.response
+        }
+        switch match {
         case .notFound:
             return Problem(status: 404, detail: "no resource at this path").response
         case .methodNotAllowed(let allowed):
@@ -115,16 +123,16 @@ package final class OrderService: HTTPHandler {
             problem.headers = [("Allow", allowed.joined(separator: ", "))]
             return problem.response
         case .found(_, let pattern, _):
-            if let authorization, !OrderService.openPaths.contains(pattern),
-                !authorization.allows(credentials.first)
-            {
-                var problem = Problem(status: 401, detail: "a valid bearer token is required")
-                problem.headers = [("WWW-Authenticate", "Bearer")]
-                return problem.response
-            }
             if head.method == "POST" && pattern == "/" { return ingestPreflight(head) }
             return nil
         }
+    }
+
+    /// True for a route of an open endpoint (`openPaths`) found for its own method: a `POST /healthz`
+    /// or an unknown path is not open.
+    private static func isOpen(_ match: Router<Endpoint>.Match) -> Bool {
+        guard case .found(_, let pattern, _) = match else { return false }
+        return openPaths.contains(pattern)
     }
 
     package func refused(_ reason: ConnectionRefusal) {
