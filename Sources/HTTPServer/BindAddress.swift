@@ -14,6 +14,14 @@ package struct BindAddress: Sendable, Equatable, CustomStringConvertible {
     /// The address without brackets, as given.
     package let text: String
 
+    /// `0.0.0.0`: every IPv4 interface (the server's default).
+    package static let everyIPv4Interface = BindAddress(family: .ipv4, text: "0.0.0.0")
+
+    private init(family: Family, text: String) {
+        self.family = family
+        self.text = text
+    }
+
     /// Nil when `text` is not a numeric IPv4 or IPv6 address.
     package init?(_ text: String) {
         var address = Substring(text)

@@ -72,7 +72,9 @@ package enum MetricCatalog {
         MetricDescription(openConnections, .gauge, "Open client connections."),
         MetricDescription(
             refusedConnections, .counter,
-            "Connections answered 503 and closed before any request was read, by reason: max_connections (the connection cap), max_connections_per_client (MAX_CONNECTIONS_PER_CLIENT), no_thread (no thread could be started).",
+            "Connections answered 503 and closed before any request was read, by reason: max_connections (the "
+                + "connection cap), max_connections_per_client (MAX_CONNECTIONS_PER_CLIENT), no_thread (no thread "
+                + "could be started).",
             labels: ["reason"]),
         MetricDescription(WriterMetrics.ordersInserted, .counter, "Order versions stored by POST /."),
         MetricDescription(

@@ -11,7 +11,7 @@ import ServiceSupport
 /// with a message naming the variable.
 struct Settings {
     /// HOST: the address the server binds; `0.0.0.0` every IPv4 interface (containers, Cloud Run).
-    var host = BindAddress("0.0.0.0")!
+    var host = BindAddress.everyIPv4Interface
     var port: UInt16 = 8080
     var dbPath = "data/ordersync.db"
     /// DATABASE_URL (or DATABASE_URL_FILE): a `postgres://` or `postgresql://` URL chooses the
@@ -102,7 +102,8 @@ struct Settings {
         if let text = value(nil, "MAX_CONNECTIONS_PER_CLIENT") {
             guard let number = Int(text), number >= 0 else {
                 throw Invalid(
-                    description: "MAX_CONNECTIONS_PER_CLIENT must be a non-negative integer (0: no cap), not \"\(text)\"")
+                    description:
+                        "MAX_CONNECTIONS_PER_CLIENT must be a non-negative integer (0: no cap), not \"\(text)\"")
             }
             maxConnectionsPerClient = number
         }

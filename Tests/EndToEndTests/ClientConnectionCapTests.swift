@@ -71,7 +71,9 @@ import Testing
 
         // /metrics counts the refusals by reason.
         let metrics = try legit[1].exchangeText(Request.get("/metrics"))
-        #expect(metrics.contains(#"ordersync_http_connections_refused_total{reason="max_connections_per_client"} 4"#), "\(metrics)")
+        #expect(
+            metrics.contains(#"ordersync_http_connections_refused_total{reason="max_connections_per_client"} 4"#),
+            "\(metrics)")
         #expect(metrics.contains(#"ordersync_http_connections_refused_total{reason="max_connections"} 0"#))
         withExtendedLifetime((held, legit)) {}
     }
@@ -105,7 +107,8 @@ import Testing
                 ["serve"], environment: ["MAX_CONNECTIONS_PER_CLIENT": bad, "DB_PATH": directory.file("bad.db")])
             #expect(result.status == 1, "\(bad): \(result.output)")
             #expect(result.output.split(separator: "\n").count == 1, "\(result.output)")
-            #expect(result.output.contains("MAX_CONNECTIONS_PER_CLIENT must be a non-negative integer"), "\(result.output)")
+            #expect(
+                result.output.contains("MAX_CONNECTIONS_PER_CLIENT must be a non-negative integer"), "\(result.output)")
         }
     }
 }

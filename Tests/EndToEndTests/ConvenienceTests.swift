@@ -43,7 +43,8 @@ import Testing
         #expect(try client.readResponse(headOnly: true).status == 200)
         try client.send("POST /version HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n")
         #expect(try client.readResponse().status == 401)
-        try client.send("POST /version HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer secret\r\nContent-Length: 0\r\n\r\n")
+        try client.send(
+            "POST /version HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer secret\r\nContent-Length: 0\r\n\r\n")
         let post = try client.readResponse()
         #expect(post.status == 405 && post.headers["allow"] == "GET, HEAD")
         #expect(try get(client, "/version/x").status == 401)

@@ -99,7 +99,10 @@ import Testing
         (["HOST": "0.0.0.0:8080"], [], "HOST must be a numeric IPv4 or IPv6 address"),
         (["HOST": "256.1.1.1"], [], "not \"256.1.1.1\""),
         ([:], ["--host", "my-laptop"], "not \"my-laptop\""),
-        (["HOST": "192.0.2.1"], [], "cannot listen on port 0 of 192.0.2.1: bind failed: Cannot assign requested address"),
+        (
+            ["HOST": "192.0.2.1"], [],
+            "cannot listen on port 0 of 192.0.2.1: bind failed: Cannot assign requested address"
+        ),
     ])
     func aBadHostStopsTheStartClearly(_ environment: [String: String], _ flags: [String], _ expected: String) throws {
         let directory = TemporaryDirectory()
@@ -119,7 +122,9 @@ import Testing
         let directory = TemporaryDirectory()
         let migrate = try runOrdersync(
             ["migrate"],
-            environment: ["DB_PATH": directory.file("orders.db"), "SQL_DIR": Repository.sqlDirectory, "HOST": "my-laptop"])
+            environment: [
+                "DB_PATH": directory.file("orders.db"), "SQL_DIR": Repository.sqlDirectory, "HOST": "my-laptop",
+            ])
         #expect(migrate.status == 0, "\(migrate.output)")
     }
 }

@@ -23,6 +23,11 @@ import Testing
         #expect(address.localAddress == local)
     }
 
+    @Test func theDefaultIsEveryIPv4Interface() {
+        #expect(BindAddress.everyIPv4Interface == BindAddress("0.0.0.0"))
+        #expect(BindAddress.everyIPv4Interface.isWildcard)
+    }
+
     @Test(arguments: [
         "", " ", "localhost", "example.com", "127.1", "127.0.0.256", "1.2.3.4.5", "0.0.0.0 ", " 0.0.0.0",
         "0.0.0.0:8080", "[::1]:8080", ":::", "[::1", "::1]", "fe80::1%eth0", "http://0.0.0.0",

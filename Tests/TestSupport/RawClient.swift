@@ -70,14 +70,18 @@ package final class RawClient {
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = port.bigEndian
             guard inet_pton(AF_INET6, text, &address.sin6_addr) == 1 else { return nil }
-            withUnsafeMutableBytes(of: &storage) { target in withUnsafeBytes(of: &address) { target.copyMemory(from: $0) } }
+            withUnsafeMutableBytes(of: &storage) { target in
+                withUnsafeBytes(of: &address) { target.copyMemory(from: $0) }
+            }
             return (storage, socklen_t(MemoryLayout<sockaddr_in6>.size))
         }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         guard inet_pton(AF_INET, text, &address.sin_addr) == 1 else { return nil }
-        withUnsafeMutableBytes(of: &storage) { target in withUnsafeBytes(of: &address) { target.copyMemory(from: $0) } }
+        withUnsafeMutableBytes(of: &storage) { target in
+            withUnsafeBytes(of: &address) { target.copyMemory(from: $0) }
+        }
         return (storage, socklen_t(MemoryLayout<sockaddr_in>.size))
     }
 
