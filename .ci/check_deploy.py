@@ -198,6 +198,15 @@ def check_service(root, service, litestream_config, run_script, dockerfile, setu
 
     # The database: one path everywhere, on the in-memory volume both containers mount.
     app_env, sidecar_env = env_of(app), env_of(sidecar)
+    # Cloud Run sends requests to 0.0.0.0:$PORT, all of them from its front end's addresses: ordersync
+    # listens on every interface (HOST unset, its default) and caps no client (a per-client cap would cap
+    # the front end). service-cloudsql.yaml's env must equal this one (check_cloudsql_service).
+    check(app_env.get("HOST") in (None, "0.0.0.0"), "service.yaml: ordersync must listen on 0.0.0.0 (leave HOST unset)")
+    check(app_env.get("MAX_CONNECTIONS_PER_CLIENT") in (None, "0"),
+          "service.yaml: no MAX_CONNECTIONS_PER_CLIENT: behind Cloud Run every client has the front end's address")
+    for variable in ("HOST", "MAX_CONNECTIONS_PER_CLIENT"):
+        check(re.search(rf"^\s*ENV\b[^\n]*\b{variable}=", read(root, "Dockerfile"), re.M) is None,
+              f"Dockerfile: no ENV {variable} (the image listens on 0.0.0.0 and caps no client by default)")
     db_path = app_env.get("DB_PATH")
     dbs = (litestream_config or {}).get("dbs") or [{}]
     check(db_path is not None and db_path.startswith("/"), "service.yaml: ordersync DB_PATH must be absolute")
@@ -677,6 +686,13 @@ MUTATIONS = [
      "          env:\n            - name: DB_PATH\n              value: /data/ordersync.db\n", "no DB_PATH"),
     ("Dockerfile", "ENV PORT=8080 LOG_FORMAT=json", "ENV PORT=8080 DB_PATH=/app/data/ordersync.db LOG_FORMAT=json",
      "no ENV DB_PATH"),
+    ("Dockerfile", "ENV PORT=8080 LOG_FORMAT=json", "ENV PORT=8080 HOST=127.0.0.1 LOG_FORMAT=json", "no ENV HOST"),
+    ("deploy/service.yaml", "            - name: LOG_LEVEL\n              value: info\n",
+     "            - name: LOG_LEVEL\n              value: info\n            - name: HOST\n              value: 127.0.0.1\n",
+     "must listen on 0.0.0.0"),
+    ("deploy/service.yaml", "            - name: LOG_LEVEL\n              value: info\n",
+     "            - name: LOG_LEVEL\n              value: info\n            - name: MAX_CONNECTIONS_PER_CLIENT\n"
+     "              value: \"8\"\n", "no MAX_CONNECTIONS_PER_CLIENT"),
     ("deploy/service-cloudsql.yaml", "- name: DATABASE_URL_FILE\n              value: /secrets/database-url/value",
      "- name: DATABASE_URL\n              value: postgresql://ordersync:secret@/ordersync", "DATABASE_URL"),
     ("deploy/service-cloudsql.yaml", "\n\n      volumes:\n",

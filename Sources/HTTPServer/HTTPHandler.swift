@@ -17,11 +17,18 @@ package protocol HTTPHandler: Sendable {
 
     /// Called once per exchange after the response was written (or the write failed), for access logs.
     func completed(_ exchange: CompletedExchange)
+
+    /// Called on the accept thread when a connection is refused (a 503 before any request), for metrics.
+    /// Must not block.
+    func refused(_ reason: ConnectionRefusal)
 }
 
 extension HTTPHandler {
     /// By default every body is buffered whole.
     package func bodySink(for head: HTTPRequestHead) -> (any HTTPBodySink)? { nil }
+
+    /// By default refusals are not counted.
+    package func refused(_ reason: ConnectionRefusal) {}
 }
 
 /// Reads a request body as it arrives, on the connection's thread, before `handle` is called.

@@ -15,7 +15,7 @@ import Threads
 package final class HTTPServer: Sendable {
     private let configuration: ServerConfiguration
     private let handler: any HTTPHandler
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     /// Read end of the drain event: readable once draining began (every idle connection polls it).
     private let drainEvent: Int32
     private let drainSignal: Int32
@@ -29,6 +29,8 @@ package final class HTTPServer: Sendable {
         var connections: Set<Int32> = []
         /// Refusals being answered right now, each on its own short-lived thread.
         var refusing = 0
+        /// Open connections per client address (counted only when `maxConnectionsPerClient` is set).
+        var clients: ClientConnections
     }
 
     /// Refusals answered at once; beyond this a refused socket is closed without an answer, since
@@ -38,6 +40,7 @@ package final class HTTPServer: Sendable {
     package init(configuration: ServerConfiguration, handler: any HTTPHandler) throws(SocketError) {
         self.configuration = configuration
         self.handler = handler
+        self.state = Mutex(State(clients: ClientConnections(limit: configuration.maxConnectionsPerClient)))
         (self.drainEvent, self.drainSignal) = try Syscall.makeEvent()
         Syscall.ignoreSIGPIPE()
         Syscall.raiseOpenFileLimit()
@@ -144,15 +147,14 @@ package final class HTTPServer: Sendable {
 
     private func admit(fd: Int32, peer: String) {
         let configuration = configuration
-        let admitted = state.withLock { state in
-            guard state.connections.count < configuration.maxConnections else {
-                return false
-            }
+        let refusal = state.withLock { state -> ConnectionRefusal? in
+            guard state.connections.count < configuration.maxConnections else { return .maxConnections }
+            guard state.clients.take(peer) else { return .maxConnectionsPerClient }
             state.connections.insert(fd)
-            return true
+            return nil
         }
-        guard admitted else {
-            refuse(fd: fd)
+        if let refusal {
+            refuse(fd: fd, reason: refusal)
             return
         }
         Syscall.setNoDelay(fd)
@@ -163,24 +165,40 @@ package final class HTTPServer: Sendable {
                 fd: fd, peer: peer, configuration: configuration, handler: handler, drainEvent: drainEvent,
                 isDraining: { [self] in isDraining })
             // Forget the fd before the connection closes it, so a drain can never shut down a reused number.
-            connection.run { state.withLock { _ = $0.connections.remove(fd) } }
+            connection.run { [self] in forget(fd: fd, peer: peer) }
         }
         if !started {
             // No thread for it (a process or memory limit): the client gets a 503, not a hang.
-            state.withLock { _ = $0.connections.remove(fd) }
-            refuse(fd: fd)
+            forget(fd: fd, peer: peer)
+            refuse(fd: fd, reason: .noThread)
         }
     }
 
-    /// Over the connection cap: a clean 503 problem document, never a reset (docs/contract.md §3). Answered on a
+    /// Gives back what `admit` took for a connection.
+    private func forget(fd: Int32, peer: String) {
+        state.withLock { state in
+            state.connections.remove(fd)
+            state.clients.release(peer)
+        }
+    }
+
+    /// Open connections from `client` right now, as the per-client cap counts them (0 when it is off).
+    package func openConnections(from client: String) -> Int { state.withLock { $0.clients.count(client) } }
+
+    /// Over a connection cap: a clean 503 problem document, never a reset (docs/contract.md §3). Answered on a
     /// short-lived thread (bounded in number and time) so the accept loop never waits on a slow client.
-    private func refuse(fd: Int32) {
+    private func refuse(fd: Int32, reason: ConnectionRefusal) {
+        handler.refused(reason)
         let admitted = state.withLock { state in
             guard state.refusing < HTTPServer.maxConcurrentRefusals else { return false }
             state.refusing += 1
             return true
         }
-        let response = handler.protocolError(status: 503, detail: "too many open connections; retry shortly")
+        let detail =
+            reason == .maxConnectionsPerClient
+            ? "too many open connections from your address; retry shortly"
+            : "too many open connections; retry shortly"
+        let response = handler.protocolError(status: 503, detail: detail)
         guard admitted,
             Threads.start(
                 stackSize: 128 * 1024,

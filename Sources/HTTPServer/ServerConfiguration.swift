@@ -1,6 +1,7 @@
 /// Every limit and timeout of the server, each with its default and the status it produces (docs/contract.md §3).
 package struct ServerConfiguration: Sendable {
-    /// Address to bind; `0.0.0.0` listens on every interface (Cloud Run's contract).
+    /// Address to bind (`BindAddress`: numeric IPv4 or IPv6); `0.0.0.0` listens on every interface
+    /// (Cloud Run's contract), `::` on every IPv6 and IPv4 one, `127.0.0.1` on loopback only.
     package var host = "0.0.0.0"
     /// TCP port; 0 picks a free one (tests).
     package var port: UInt16 = 8080
@@ -22,6 +23,9 @@ package struct ServerConfiguration: Sendable {
     package var writeTimeoutMilliseconds = 30_000
     /// Open connections beyond this are answered 503 and closed.
     package var maxConnections = 1_024
+    /// Open connections from one client address beyond this are answered 503 and closed; 0: no cap.
+    /// Off by default: behind a proxy or load balancer every client has the proxy's address.
+    package var maxConnectionsPerClient = 0
     /// How long a draining server lets in-flight requests finish (Cloud Run gives 10 s after SIGTERM).
     package var drainTimeoutMilliseconds = 8_000
     /// Stack size of each connection thread.

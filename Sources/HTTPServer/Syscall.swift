@@ -74,24 +74,24 @@ package enum Syscall {
         }
     }
 
-    /// Creates a listening TCP socket bound to `host:port` (port 0 picks a free port).
+    /// Creates a listening TCP socket bound to `host:port` (port 0 picks a free port). `host` is a
+    /// numeric IPv4 or IPv6 address (`BindAddress`); `::` takes IPv4 clients too (dual stack).
     static func listen(host: String, port: UInt16, backlog: Int32) throws(SocketError) -> (fd: Int32, port: UInt16) {
+        guard let bindAddress = BindAddress(host) else { throw SocketError(call: "inet_pton(\(host))", code: EINVAL) }
+        let family = bindAddress.family == .ipv4 ? AF_INET : AF_INET6
         let fd = socket(
-            AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SocketError(call: "socket", code: errno) }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-            close(fd)
-            throw SocketError(call: "inet_pton(\(host))", code: EINVAL)
+        if bindAddress.family == .ipv6 {
+            // Dual stack whatever net.ipv6.bindv6only says: `::` means every address, IPv4 ones included.
+            var zero: Int32 = 0
+            setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &zero, socklen_t(MemoryLayout<Int32>.size))
         }
+        var (address, length) = bindAddress.socketAddress(port: port)
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
         guard bound == 0 else {
             let code = errno
@@ -103,11 +103,15 @@ package enum Syscall {
             close(fd)
             throw SocketError(call: "listen", code: code)
         }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        return (fd, UInt16(bigEndian: address.sin_port))
+        // sin_port and sin6_port sit at the same offset, right after the family.
+        let boundPort = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port }
+        }
+        return (fd, UInt16(bigEndian: boundPort))
     }
 
     /// Small writes go out at once: responses are written whole, so Nagle's delay only adds latency.
@@ -185,6 +189,12 @@ package enum Syscall {
             return withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
                     var addr = pointer.pointee.sin6_addr
+                    // An IPv4 client of a dual-stack listener (`::ffff:a.b.c.d`) is named as itself, so
+                    // logs and the per-client cap see one address per client whatever the listener.
+                    let bytes = withUnsafeBytes(of: addr) { Array($0) }
+                    if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
+                        return bytes[12...].map(String.init).joined(separator: ".")
+                    }
                     inet_ntop(AF_INET6, &addr, &text, socklen_t(text.count))
                     return cString(text)
                 }

@@ -31,6 +31,8 @@ package enum MetricCatalog {
     package static let httpResponseBytes = "ordersync_http_response_body_bytes_total"
     /// Open connections (scrape time).
     package static let openConnections = "ordersync_http_open_connections"
+    /// Connections refused with a 503 before any request, by reason.
+    package static let refusedConnections = "ordersync_http_connections_refused_total"
     /// The storage engine, as a label of a constant 1 (docs/storage.md).
     package static let storageEngine = "ordersync_storage_engine_info"
     /// Database size: the SQLite file, or pg_database_size on PostgreSQL (scrape time). The name keeps
@@ -68,6 +70,12 @@ package enum MetricCatalog {
         MetricDescription(
             httpResponseBytes, .counter, "Response body bytes sent (after any gzip).", labels: ["route"]),
         MetricDescription(openConnections, .gauge, "Open client connections."),
+        MetricDescription(
+            refusedConnections, .counter,
+            "Connections answered 503 and closed before any request was read, by reason: max_connections (the "
+                + "connection cap), max_connections_per_client (MAX_CONNECTIONS_PER_CLIENT), no_thread (no thread "
+                + "could be started).",
+            labels: ["reason"]),
         MetricDescription(WriterMetrics.ordersInserted, .counter, "Order versions stored by POST /."),
         MetricDescription(
             WriterMetrics.ordersUnchanged, .counter, "Order versions POST / skipped as already stored (docs/contract.md §2)."),

@@ -17,6 +17,7 @@ package final class OrderService: HTTPHandler {
     let requestMetrics: RequestMetrics
     let syncMetrics: SyncMetrics
     let scrapeGauges: ScrapeGauges
+    let connectionMetrics: ConnectionMetrics
     private let authorization: Authorization?
     private let draining = Atomic<Bool>(false)
     /// The Google Cloud project for trace names in logs (`GOOGLE_CLOUD_PROJECT`), when known.
@@ -67,6 +68,7 @@ package final class OrderService: HTTPHandler {
         self.requestMetrics = RequestMetrics(routes: router.patterns, factory: metrics.factory)
         self.syncMetrics = SyncMetrics(factory: metrics.factory)
         self.scrapeGauges = ScrapeGauges(factory: metrics.factory)
+        self.connectionMetrics = ConnectionMetrics(factory: metrics.factory)
         Gauge(label: MetricCatalog.storageEngine, dimensions: [("engine", store.engine)], factory: metrics.factory)
             .record(1)
     }
@@ -99,7 +101,21 @@ package final class OrderService: HTTPHandler {
     }
 
     private func refuseEarly(_ head: HTTPRequestHead) -> HTTPResponse? {
-        switch router.match(method: head.method, path: head.path) {
+        // Authorization is a singleton field (RFC 9110 §11.6.2): with two, a proxy in front and this
+        // service could each check a different one. Refused whatever they hold, token or not.
+        let credentials = head.headers.values("authorization")
+        if credentials.count > 1 {
+            return Problem(status: 400, detail: "a request may carry one Authorization header, not several").response
+        }
+        let match = router.match(method: head.method, path: head.path)
+        // The token is checked before the route: without it, every path and method gets the same 401,
+        // so a stranger learns nothing of which paths exist or what they allow (the open ones aside).
+        if let authorization, !OrderService.isOpen(match), !authorization.allows(credentials.first) {
+            var problem = Problem(status: 401, detail: "a valid bearer token is required")
+            problem.headers = [("WWW-Authenticate", "Bearer")]
+            return problem.response
+        }
+        switch match {
         case .notFound:
             return Problem(status: 404, detail: "no resource at this path").response
         case .methodNotAllowed(let allowed):
@@ -107,16 +123,20 @@ package final class OrderService: HTTPHandler {
             problem.headers = [("Allow", allowed.joined(separator: ", "))]
             return problem.response
         case .found(_, let pattern, _):
-            if let authorization, !OrderService.openPaths.contains(pattern),
-                !authorization.allows(head.headers["authorization"])
-            {
-                var problem = Problem(status: 401, detail: "a valid bearer token is required")
-                problem.headers = [("WWW-Authenticate", "Bearer")]
-                return problem.response
-            }
             if head.method == "POST" && pattern == "/" { return ingestPreflight(head) }
             return nil
         }
+    }
+
+    /// True for a route of an open endpoint (`openPaths`) found for its own method: a `POST /healthz`
+    /// or an unknown path is not open.
+    private static func isOpen(_ match: Router<Endpoint>.Match) -> Bool {
+        guard case .found(_, let pattern, _) = match else { return false }
+        return openPaths.contains(pattern)
+    }
+
+    package func refused(_ reason: ConnectionRefusal) {
+        connectionMetrics.refused(reason)
     }
 
     package func bodySink(for head: HTTPRequestHead) -> (any HTTPBodySink)? {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HTTPServer
 
 #if canImport(Glibc)
     import Glibc
@@ -8,7 +9,9 @@ import ArgumentParser
 /// HEALTHCHECK, where no curl is installed.
 struct HealthcheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "healthcheck", abstract: "Exit 0 when the server on 127.0.0.1:$PORT answers GET /healthz with 200."
+        commandName: "healthcheck",
+        abstract:
+            "Exit 0 when the server on $HOST:$PORT (127.0.0.1 or ::1 for a wildcard HOST) answers GET /healthz with 200."
     )
 
     @Option(help: "TCP port (env PORT, default 8080).")
@@ -20,22 +23,18 @@ struct HealthcheckCommand: ParsableCommand {
     func run() throws {
         let environmentPort = getenv("PORT").map { String(cString: $0) }.flatMap { Int($0) }
         guard let port = UInt16(exactly: port ?? environmentPort ?? 8080) else { throw Failure("invalid port") }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Where `serve` listens with the same environment: its HOST, or loopback when it listens on all.
+        let hostText = getenv("HOST").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "0.0.0.0"
+        guard let bound = BindAddress(hostText), let target = BindAddress(bound.localAddress) else {
+            throw Failure("invalid HOST \"\(hostText)\"")
+        }
+        let fd = socket(target.domain, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket failed") }
         defer { close(fd) }
         var wait = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw Failure("nothing listens on 127.0.0.1:\(port)") }
+        guard target.connect(fd, port: port) == 0 else { throw Failure("nothing listens on \(target.urlHost):\(port)") }
         let request = Array("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
         guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count
         else {

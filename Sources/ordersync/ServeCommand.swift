@@ -19,6 +19,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "TCP port (env PORT, default 8080; 0 picks a free port).")
     var port: Int?
 
+    @Option(help: "Address to listen on: 0.0.0.0, 127.0.0.1, ::, … (env HOST, default 0.0.0.0).")
+    var host: String?
+
     @Option(
         name: .customLong("max-body-bytes"),
         help: "Largest request body after decompression (env MAX_BODY_BYTES, default 32 MiB).")
@@ -27,7 +30,7 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         let settings: Settings
         do {
-            settings = try Settings(options: options, port: port, maxBodyBytes: maxBodyBytes)
+            settings = try Settings(options: options, port: port, maxBodyBytes: maxBodyBytes, listens: true, host: host)
         } catch {
             throw Failure("configuration: \(error)")
         }
@@ -39,15 +42,17 @@ struct ServeCommand: ParsableCommand {
         let metrics = MetricCatalog.makeRegistry()
         MetricsSystem.bootstrap(metrics.factory)
         var serverConfiguration = ServerConfiguration()
+        serverConfiguration.host = settings.host.text
         serverConfiguration.port = settings.port
         serverConfiguration.maxBodyBytes = settings.maxBodyBytes
+        serverConfiguration.maxConnectionsPerClient = settings.maxConnectionsPerClient
         // The port first: a port already taken stops the start before the database is opened, so it
         // never creates a file it would have to remove while another process may be using it.
         let listener: HTTPServer.Listener
         do {
             listener = try HTTPServer.bind(serverConfiguration)
         } catch {
-            throw Failure("cannot listen on port \(settings.port): \(error)")
+            throw Failure("cannot listen on port \(settings.port) of \(settings.host): \(error)")
         }
         // A start that fails after this leaves no database it created (OrderStore removes its own).
         let store: any OrderDatabase
@@ -100,7 +105,7 @@ struct ServeCommand: ParsableCommand {
         service.attach(server)
         // The URL to open, with the port actually bound (PORT=0 picks one); `port` stays a field of its
         // own for tools that read it.
-        let url = "http://\(serverConfiguration.host):\(boundPort)"
+        let url = "http://\(settings.host.urlHost):\(boundPort)"
         logger.info(
             "listening on \(url)",
             metadata: [

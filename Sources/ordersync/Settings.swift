@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPServer
 import Logging
 import ServiceSupport
 
@@ -9,6 +10,8 @@ import ServiceSupport
 /// The resolved configuration: flags, then environment, then defaults. Invalid values stop startup
 /// with a message naming the variable.
 struct Settings {
+    /// HOST: the address the server binds; `0.0.0.0` every IPv4 interface (containers, Cloud Run).
+    var host = BindAddress.everyIPv4Interface
     var port: UInt16 = 8080
     var dbPath = "data/ordersync.db"
     /// DATABASE_URL (or DATABASE_URL_FILE): a `postgres://` or `postgresql://` URL chooses the
@@ -20,6 +23,8 @@ struct Settings {
     var logLevel: Logger.Level = .info
     var jsonLogs = false
     var maxBodyBytes = 32 * 1024 * 1024
+    /// MAX_CONNECTIONS_PER_CLIENT: open connections one client address may hold; 0 (the default): no cap.
+    var maxConnectionsPerClient = 0
     var authToken: String?
     /// `GOOGLE_CLOUD_PROJECT` (or `GCP_PROJECT`), for trace names in logs.
     var cloudProject: String?
@@ -34,7 +39,7 @@ struct Settings {
     }
 
     init(
-        options: CommonOptions, port: Int?, maxBodyBytes: Int?,
+        options: CommonOptions, port: Int?, maxBodyBytes: Int?, listens: Bool = false, host: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
         self.environment = environment
@@ -48,6 +53,16 @@ struct Settings {
                 throw Invalid(description: "PORT must be a port number from 0 to 65535, not \"\(text)\"")
             }
             self.port = number
+        }
+        // HOST is read only by the command that listens (`serve`): some shells (tcsh) export HOST as
+        // the machine's name, which must not stop `migrate` or `query`.
+        if listens, let text = value(host, "HOST") {
+            guard let address = BindAddress(text) else {
+                throw Invalid(
+                    description:
+                        "HOST must be a numeric IPv4 or IPv6 address such as 0.0.0.0, 127.0.0.1 or ::, not \"\(text)\"")
+            }
+            self.host = address
         }
         dbPath = value(options.dbPath, "DB_PATH") ?? dbPath
         do {
@@ -83,6 +98,14 @@ struct Settings {
                 throw Invalid(description: "MAX_BODY_BYTES must be a positive integer")
             }
             self.maxBodyBytes = number
+        }
+        if let text = value(nil, "MAX_CONNECTIONS_PER_CLIENT") {
+            guard let number = Int(text), number >= 0 else {
+                throw Invalid(
+                    description:
+                        "MAX_CONNECTIONS_PER_CLIENT must be a non-negative integer (0: no cap), not \"\(text)\"")
+            }
+            maxConnectionsPerClient = number
         }
         do {
             authToken = try Secrets.value("AUTH_TOKEN", in: environment)

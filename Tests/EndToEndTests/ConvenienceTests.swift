@@ -37,13 +37,18 @@ import Testing
         #expect(answer.headers["cache-control"] == "no-store")
         let health = try get(client, "/healthz")
         #expect(health.text == #"{"status":"ok","version":"\#(version)","projections":"complete"}"#)
-        // HEAD and the other methods behave as for any resource; the rest still needs the token.
+        // HEAD behaves as for any resource; other methods and paths below it are not open (401 without
+        // the token, 405 and 404 with it), and the rest still needs the token.
         try client.send("HEAD /version HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try client.readResponse(headOnly: true).status == 200)
         try client.send("POST /version HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n")
+        #expect(try client.readResponse().status == 401)
+        try client.send(
+            "POST /version HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer secret\r\nContent-Length: 0\r\n\r\n")
         let post = try client.readResponse()
         #expect(post.status == 405 && post.headers["allow"] == "GET, HEAD")
-        #expect(try get(client, "/version/x").status == 404)
+        #expect(try get(client, "/version/x").status == 401)
+        #expect(try get(client, "/version/x", ["Authorization: Bearer secret"]).status == 404)
         #expect(try get(client, "/views").status == 401)
     }
 

@@ -15,27 +15,75 @@ package final class RawClient {
 
     package struct Failed: Error, CustomStringConvertible { package let description: String }
 
-    package init(port: UInt16, receiveTimeoutSeconds: Int = 10) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// Connects to `host:port` (a numeric IPv4 or IPv6 address); from the local address `source` when
+    /// given (e.g. `127.0.0.2`, to be another client of a server on loopback). A refused connect throws
+    /// `ConnectFailed` with its errno.
+    package init(port: UInt16, host: String = "127.0.0.1", source: String? = nil, receiveTimeoutSeconds: Int = 10)
+        throws
+    {
+        let isIPv6 = host.contains(":")
+        fd = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failed(description: "socket") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        if let source {
+            guard let (local, length) = RawClient.address(source, port: 0, ipv6: isIPv6) else {
+                close(fd)
+                throw Failed(description: "bad source address \(source)")
+            }
+            let bound = withUnsafePointer(to: local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+            }
+            guard bound == 0 else {
+                let code = errno
+                close(fd)
+                throw Failed(description: "bind to \(source) failed: errno \(code)")
             }
         }
-        guard connected == 0 else {
+        guard let (address, length) = RawClient.address(host, port: port, ipv6: isIPv6) else {
             close(fd)
-            throw Failed(description: "connect failed: errno \(errno)")
+            throw Failed(description: "bad address \(host)")
+        }
+        let connected = withUnsafePointer(to: address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }
+        }
+        guard connected == 0 else {
+            let code = errno
+            close(fd)
+            throw ConnectFailed(code: code)
         }
         var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit { close(fd) }
+
+    /// A connect that failed, with its errno (`ECONNREFUSED` when nothing listens there).
+    package struct ConnectFailed: Error, CustomStringConvertible {
+        package let code: Int32
+        package var description: String { "connect failed: errno \(code)" }
+    }
+
+    /// A socket address for a numeric IPv4 or IPv6 address.
+    private static func address(_ text: String, port: UInt16, ipv6: Bool) -> (sockaddr_storage, socklen_t)? {
+        var storage = sockaddr_storage()
+        if ipv6 {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = port.bigEndian
+            guard inet_pton(AF_INET6, text, &address.sin6_addr) == 1 else { return nil }
+            withUnsafeMutableBytes(of: &storage) { target in
+                withUnsafeBytes(of: &address) { target.copyMemory(from: $0) }
+            }
+            return (storage, socklen_t(MemoryLayout<sockaddr_in6>.size))
+        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        guard inet_pton(AF_INET, text, &address.sin_addr) == 1 else { return nil }
+        withUnsafeMutableBytes(of: &storage) { target in
+            withUnsafeBytes(of: &address) { target.copyMemory(from: $0) }
+        }
+        return (storage, socklen_t(MemoryLayout<sockaddr_in>.size))
+    }
 
     package func send(_ text: String) throws { try send(Array(text.utf8)) }
 

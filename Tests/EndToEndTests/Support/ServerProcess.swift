@@ -33,6 +33,7 @@ final class ServerProcess {
         if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         var environment = ProcessInfo.processInfo.environment
         environment["PORT"] = "0"
+        environment["HOST"] = nil  // a shell's HOST (tcsh exports the machine's name) is not ours
         environment["DB_PATH"] = dbPath
         environment["SQL_DIR"] = sqlDirectory
         environment["LOG_FORMAT"] = "json"

@@ -82,6 +82,7 @@ func runOrdersyncBounded(
     var environment = ProcessInfo.processInfo.environment
     environment["LOG_FORMAT"] = "text"
     environment["PORT"] = "0"
+    environment["HOST"] = nil  // a shell's HOST (tcsh exports the machine's name) is not ours
     for (key, value) in extra { environment[key] = value }
     process.environment = environment
     process.standardOutput = output
