@@ -20,6 +20,9 @@ struct Settings {
     var logLevel: Logger.Level = .info
     var jsonLogs = false
     var maxBodyBytes = 32 * 1024 * 1024
+    /// REQUEST_MEMORY_MB: the budget for request bytes held in memory, in MiB; nil takes the default (a
+    /// quarter of the cgroup's or the machine's memory, at most 512 MiB: `RequestMemoryBudget`).
+    var requestMemoryMiB: Int?
     var authToken: String?
     /// `GOOGLE_CLOUD_PROJECT` (or `GCP_PROJECT`), for trace names in logs.
     var cloudProject: String?
@@ -83,6 +86,12 @@ struct Settings {
                 throw Invalid(description: "MAX_BODY_BYTES must be a positive integer")
             }
             self.maxBodyBytes = number
+        }
+        if let text = value(nil, "REQUEST_MEMORY_MB") {
+            guard let number = Int(text), number > 0, number <= 1 << 20 else {
+                throw Invalid(description: "REQUEST_MEMORY_MB must be a whole number of MiB from 1 to 1048576, not \"\(text)\"")
+            }
+            requestMemoryMiB = number
         }
         do {
             authToken = try Secrets.value("AUTH_TOKEN", in: environment)
