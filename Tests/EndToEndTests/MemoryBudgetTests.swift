@@ -303,6 +303,26 @@ import Testing
         for client in open { #expect(client.peek(waitMilliseconds: 0).isEmpty && !client.peerClosed) }
     }
 
+    /// `REQUEST_MEMORY_MB` sets the budget (in MiB, logged at start and shown in /metrics); anything but
+    /// a whole positive number stops the start with a line that names it.
+    @Test func theSettingIsReadLoggedAndValidated() throws {
+        let directory = TemporaryDirectory()
+        let server = try ServerProcess(dbPath: directory.file("a.db"), environment: ["REQUEST_MEMORY_MB": "24"])
+        #expect(server.log.contains(#""request_memory_mb":24"#), "\(server.log)")
+        #expect(try metric("ordersync_http_request_memory_budget_bytes", port: server.port) == Double(24 << 20))
+        let standard = try ServerProcess(dbPath: directory.file("b.db"))
+        let fallback = Double(RequestMemoryBudget.processDefaultLimitBytes)
+        #expect(try metric("ordersync_http_request_memory_budget_bytes", port: standard.port) == fallback)
+        for wrong in ["0", "-5", "1.5", "lots", "2000000"] {
+            do {
+                _ = try ServerProcess(dbPath: directory.file("c.db"), environment: ["REQUEST_MEMORY_MB": wrong])
+                Issue.record("REQUEST_MEMORY_MB=\(wrong) started")
+            } catch {
+                #expect("\(error)".contains("REQUEST_MEMORY_MB must be"), "\(wrong): \(error)")
+            }
+        }
+    }
+
     // MARK: - Resident memory
 
     /// The server as its own process (`REQUEST_MEMORY_MB=16`): 12 connections at once each declare a
