@@ -54,6 +54,9 @@ import Testing
     /// client would; sending on would only meet a reset). Then waits, bounded, for the answer or for
     /// `held()` to say that the server holds what was sent.
     static func upload(_ client: RawClient, head: String, body: [UInt8], held: () -> Bool) -> Upload {
+        // A send that cannot go on for 10 s fails instead of waiting for ever.
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(client.fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         do {
             try client.send(head)
             var offset = 0
