@@ -41,6 +41,12 @@ DATABASE_URL_SECRET = "ordersync-database-url"
 CLOUDSQL_ANNOTATION = "run.googleapis.com/cloudsql-instances"
 # Environment variables the two templates may set differently (each engine's own database settings).
 ENGINE_VARIABLES = {"DB_PATH", "DATABASE_URL_FILE"}
+# What ordersync's container must hold (README.md, "Memory"): a baseline (SQLite's caches, answers being
+# written), the request memory budget REQUEST_MEMORY_MB, and per open connection (at most containerConcurrency
+# behind Cloud Run) its thread, buffers and the part of a request never refused; on the SQLite variant also the
+# in-memory database volume, whose pages ordersync writes are charged to its container.
+MEMORY_BASELINE_MIB = 128
+MEMORY_PER_CONNECTION_MIB = 0.4
 # The Debian package a -dev package's shared library comes in, for the Dockerfile's runtime stage.
 RUNTIME_PACKAGES = {"libsqlite3-dev": "libsqlite3-0", "zlib1g-dev": "zlib1g", "libpq-dev": "libpq5"}
 
@@ -146,6 +152,28 @@ def check_secrets(label, text, app, volumes, app_mounts, setup, required_secrets
     return set(begins)
 
 
+def check_memory(label, app, concurrency, volume_mib=0):
+    """REQUEST_MEMORY_MB is set, fits a largest body with its orders, and with the rest fits the container."""
+    app_env = env_of(app)
+    text = app_env.get("REQUEST_MEMORY_MB")
+    budget = int(text) if isinstance(text, str) and text.isdigit() and int(text) > 0 else None
+    if not check(budget is not None,
+                 f"{label}: REQUEST_MEMORY_MB must be set, a whole number of MiB (the request memory budget)"):
+        return
+    body = app_env.get("MAX_BODY_BYTES")
+    if isinstance(body, str) and body.isdigit():
+        check(budget * 2**20 >= 2 * int(body),
+              f"{label}: REQUEST_MEMORY_MB ({budget}) must hold twice MAX_BODY_BYTES (a largest JSON body and its "
+              "orders), or such a body could never be accepted")
+    limit = mebibytes(((app.get("resources") or {}).get("limits") or {}).get("memory"))
+    if limit is not None and isinstance(concurrency, int):
+        needed = MEMORY_BASELINE_MIB + budget + concurrency * MEMORY_PER_CONNECTION_MIB + volume_mib
+        check(limit >= needed,
+              f"{label}: ordersync's memory limit ({limit} Mi) is below what it may use: baseline "
+              f"{MEMORY_BASELINE_MIB} + REQUEST_MEMORY_MB {budget} + containerConcurrency {concurrency} x "
+              f"{MEMORY_PER_CONNECTION_MIB} + database volume {volume_mib} = {needed:.0f} Mi")
+
+
 def check_service(root, service, litestream_config, run_script, dockerfile, setup):
     check(service.get("apiVersion") == "serving.knative.dev/v1" and service.get("kind") == "Service",
           "service.yaml: not a serving.knative.dev/v1 Service")
@@ -231,6 +259,7 @@ def check_service(root, service, litestream_config, run_script, dockerfile, setu
     if size_limit and sidecar_memory:
         check(sidecar_memory > size_limit,
               "service.yaml: litestream's memory must exceed the volume sizeLimit (the restore is charged to it)")
+    check_memory("service.yaml", app, spec.get("containerConcurrency"), size_limit or 0)
     for name, v in volumes.items():
         check(not (v.get("csi") and (mounts["ordersync"].get(db_dir) == name)),
               "service.yaml: the database directory must not be a Cloud Storage FUSE mount")
@@ -301,6 +330,7 @@ def check_cloudsql_service(root, service, sqlite_service, setup):
     check(app.get("image") == "${IMAGE}", f"{label}: the image must be ${{IMAGE}} (render-service, cloudbuild.yaml)")
     limits = (app.get("resources") or {}).get("limits") or {}
     check("cpu" in limits and "memory" in limits, f"{label}: ordersync needs cpu and memory limits")
+    check_memory(label, app, concurrency)
     volumes = {v.get("name"): v for v in spec.get("volumes") or []}
     for name, volume in volumes.items():
         check(not volume.get("emptyDir") and not volume.get("csi"),
@@ -663,6 +693,11 @@ MUTATIONS = [
      "is not a mounted secret file"),
     ("deploy/service.yaml", "medium: Memory", "medium: Disk", "in-memory emptyDir"),
     ("deploy/service.yaml", "timeoutSeconds: 300", "timeoutSeconds: 120", "must not exceed"),
+    ("deploy/service.yaml", '- name: REQUEST_MEMORY_MB\n              value: "256"',
+     '- name: REQUEST_MEMORY_MB\n              value: "768"', "is below what it may use"),
+    ("deploy/service.yaml", '- name: REQUEST_MEMORY_MB\n              value: "256"',
+     '- name: REQUEST_MEMORY_MB\n              value: "48"', "must hold twice MAX_BODY_BYTES"),
+    ("deploy/service.yaml", "containerConcurrency: 250", "containerConcurrency: 1000", "is below what it may use"),
     ("deploy/litestream.yml", "- path: /data/ordersync.db", "- path: /data/other.db", "dbs[0].path"),
     ("deploy/litestream.yml", "type: gs", "type: gcs", "replica type must be `gs`"),
     ("deploy/litestream.yml", "sync-interval: 1s", "sync-interval: 1s\n      retention: 24h", "ignored by Litestream 0.5"),
@@ -702,6 +737,9 @@ MUTATIONS = [
     ("deploy/service-cloudsql.yaml", "livenessProbe:\n            httpGet:\n              path: /healthz",
      "livenessProbe:\n            httpGet:\n              path: /readyz", "livenessProbe must GET /healthz"),
     ("deploy/service-cloudsql.yaml", "containerPort: 8080", "containerPort: 8081", "containerPort 8080"),
+    ("deploy/service-cloudsql.yaml", "              memory: 1Gi", "              memory: 384Mi", "is below what it may use"),
+    ("deploy/service-cloudsql.yaml", '            - name: REQUEST_MEMORY_MB\n              value: "256"\n', "",
+     "REQUEST_MEMORY_MB must be set"),
     ("deploy/service-cloudsql.yaml", "image: ${IMAGE}", "image: ${LITESTREAM_IMAGE}", "the image must be ${IMAGE}"),
     ("deploy/service-cloudsql.yaml", "        - name: database-url\n          secret:\n",
      "        # begin secret ordersync-database-url\n        - name: database-url\n          secret:\n",

@@ -13,6 +13,9 @@ package final class InflateStream {
     private var ended = false
     private var initialized = false
 
+    /// The memory one stream holds, about: its 64 KiB output buffer, zlib's 32 KiB window and its state.
+    package static let heldBytes = 104 * 1024
+
     /// A stream whose output may not pass `limit` bytes.
     package init(limit: Int) throws(GzipError) {
         self.limit = limit

@@ -11,6 +11,9 @@ final class HTTPConnection {
     private let configuration: ServerConfiguration
     private let handler: any HTTPHandler
     private let drainEvent: Int32
+    /// This connection's share of the request memory budget: what the parser holds, a body read whole,
+    /// and what the handler's body sink holds (`RequestMemory`).
+    private let memory: RequestMemory
     private let isDraining: () -> Bool
     private var parser: HTTPRequestParser
     private let writer: ResponseWriter
@@ -22,13 +25,14 @@ final class HTTPConnection {
 
     init(
         fd: Int32, peer: String, configuration: ServerConfiguration, handler: any HTTPHandler, drainEvent: Int32,
-        isDraining: @escaping () -> Bool
+        memory: RequestMemory, isDraining: @escaping () -> Bool
     ) {
         self.fd = fd
         self.peer = peer
         self.configuration = configuration
         self.handler = handler
         self.drainEvent = drainEvent
+        self.memory = memory
         self.isDraining = isDraining
         self.parser = HTTPRequestParser(limits: configuration)
         self.writer = ResponseWriter(fd: fd, writeTimeoutMilliseconds: configuration.writeTimeoutMilliseconds)
@@ -39,6 +43,7 @@ final class HTTPConnection {
     /// `beforeClose` runs just before the socket is closed.
     func run(beforeClose: () -> Void) {
         while serveOne() {}
+        memory.release()
         beforeClose()
         Syscall.close(fd)
     }
@@ -52,6 +57,8 @@ final class HTTPConnection {
         var body: [UInt8]?
         var sink: (any HTTPBodySink)?
         var sunkBytes = 0
+        /// A body read whole, once the parser handed it over: still held until the exchange ends.
+        var heldBody = 0
         var deadline: Int64 = 0
         do {
             while body == nil {
@@ -59,15 +66,12 @@ final class HTTPConnection {
                     switch event {
                     case .head(let parsed):
                         head = parsed
-                        if let early = try afterHead(parsed) {
+                        if let early = try afterHead(parsed, sink: &sink) {
                             // Without a body the request is complete: take its (empty) body event so
                             // the connection can go on with the next request.
                             if !parser.expectsBody { _ = try parser.next() }
-                            return respond(early, head: parsed, started: started, requestBytes: 0)
-                        }
-                        if parser.expectsBody, let bodySink = handler.bodySink(for: parsed) {
-                            sink = bodySink
-                            parser.streamsBody = true
+                            return respond(
+                                early, head: parsed, started: started, requestBytes: 0, forceClose: memory.refused)
                         }
                     case .body(let bytes):
                         if let sink {
@@ -76,6 +80,7 @@ final class HTTPConnection {
                             body = []
                         } else {
                             body = bytes
+                            heldBody = bytes.capacity
                         }
                     }
                     continue
@@ -87,6 +92,12 @@ final class HTTPConnection {
                         sink.consume(part)
                         sunkBytes += part.count
                     }
+                }
+                // Before waiting for more: what is held now must fit the memory budget.
+                if memory.refused || !memory.hold(parser.bufferedBytes, as: .transport) {
+                    sink = nil  // what it holds goes now, not after the lingering close
+                    memory.hold(0, as: .handler)
+                    return refuseForMemory(head: head, started: started, requestBytes: sunkBytes)
                 }
                 // Need more bytes: which timeout applies depends on where we are.
                 let phase = parser.phase
@@ -122,15 +133,29 @@ final class HTTPConnection {
         } catch {
             return false  // socket error: the client is gone
         }
-        guard let head, let body else { return false }
-        var request = HTTPRequest(head: head, body: body, remoteAddress: peer)
+        guard let head, let bodyCount = body?.count else { return false }
+        let requestBytes = bodyCount + sunkBytes
+        if memory.refused || !memory.hold(parser.bufferedBytes + heldBody, as: .transport) {
+            sink = nil
+            memory.hold(0, as: .handler)
+            return refuseForMemory(head: head, started: started, requestBytes: requestBytes)
+        }
+        var request = HTTPRequest(head: head, body: body ?? [], remoteAddress: peer)
         request.bodySink = sink
+        (body, sink) = (nil, nil)
         let response = handler.handle(request)
-        return respond(response, head: head, started: started, requestBytes: body.count + sunkBytes)
+        // The body and whatever the handler's sink holds go before the response is written (a slow
+        // reader of the response holds no request memory), and so does their charge.
+        request.body = []
+        request.bodySink = nil
+        memory.hold(0, as: .handler)
+        memory.hold(parser.bufferedBytes, as: .transport)
+        return respond(response, head: head, started: started, requestBytes: requestBytes)
     }
 
-    /// Checks a fresh head: an early answer (closing, since the body stays unread) or nil to go on.
-    private func afterHead(_ head: HTTPRequestHead) throws -> HTTPResponse? {
+    /// Checks a fresh head: an early answer (closing, since the body stays unread) or nil to go on, with
+    /// the handler's body sink (if it gives one) in `sink`.
+    private func afterHead(_ head: HTTPRequestHead, sink: inout (any HTTPBodySink)?) throws -> HTTPResponse? {
         let expectations = head.headers.tokens("expect")
         if !expectations.isEmpty && expectations != ["100-continue"] {
             var response = handler.protocolError(status: 417, detail: "only Expect: 100-continue is supported")
@@ -140,6 +165,18 @@ final class HTTPConnection {
         if var early = handler.preflight(head) {
             if parser.expectsBody { early.closeConnection = true }
             return early
+        }
+        if parser.expectsBody {
+            sink = handler.bodySink(for: head, memory: memory)
+            if sink != nil { parser.streamsBody = true }
+            // A body read whole that is declared larger than the budget can never be held: refused now,
+            // before it is read or invited (a sink decides this for itself, through `memory.refuse()`).
+            if sink == nil, let length = parser.declaredBodyLength,
+                length > memory.budget.limitBytes + memory.budget.allowanceBytes
+            {
+                memory.refuse()
+            }
+            if memory.refused { return overBudgetResponse() }
         }
         // RFC 9110 §10.1.1: invite the body only when we will read it and the client is waiting.
         if expectations == ["100-continue"] && head.version == .http11 && parser.expectsBody && !parser.hasBodyBytes {
@@ -172,8 +209,27 @@ final class HTTPConnection {
                 durationSeconds: Double(end - begin) / 1e9, remoteAddress: peer,
                 delivered: delivered, responseHeaders: response.headers))
         if !keepAlive && delivered { lingeringClose() }
+        // The exchange is over: what the handler held goes back; the parser keeps only what follows.
+        memory.endExchange()
+        memory.hold(parser.bufferedBytes, as: .transport)
         idleDeadline = Syscall.nowMilliseconds() + Int64(configuration.idleTimeoutMilliseconds)
         return keepAlive && delivered
+    }
+
+    /// The answer to a request that would pass the memory budget: 503 with `Retry-After` (the handler's
+    /// protocol error), and the connection closes, its unread body discarded.
+    private func overBudgetResponse() -> HTTPResponse {
+        var response = handler.protocolError(
+            status: 503, detail: "the server holds as many request bytes as its memory budget allows; retry shortly")
+        response.closeConnection = true
+        return response
+    }
+
+    /// Answers `overBudgetResponse` in the middle of a request, and closes.
+    private func refuseForMemory(head: HTTPRequestHead?, started: Int64, requestBytes: Int) -> Bool {
+        memory.refuse()
+        _ = respond(overBudgetResponse(), head: head, started: started, requestBytes: requestBytes, forceClose: true)
+        return false
     }
 
     /// Reads what is available into the parser, waiting until `deadline` (monotonic ms).

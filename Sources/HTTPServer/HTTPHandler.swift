@@ -12,6 +12,11 @@ package protocol HTTPHandler: Sendable {
     /// The sink then comes back in `HTTPRequest.bodySink`, and `HTTPRequest.body` is empty.
     func bodySink(for head: HTTPRequestHead) -> (any HTTPBodySink)?
 
+    /// `bodySink(for:)` with the request's share of the memory budget: a sink that holds what it read
+    /// (a buffer, parsed items) says so through `memory.hold`, and once that refuses (or the sink calls
+    /// `memory.refuse()` at once, for a body that can never fit) the server answers 503 and closes.
+    func bodySink(for head: HTTPRequestHead, memory: RequestMemory) -> (any HTTPBodySink)?
+
     /// A response the server produced itself for a protocol error (400, 408, 413, 414, 431, 503, …).
     func protocolError(status: Int, detail: String) -> HTTPResponse
 
@@ -29,6 +34,11 @@ extension HTTPHandler {
 
     /// By default refusals are not counted.
     package func refused(_ reason: ConnectionRefusal) {}
+
+    /// By default a sink holds nothing worth charging: the one of `bodySink(for:)`.
+    package func bodySink(for head: HTTPRequestHead, memory: RequestMemory) -> (any HTTPBodySink)? {
+        bodySink(for: head)
+    }
 }
 
 /// Reads a request body as it arrives, on the connection's thread, before `handle` is called.

@@ -82,6 +82,17 @@ package struct HTTPRequestParser {
         }
     }
 
+    /// Request bytes this parser holds: what arrived and is not parsed yet (a head, pipelined requests),
+    /// and the body buffered so far (by its capacity: that is what it occupies once it grew). The
+    /// connection charges this to the memory budget.
+    package var bufferedBytes: Int { buffer.count - start + body.capacity }
+
+    /// The Content-Length of the current request's body, nil when it is chunked or there is none.
+    package var declaredBodyLength: Int? {
+        if case .length(let length)? = framing, length > 0 { return length }
+        return nil
+    }
+
     /// Body bytes already buffered or decoded for the current request (100-continue is pointless then).
     package var hasBodyBytes: Bool { framing != nil && (taken > 0 || !body.isEmpty || start < buffer.count) }
 
@@ -208,7 +219,9 @@ package struct HTTPRequestParser {
             let needed = length - taken - body.count
             let take = min(available, needed)
             if take > 0 {
-                if body.isEmpty && !streamsBody { body.reserveCapacity(length) }
+                // Room for a small body at once; a large one grows as its bytes arrive, never reserved
+                // from its declared length (the connection charges what is held to the memory budget).
+                if body.isEmpty && !streamsBody { body.reserveCapacity(min(length, 64 * 1024)) }
                 body.append(contentsOf: buffer[start..<(start + take)])
                 start += take
             }

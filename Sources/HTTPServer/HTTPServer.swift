@@ -20,6 +20,8 @@ package final class HTTPServer: Sendable {
     private let drainEvent: Int32
     private let drainSignal: Int32
     private let acceptorFinished = DispatchSemaphore(value: 0)
+    /// The budget every connection charges the request bytes it holds to (`RequestMemoryBudget`).
+    package let requestMemory: RequestMemoryBudget
 
     private struct State {
         var listener: Int32 = -1
@@ -41,6 +43,7 @@ package final class HTTPServer: Sendable {
         self.configuration = configuration
         self.handler = handler
         self.state = Mutex(State(clients: ClientConnections(limit: configuration.maxConnectionsPerClient)))
+        self.requestMemory = RequestMemoryBudget(limitBytes: configuration.requestMemoryBytes)
         (self.drainEvent, self.drainSignal) = try Syscall.makeEvent()
         Syscall.ignoreSIGPIPE()
         Syscall.raiseOpenFileLimit()
@@ -160,10 +163,11 @@ package final class HTTPServer: Sendable {
         Syscall.setNoDelay(fd)
         let handler = handler
         let drainEvent = drainEvent
+        let requestMemory = requestMemory
         let started = Threads.start(stackSize: configuration.threadStackBytes) { [self] in
             let connection = HTTPConnection(
                 fd: fd, peer: peer, configuration: configuration, handler: handler, drainEvent: drainEvent,
-                isDraining: { [self] in isDraining })
+                memory: RequestMemory(budget: requestMemory), isDraining: { [self] in isDraining })
             // Forget the fd before the connection closes it, so a drain can never shut down a reused number.
             connection.run { [self] in forget(fd: fd, peer: peer) }
         }

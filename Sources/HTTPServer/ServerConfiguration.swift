@@ -13,6 +13,9 @@ package struct ServerConfiguration: Sendable {
     package var maxHeaderCount = 100
     /// Request body (after de-chunking) larger than this: 413.
     package var maxBodyBytes = 32 * 1024 * 1024
+    /// The budget for request bytes held in memory by all connections together (`REQUEST_MEMORY_MB`,
+    /// `RequestMemoryBudget`): a request that would pass it gets 503 with `Retry-After` and is closed.
+    package var requestMemoryBytes = RequestMemoryBudget.processDefaultLimitBytes
     /// The whole request head must arrive within this after its first byte: else 408 and close.
     package var headTimeoutMilliseconds = 10_000
     /// A body that makes no progress for this long: 408 and close.

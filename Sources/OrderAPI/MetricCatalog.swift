@@ -33,6 +33,12 @@ package enum MetricCatalog {
     package static let openConnections = "ordersync_http_open_connections"
     /// Connections refused with a 503 before any request, by reason.
     package static let refusedConnections = "ordersync_http_connections_refused_total"
+    /// Request bytes held in memory (scrape time).
+    package static let requestMemoryBytes = "ordersync_http_request_memory_bytes"
+    /// The request memory budget, REQUEST_MEMORY_MB (scrape time).
+    package static let requestMemoryBudget = "ordersync_http_request_memory_budget_bytes"
+    /// Requests refused by the request memory budget.
+    package static let requestMemoryRefused = "ordersync_http_request_memory_refused_total"
     /// The storage engine, as a label of a constant 1 (docs/storage.md).
     package static let storageEngine = "ordersync_storage_engine_info"
     /// Database size: the SQLite file, or pg_database_size on PostgreSQL (scrape time). The name keeps
@@ -76,6 +82,15 @@ package enum MetricCatalog {
                 + "connection cap), max_connections_per_client (MAX_CONNECTIONS_PER_CLIENT), no_thread (no thread "
                 + "could be started).",
             labels: ["reason"]),
+        MetricDescription(
+            requestMemoryBytes, .gauge,
+            "Request bytes held in memory: buffered heads and bodies, JSON bodies before they are parsed, orders parsed and not yet committed."
+        ),
+        MetricDescription(
+            requestMemoryBudget, .gauge, "The budget for request bytes held in memory (REQUEST_MEMORY_MB), in bytes."),
+        MetricDescription(
+            requestMemoryRefused, .counter,
+            "Requests answered 503 because the request bytes they would hold passed the budget."),
         MetricDescription(WriterMetrics.ordersInserted, .counter, "Order versions stored by POST /."),
         MetricDescription(
             WriterMetrics.ordersUnchanged, .counter, "Order versions POST / skipped as already stored (docs/contract.md §2)."),

@@ -18,13 +18,24 @@ extension OrderService {
         return nil
     }
 
-    /// NDJSON and CSV bodies are read as they arrive; a JSON body is parsed once it is whole.
-    func ingestSink(_ head: HTTPRequestHead) -> IngestSink? {
-        let gzipLimit = ContentNegotiation.requestCoding(head) == "gzip" ? configuration.maxBodyBytes : nil
+    /// Every body is read as it arrives: NDJSON and CSV parsed line by line, a JSON body held until it is
+    /// whole and then parsed; what is held is charged to `memory` (the request's share of the budget).
+    func ingestSink(_ head: HTTPRequestHead, memory: RequestMemory?) -> IngestSink? {
+        let gzip = ContentNegotiation.requestCoding(head) == "gzip"
+        let gzipLimit = gzip ? configuration.maxBodyBytes : nil
         switch ContentNegotiation.ingestFormat(head.headers["content-type"]).format {
-        case .ndjson?: return try? IngestSink(reader: NDJSONBatchReader(), gzipLimit: gzipLimit)
-        case .csv?: return try? IngestSink(reader: CSVBatchReader(), gzipLimit: gzipLimit)
-        case .json?, nil: return nil
+        case .ndjson?: return try? IngestSink(reader: NDJSONBatchReader(), gzipLimit: gzipLimit, memory: memory)
+        case .csv?: return try? IngestSink(reader: CSVBatchReader(), gzipLimit: gzipLimit, memory: memory)
+        case .json?, nil:
+            let declared = head.headers["content-length"].flatMap { Int($0) }
+            // A JSON body is held whole before it is parsed: declared larger than the whole budget, it can
+            // never be, and is refused before it is read (and before 100-continue invites it).
+            if let memory, let declared, declared > memory.budget.limitBytes + memory.budget.allowanceBytes {
+                memory.refuse()
+                return nil
+            }
+            let reader = IngestSink.jsonReader(expectedBytes: declared, gzip: gzip, memory: memory)
+            return try? IngestSink(reader: reader, gzipLimit: gzipLimit, memory: memory)
         }
     }
 
@@ -34,6 +45,7 @@ extension OrderService {
         do throws(GzipError) {
             if let sink = request.bodySink as? IngestSink {
                 decoded = try sink.finish()
+                if sink.overBudget { return OrderService.overMemoryBudget() }
             } else {
                 switch ContentNegotiation.ingestFormat(request.headers["content-type"]).format {
                 case .ndjson?:
@@ -86,6 +98,18 @@ extension OrderService {
             _ = request.body.withUnsafeBufferPointer { reader.feed($0) }
         }
         return reader.finish()
+    }
+
+    /// The answer to a body whose orders would pass the request memory budget: 503 with `Retry-After`,
+    /// and the connection closes (docs/contract.md §3, Limits).
+    static func overMemoryBudget() -> HTTPResponse {
+        var problem = Problem(
+            status: 503,
+            detail: "the server holds as many request bytes as its memory budget allows; nothing was stored, retry shortly")
+        problem.headers = [("Retry-After", "1")]
+        var response = problem.response
+        response.closeConnection = true
+        return response
     }
 
     /// The answer to a batch that may not be stored.

@@ -6,7 +6,9 @@ import Telemetry
 /// than counted (connections, database sizes, process figures) were set.
 extension OrderService {
     func metrics() -> HTTPResponse {
-        scrapeGauges.update(openConnections: openConnections, files: store.localSizes, process: ProcessStatistics.read())
+        scrapeGauges.update(
+            openConnections: openConnections, requestMemory: requestMemory, files: store.localSizes,
+            process: ProcessStatistics.read())
         var response = HTTPResponse(
             status: 200, contentType: MetricsRegistry.contentType, body: metricsRegistry.exposition())
         response.headers.add("Cache-Control", "no-store")

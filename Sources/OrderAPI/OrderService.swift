@@ -87,6 +87,9 @@ package final class OrderService: HTTPHandler {
 
     var openConnections: Int { server.withLock { $0.server?.openConnections ?? 0 } }
 
+    /// The request memory budget of the server carrying this service (nil before `attach`).
+    var requestMemory: RequestMemoryBudget? { server.withLock { $0.server?.requestMemory } }
+
     private struct WeakServer {
         weak var server: HTTPServer?
     }
@@ -141,7 +144,12 @@ package final class OrderService: HTTPHandler {
 
     package func bodySink(for head: HTTPRequestHead) -> (any HTTPBodySink)? {
         guard head.method == "POST", head.path == "/" else { return nil }
-        return ingestSink(head)
+        return ingestSink(head, memory: nil)
+    }
+
+    package func bodySink(for head: HTTPRequestHead, memory: RequestMemory) -> (any HTTPBodySink)? {
+        guard head.method == "POST", head.path == "/" else { return nil }
+        return ingestSink(head, memory: memory)
     }
 
     package func handle(_ request: HTTPRequest) -> HTTPResponse {

@@ -5,6 +5,8 @@ package struct BatchCollector: Sendable {
     /// Orders in one batch at most (413 beyond).
     package let maxOrders: Int
     private var orders: [Order] = []
+    /// The estimated heap bytes of `orders`' contents (`Order.heapBytes`).
+    private var orderHeapBytes = 0
     private var problems: [ItemProblem] = []
     /// Items seen so far: the index of the next one.
     package private(set) var count = 0
@@ -24,8 +26,10 @@ package struct BatchCollector: Sendable {
         let before = problems.count
         if let order = OrderValidator.validate(item, index: count, problems: &problems), problems.isEmpty {
             orders.append(order)
+            orderHeapBytes += order.heapBytes
         } else if !orders.isEmpty {
             orders = []  // the batch is lost anyway: free the memory now
+            orderHeapBytes = 0
         }
         if let line { for position in before..<problems.count { problems[position].line = line } }
         trimProblems()
@@ -42,6 +46,7 @@ package struct BatchCollector: Sendable {
         }
         problems.append(problem)
         orders = []
+        orderHeapBytes = 0
         trimProblems()
         count += 1
         return true
@@ -51,6 +56,13 @@ package struct BatchCollector: Sendable {
         if problems.count > OrderBatch.maxReportedProblems {
             problems.removeLast(problems.count - OrderBatch.maxReportedProblems)
         }
+    }
+
+    /// The memory the collected orders take, estimated: the array and what each order points to.
+    /// Orders are parsed-but-uncommitted request data, held until the batch is stored, often several
+    /// times the bytes they came from (a 100-byte NDJSON line makes a ~300-byte order).
+    package var heldBytes: Int {
+        orders.capacity * MemoryLayout<Order>.stride + orderHeapBytes + problems.count * 128
     }
 
     /// Every order, or why nothing may be stored.

@@ -29,6 +29,8 @@ package struct CSVBatchReader: StreamingBatchReader {
         collector = BatchCollector(maxOrders: maxOrders)
     }
 
+    package var heldBytes: Int { tokenizer.heldBytes + collector.heldBytes }
+
     package mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !settled else { return false }
         do {

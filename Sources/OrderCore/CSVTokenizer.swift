@@ -34,6 +34,9 @@ struct CSVTokenizer {
         self.maxFields = maxFields
     }
 
+    /// Bytes this tokenizer holds (the record being read: its finished fields and the open one).
+    var heldBytes: Int { field.capacity + recordBytes + fields.capacity * MemoryLayout<String>.stride }
+
     /// A complete record: its fields and the line it starts on.
     struct Record {
         let fields: [String]

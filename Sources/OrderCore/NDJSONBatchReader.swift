@@ -20,6 +20,8 @@ package struct NDJSONBatchReader: StreamingBatchReader {
         self.maxLineBytes = maxLineBytes
     }
 
+    package var heldBytes: Int { pending.capacity + collector.heldBytes }
+
     package mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !settled else { return false }
         var start = 0

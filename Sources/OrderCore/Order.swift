@@ -26,6 +26,23 @@ package struct Order: Sendable, Equatable {
     }
 }
 
+extension Order {
+    /// The heap memory this order points to, estimated as glibc's malloc takes it: the payload array (by
+    /// its capacity: the writer that made it reserved more than it wrote) and every string too long to be
+    /// stored inline (over 15 UTF-8 bytes, plus its terminating NUL), each with its object header (32
+    /// bytes), a chunk header (8 bytes) and rounding to 16 bytes. An estimate for the request memory
+    /// budget, not an exact figure.
+    package var heapBytes: Int {
+        func allocation(_ bytes: Int) -> Int { (32 + bytes + 8 + 15) & ~15 }
+        func text(_ value: String?) -> Int {
+            guard let count = value?.utf8.count, count > 15 else { return 0 }
+            return allocation(count + 1)
+        }
+        return allocation(payload.capacity) + text(orderID) + text(orderDate) + text(status) + text(details)
+            + text(updatedAt)
+    }
+}
+
 /// One reason an item of a batch was refused (RFC 9457 `errors` member).
 package struct ItemProblem: Sendable, Equatable {
     /// Position of the item in the batch; nil when the body as a whole has the wrong shape.

@@ -26,9 +26,19 @@ package enum OrderBatch {
         _ body: UnsafeBufferPointer<UInt8>, maxOrders: Int = defaultMaxOrders
     ) -> Result<[Order], Failure> {
         var collector = BatchCollector(maxOrders: maxOrders)
+        return decode(body, into: &collector) { _ in true }
+    }
+
+    /// `decode` into `collector`, asking `proceed` after every item (with what was collected so far):
+    /// false stops reading there, and the result is then only what was read before (`JSONBatchReader`
+    /// stops this way when its request may hold no more memory, and answers for it).
+    static func decode(
+        _ body: UnsafeBufferPointer<UInt8>, into collector: inout BatchCollector,
+        proceed: (BatchCollector) -> Bool
+    ) -> Result<[Order], Failure> {
         let top: JSONParser.TopLevel
         do {
-            top = try JSONParser.forEachElement(body) { _, item in collector.add(item) }
+            top = try JSONParser.forEachElement(body) { _, item in collector.add(item) && proceed(collector) }
         } catch {
             return .failure(.malformed(error))
         }

@@ -7,6 +7,10 @@ package protocol StreamingBatchReader {
 
     /// The end of the body: every order, or why nothing may be stored.
     mutating func finish() -> Result<[Order], OrderBatch.Failure>
+
+    /// What the reader holds in memory now, estimated in bytes: its buffers and the orders collected
+    /// so far (charged to the server's request memory budget as a body is read).
+    var heldBytes: Int { get }
 }
 
 extension StreamingBatchReader {

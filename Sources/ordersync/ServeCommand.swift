@@ -46,6 +46,7 @@ struct ServeCommand: ParsableCommand {
         serverConfiguration.port = settings.port
         serverConfiguration.maxBodyBytes = settings.maxBodyBytes
         serverConfiguration.maxConnectionsPerClient = settings.maxConnectionsPerClient
+        if let mebibytes = settings.requestMemoryMiB { serverConfiguration.requestMemoryBytes = mebibytes << 20 }
         // The port first: a port already taken stops the start before the database is opened, so it
         // never creates a file it would have to remove while another process may be using it.
         let listener: HTTPServer.Listener
@@ -111,6 +112,7 @@ struct ServeCommand: ParsableCommand {
             metadata: [
                 "url": .string(url), "port": .stringConvertible(boundPort), "db": .string(location),
                 "engine": .string(store.engine),
+                "request_memory_mb": .stringConvertible(serverConfiguration.requestMemoryBytes >> 20),
                 "version": .string(ProductVersion.current),
                 "views": .string(store.views.joined(separator: ",")),
             ])

@@ -25,6 +25,9 @@ struct Settings {
     var maxBodyBytes = 32 * 1024 * 1024
     /// MAX_CONNECTIONS_PER_CLIENT: open connections one client address may hold; 0 (the default): no cap.
     var maxConnectionsPerClient = 0
+    /// REQUEST_MEMORY_MB: the budget for request bytes held in memory, in MiB; nil takes the default (a
+    /// quarter of the cgroup's or the machine's memory, at most 512 MiB: `RequestMemoryBudget`).
+    var requestMemoryMiB: Int?
     var authToken: String?
     /// `GOOGLE_CLOUD_PROJECT` (or `GCP_PROJECT`), for trace names in logs.
     var cloudProject: String?
@@ -106,6 +109,12 @@ struct Settings {
                         "MAX_CONNECTIONS_PER_CLIENT must be a non-negative integer (0: no cap), not \"\(text)\"")
             }
             maxConnectionsPerClient = number
+        }
+        if let text = value(nil, "REQUEST_MEMORY_MB") {
+            guard let number = Int(text), number > 0, number <= 1 << 20 else {
+                throw Invalid(description: "REQUEST_MEMORY_MB must be a whole number of MiB from 1 to 1048576, not \"\(text)\"")
+            }
+            requestMemoryMiB = number
         }
         do {
             authToken = try Secrets.value("AUTH_TOKEN", in: environment)

@@ -52,6 +52,16 @@ struct ProcessProbe {
         return sample
     }
 
+    /// Resident memory alone (VmRSS of /proc/PID/status): cheap enough to sample every few milliseconds.
+    func residentBytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if fields.count >= 2, let value = Int(fields[1]) { return value * 1024 }
+        }
+        return 0
+    }
+
     /// Samples every 200 ms until `done` holds or `timeoutSeconds` pass; returns the last sample.
     func poll(databasePath: String, timeoutSeconds: Double, until done: (Sample) -> Bool) -> Sample {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
