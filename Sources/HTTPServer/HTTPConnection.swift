@@ -171,9 +171,7 @@ final class HTTPConnection {
             if sink != nil { parser.streamsBody = true }
             // A body read whole that is declared larger than the budget can never be held: refused now,
             // before it is read or invited (a sink decides this for itself, through `memory.refuse()`).
-            if sink == nil, let length = parser.declaredBodyLength,
-                length > memory.budget.limitBytes + memory.budget.allowanceBytes
-            {
+            if sink == nil, let length = parser.declaredBodyLength, memory.budget.canNeverHold(length) {
                 memory.refuse()
             }
             if memory.refused { return overBudgetResponse() }

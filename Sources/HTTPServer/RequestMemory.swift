@@ -32,6 +32,12 @@ package final class RequestMemoryBudget: Sendable {
     /// Request bytes held right now.
     package var bufferedBytes: Int { used.load(ordering: .relaxed) }
 
+    /// True when a request holding `bytes` could never be served, however empty the budget: a body read
+    /// whole and declared this large is refused before it is read.
+    package func canNeverHold(_ bytes: Int) -> Bool {
+        bytes > limitBytes + allowanceBytes
+    }
+
     /// Requests refused since start because they would have passed the budget.
     package var refusedRequests: Int { refusals.load(ordering: .relaxed) }
 

@@ -30,7 +30,7 @@ extension OrderService {
             let declared = head.headers["content-length"].flatMap { Int($0) }
             // A JSON body is held whole before it is parsed: declared larger than the whole budget, it can
             // never be, and is refused before it is read (and before 100-continue invites it).
-            if let memory, let declared, declared > memory.budget.limitBytes + memory.budget.allowanceBytes {
+            if let memory, let declared, memory.budget.canNeverHold(declared) {
                 memory.refuse()
                 return nil
             }
