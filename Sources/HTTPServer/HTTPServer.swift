@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 import Threads
 
 #if canImport(Glibc)
@@ -15,7 +14,7 @@ import Threads
 package final class HTTPServer: Sendable {
     private let configuration: ServerConfiguration
     private let handler: any HTTPHandler
-    private let state: Mutex<State>
+    private let state: Locked<State>
     /// Read end of the drain event: readable once draining began (every idle connection polls it).
     private let drainEvent: Int32
     private let drainSignal: Int32
@@ -42,7 +41,7 @@ package final class HTTPServer: Sendable {
     package init(configuration: ServerConfiguration, handler: any HTTPHandler) throws(SocketError) {
         self.configuration = configuration
         self.handler = handler
-        self.state = Mutex(State(clients: ClientConnections(limit: configuration.maxConnectionsPerClient)))
+        self.state = Locked(State(clients: ClientConnections(limit: configuration.maxConnectionsPerClient)))
         self.requestMemory = RequestMemoryBudget(limitBytes: configuration.requestMemoryBytes)
         (self.drainEvent, self.drainSignal) = try Syscall.makeEvent()
         Syscall.ignoreSIGPIPE()
