@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         // Headers only: libpq itself is opened at run time (Sources/CLibPQ/shim.h says why).
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
 
@@ -38,7 +39,7 @@ let package = Package(
         // PostgreSQL through libpq, blocking and thread-confined like SQLite (no SwiftNIO).
         .target(name: "PostgreSQL", dependencies: ["CLibPQ"], swiftSettings: strict),
         .target(name: "Threads", swiftSettings: strict),
-        .target(name: "HTTPServer", dependencies: ["Threads"], swiftSettings: strict),
+        .target(name: "HTTPServer", dependencies: ["Threads", "CEpoll"], swiftSettings: strict),
         .target(name: "OrderCore", swiftSettings: strict),
         // The storage boundary (docs/storage.md): protocols and domain types only, no SQL, no C handle.
         .target(

@@ -37,6 +37,4 @@ package enum ConnectionRefusal: String, CaseIterable, Sendable {
     case maxConnections = "max_connections"
     /// The client's address holds `maxConnectionsPerClient` open connections already.
     case maxConnectionsPerClient = "max_connections_per_client"
-    /// No thread could be started for the connection (a process or memory limit).
-    case noThread = "no_thread"
 }

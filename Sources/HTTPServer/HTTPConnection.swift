@@ -2,143 +2,206 @@
     import Glibc
 #endif
 
-/// One client connection, served on its own thread from accept to close:
-/// read head → (100-continue) → read body → handle → write → keep-alive or close.
-/// The thread owns the socket and is the only one to close it.
+/// One client connection, as a state machine a worker thread advances: read head → (100-continue) →
+/// read body → handle → write → keep-alive or close. When it needs bytes that have not arrived it
+/// returns `.wait` instead of blocking, and the event thread (`ConnectionLoop`) parks it until they
+/// do; handlers and response writing still block on the worker (group-commit waits, streamed queries).
+/// One thread at a time advances it: the loop hands it to exactly one worker per readiness report.
 final class HTTPConnection {
-    private let fd: Int32
-    private let peer: String
+    let fd: Int32
+    let peer: String
     private let configuration: ServerConfiguration
     private let handler: any HTTPHandler
-    private let drainEvent: Int32
     /// This connection's share of the request memory budget: what the parser holds, a body read whole,
     /// and what the handler's body sink holds (`RequestMemory`).
-    private let memory: RequestMemory
+    let memory: RequestMemory
+    /// In the event thread's readiness set already (armed again, not added, when parked again).
+    var registered = false
     private let isDraining: () -> Bool
+    /// True while the server is short of connections or request memory: timeouts shrink (`Timeouts`).
+    private let underPressure: () -> Bool
     private var parser: HTTPRequestParser
     private let writer: ResponseWriter
-    private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
-    /// When a connection with no request under way is closed. Fixed when the last exchange ended (or at
-    /// accept: a new connection must start its first request within the head timeout), so a client
-    /// cannot hold its slot by trickling bytes that carry no request, such as bare CRLFs.
-    private var idleDeadline: Int64
+    /// Since when the connection has no request under way (monotonic ms): the last exchange's end, or
+    /// the accept (a new connection must start its first request within the head timeout). Fixed then,
+    /// so a client cannot hold its slot by trickling bytes that carry no request, such as bare CRLFs.
+    private var idleSince: Int64
+    private var servedAny = false
+
+    // The exchange under way, kept across waits.
+    /// Monotonic nanoseconds of the request's first byte (0: none yet).
+    private var started: Int64 = 0
+    private var head: HTTPRequestHead?
+    private var body: [UInt8]?
+    private var sink: (any HTTPBodySink)?
+    private var sunkBytes = 0
+    /// A body read whole, once the parser handed it over: still held until the exchange ends.
+    private var heldBody = 0
+    /// The body must make progress: at least `Timeouts.minimumBodyBytes` in each body timeout. When the
+    /// current window began (monotonic ms) and the bytes it brought.
+    private var bodyWindowStart: Int64 = 0
+    private var bodyWindowBytes = 0
+
+    /// What the worker does with the connection once `advance` returns.
+    enum Next: Equatable {
+        /// Park it until it has input or `deadline` (monotonic ms) passes; `idle`: between requests
+        /// (the deadline closes it silently), else inside one (the deadline answers 408).
+        case wait(deadline: Int64, idle: Bool)
+        /// The last response is written: stop sending, discard what still comes for a moment, close.
+        case linger
+        /// Close now (the client is gone, or nothing was written).
+        case close
+    }
 
     init(
-        fd: Int32, peer: String, configuration: ServerConfiguration, handler: any HTTPHandler, drainEvent: Int32,
-        memory: RequestMemory, isDraining: @escaping () -> Bool
+        fd: Int32, peer: String, configuration: ServerConfiguration, handler: any HTTPHandler,
+        memory: RequestMemory, isDraining: @escaping () -> Bool, underPressure: @escaping () -> Bool
     ) {
         self.fd = fd
         self.peer = peer
         self.configuration = configuration
         self.handler = handler
-        self.drainEvent = drainEvent
         self.memory = memory
         self.isDraining = isDraining
+        self.underPressure = underPressure
         self.parser = HTTPRequestParser(limits: configuration)
         self.writer = ResponseWriter(fd: fd, writeTimeoutMilliseconds: configuration.writeTimeoutMilliseconds)
-        self.idleDeadline = Syscall.nowMilliseconds() + Int64(configuration.headTimeoutMilliseconds)
+        self.idleSince = Syscall.nowMilliseconds()
     }
 
-    /// Serves requests until the client leaves, an error closes the connection, or the server drains;
-    /// `beforeClose` runs just before the socket is closed.
-    func run(beforeClose: () -> Void) {
-        while serveOne() {}
-        memory.release()
-        beforeClose()
-        Syscall.close(fd)
-    }
-
-    private enum ReadOutcome { case data, closed, timedOut, draining }
-
-    /// Serves one exchange; false when the connection must close.
-    private func serveOne() -> Bool {
-        var started: Int64 = 0  // monotonic nanoseconds of the request's first byte
-        var head: HTTPRequestHead?
-        var body: [UInt8]?
-        var sink: (any HTTPBodySink)?
-        var sunkBytes = 0
-        /// A body read whole, once the parser handed it over: still held until the exchange ends.
-        var heldBody = 0
-        var deadline: Int64 = 0
+    /// Serves what has arrived, and what arrives within `holdMilliseconds` more, then says what next.
+    /// `buffer` is the worker's read buffer (connections own none, so a parked one costs little).
+    func advance(buffer: inout [UInt8], holdMilliseconds: Int) -> Next {
+        let holdUntil = Syscall.nowMilliseconds() + Int64(holdMilliseconds)
         do {
-            while body == nil {
-                if let event = try parser.next() {
-                    switch event {
-                    case .head(let parsed):
-                        head = parsed
-                        if let early = try afterHead(parsed, sink: &sink) {
-                            // Without a body the request is complete: take its (empty) body event so
-                            // the connection can go on with the next request.
-                            if !parser.expectsBody { _ = try parser.next() }
-                            return respond(
-                                early, head: parsed, started: started, requestBytes: 0, forceClose: memory.refused)
-                        }
-                    case .body(let bytes):
-                        if let sink {
-                            if !bytes.isEmpty { sink.consume(bytes) }
-                            sunkBytes += bytes.count
-                            body = []
-                        } else {
-                            body = bytes
-                            heldBody = bytes.capacity
-                        }
-                    }
-                    continue
-                }
-                // What arrived of a streamed body goes on now, so the body is never held whole.
-                if let sink {
-                    let part = parser.takeBodyBytes()
-                    if !part.isEmpty {
-                        sink.consume(part)
-                        sunkBytes += part.count
-                    }
-                }
-                // Before waiting for more: what is held now must fit the memory budget.
-                if memory.refused || !memory.hold(parser.bufferedBytes, as: .transport) {
-                    sink = nil  // what it holds goes now, not after the lingering close
-                    memory.hold(0, as: .handler)
-                    return refuseForMemory(head: head, started: started, requestBytes: sunkBytes)
-                }
-                // Need more bytes: which timeout applies depends on where we are.
-                let phase = parser.phase
-                let now = Syscall.nowMilliseconds()
-                switch phase {
-                case .idle:
-                    if isDraining() { return false }
-                    deadline = idleDeadline
-                case .head:
-                    if started == 0 { started = Syscall.nowNanoseconds() }
-                    deadline = started / 1_000_000 + Int64(configuration.headTimeoutMilliseconds)
-                case .body:
-                    deadline = now + Int64(configuration.bodyTimeoutMilliseconds)
-                }
-                switch try read(until: deadline, wakeOnDrain: phase == .idle) {
-                case .data:
-                    if started == 0 { started = Syscall.nowNanoseconds() }
-                case .closed, .draining:
-                    return false
-                case .timedOut:
-                    if phase == .idle { return false }
-                    _ = respond(
-                        handler.protocolError(status: 408, detail: "the request did not arrive in time"),
-                        head: head, started: started, requestBytes: 0, forceClose: true)
-                    return false
-                }
+            while true {
+                if let next = try readRequest(buffer: &buffer, holdUntil: holdUntil) { return next }
+                let ending = handle()
+                guard ending == .keepAlive else { return ending == .linger ? .linger : .close }
             }
         } catch let error as HTTPParseError {
-            _ = respond(
-                handler.protocolError(status: error.status, detail: error.detail), head: head, started: started,
-                requestBytes: 0, forceClose: true)
-            return false
+            return finish(
+                respond(
+                    handler.protocolError(status: error.status, detail: error.detail), requestBytes: 0,
+                    forceClose: true))
         } catch {
-            return false  // socket error: the client is gone
+            return .close  // socket error: the client is gone
         }
-        guard let head, let bodyCount = body?.count else { return false }
+    }
+
+    /// A parked connection's deadline passed: between requests it closes; inside one it gets 408.
+    func expire() -> Next {
+        if parser.phase == .idle && head == nil { return .close }
+        return finish(
+            respond(
+                handler.protocolError(status: 408, detail: "the request did not arrive in time"), requestBytes: 0,
+                forceClose: true))
+    }
+
+    /// Gives back what a waiting connection need not hold: the buffers grown by past exchanges.
+    func shrinkForWaiting() {
+        guard head == nil else { return }
+        parser.releaseIdleBuffer()
+        writer.releaseBuffers()
+        memory.hold(parser.bufferedBytes, as: .transport)
+    }
+
+    /// The connection is done with (closed by the caller): everything it held goes back.
+    func release() {
+        sink = nil
+        body = nil
+        memory.release()
+    }
+
+    private enum Ending { case keepAlive, linger, close }
+
+    private func finish(_ ending: Ending) -> Next {
+        switch ending {
+        case .keepAlive, .linger: return .linger
+        case .close: return .close
+        }
+    }
+
+    /// Reads until a whole request (head and body) is here: nil then, else what to do meanwhile.
+    private func readRequest(buffer: inout [UInt8], holdUntil: Int64) throws -> Next? {
+        while body == nil {
+            if let event = try parser.next() {
+                switch event {
+                case .head(let parsed):
+                    head = parsed
+                    if let early = try afterHead(parsed, sink: &sink) {
+                        // Without a body the request is complete: take its (empty) body event so
+                        // the connection can go on with the next request.
+                        if !parser.expectsBody { _ = try parser.next() }
+                        let ending = respond(early, requestBytes: 0, forceClose: memory.refused)
+                        if ending != .keepAlive { return finish(ending) }
+                        continue
+                    }
+                    (bodyWindowStart, bodyWindowBytes) = (Syscall.nowMilliseconds(), 0)
+                case .body(let bytes):
+                    if let sink {
+                        if !bytes.isEmpty { sink.consume(bytes) }
+                        sunkBytes += bytes.count
+                        body = []
+                    } else {
+                        body = bytes
+                        heldBody = bytes.capacity
+                    }
+                }
+                continue
+            }
+            // What arrived of a streamed body goes on now, so the body is never held whole.
+            if let sink {
+                let part = parser.takeBodyBytes()
+                if !part.isEmpty {
+                    sink.consume(part)
+                    sunkBytes += part.count
+                }
+            }
+            // Before waiting for more: what is held now must fit the memory budget.
+            if memory.refused || !memory.hold(parser.bufferedBytes, as: .transport) {
+                return finish(refuseForMemory(requestBytes: sunkBytes))
+            }
+            // Need more bytes: which deadline applies depends on where we are.
+            let phase = parser.phase
+            let timeouts = Timeouts(configuration, underPressure: underPressure())
+            let deadline: Int64
+            switch phase {
+            case .idle:
+                if isDraining() { return .close }
+                deadline = idleSince + Int64(servedAny ? timeouts.idleMilliseconds : timeouts.headMilliseconds)
+            case .head:
+                if started == 0 { started = Syscall.nowNanoseconds() }
+                deadline = started / 1_000_000 + Int64(timeouts.headMilliseconds)
+            case .body:
+                deadline = bodyWindowStart + Int64(timeouts.bodyMilliseconds)
+            }
+            switch try read(buffer: &buffer, until: deadline, holdUntil: holdUntil) {
+            case .data(let count):
+                if started == 0 { started = Syscall.nowNanoseconds() }
+                if phase == .body {
+                    bodyWindowBytes += count
+                    if bodyWindowBytes >= Timeouts.minimumBodyBytes {
+                        (bodyWindowStart, bodyWindowBytes) = (Syscall.nowMilliseconds(), 0)
+                    }
+                }
+            case .closed:
+                return .close
+            case .notYet:
+                return .wait(deadline: deadline, idle: phase == .idle && head == nil)
+            case .timedOut:
+                return expire()
+            }
+        }
+        return nil
+    }
+
+    /// Hands the complete request to the handler and writes its response.
+    private func handle() -> Ending {
+        guard let head, let bodyCount = body?.count else { return .close }
         let requestBytes = bodyCount + sunkBytes
         if memory.refused || !memory.hold(parser.bufferedBytes + heldBody, as: .transport) {
-            sink = nil
-            memory.hold(0, as: .handler)
-            return refuseForMemory(head: head, started: started, requestBytes: requestBytes)
+            return refuseForMemory(requestBytes: requestBytes)
         }
         var request = HTTPRequest(head: head, body: body ?? [], remoteAddress: peer)
         request.bodySink = sink
@@ -150,7 +213,7 @@ final class HTTPConnection {
         request.bodySink = nil
         memory.hold(0, as: .handler)
         memory.hold(parser.bufferedBytes, as: .transport)
-        return respond(response, head: head, started: started, requestBytes: requestBytes)
+        return respond(response, requestBytes: requestBytes)
     }
 
     /// Checks a fresh head: an early answer (closing, since the body stays unread) or nil to go on, with
@@ -183,11 +246,8 @@ final class HTTPConnection {
         return nil
     }
 
-    /// Writes a response; true when the connection stays open.
-    private func respond(
-        _ response: HTTPResponse, head: HTTPRequestHead?, started: Int64, requestBytes: Int,
-        forceClose: Bool = false
-    ) -> Bool {
+    /// Writes a response and ends the exchange: what comes next for the connection.
+    private func respond(_ response: HTTPResponse, requestBytes: Int, forceClose: Bool = false) -> Ending {
         let keepAlive =
             !forceClose && !response.closeConnection && !isDraining() && (head?.wantsKeepAlive ?? false)
             && !(response.body.isStream && head?.version == .http10)
@@ -206,12 +266,13 @@ final class HTTPConnection {
                 head: head, status: response.status, requestBytes: requestBytes, responseBytes: writer.bodyBytes,
                 durationSeconds: Double(end - begin) / 1e9, remoteAddress: peer,
                 delivered: delivered, responseHeaders: response.headers))
-        if !keepAlive && delivered { lingeringClose() }
         // The exchange is over: what the handler held goes back; the parser keeps only what follows.
+        (head, body, sink, sunkBytes, heldBody, started) = (nil, nil, nil, 0, 0, 0)
         memory.endExchange()
         memory.hold(parser.bufferedBytes, as: .transport)
-        idleDeadline = Syscall.nowMilliseconds() + Int64(configuration.idleTimeoutMilliseconds)
-        return keepAlive && delivered
+        (idleSince, servedAny) = (Syscall.nowMilliseconds(), true)
+        if keepAlive && delivered { return .keepAlive }
+        return delivered ? .linger : .close
     }
 
     /// The answer to a request that would pass the memory budget: 503 with `Retry-After` (the handler's
@@ -224,39 +285,37 @@ final class HTTPConnection {
     }
 
     /// Answers `overBudgetResponse` in the middle of a request, and closes.
-    private func refuseForMemory(head: HTTPRequestHead?, started: Int64, requestBytes: Int) -> Bool {
+    private func refuseForMemory(requestBytes: Int) -> Ending {
+        sink = nil  // what it holds goes now, not after the lingering close
+        memory.hold(0, as: .handler)
         memory.refuse()
-        _ = respond(overBudgetResponse(), head: head, started: started, requestBytes: requestBytes, forceClose: true)
-        return false
+        return respond(overBudgetResponse(), requestBytes: requestBytes, forceClose: true)
     }
 
-    /// Reads what is available into the parser, waiting until `deadline` (monotonic ms).
-    private func read(until deadline: Int64, wakeOnDrain: Bool) throws -> ReadOutcome {
+    private enum ReadOutcome { case data(Int), closed, notYet, timedOut }
+
+    /// Reads what is available into the parser; with nothing there, waits on this thread until
+    /// `holdUntil` (cheaper than parking for a client that is about to send), never past `deadline`.
+    private func read(buffer: inout [UInt8], until deadline: Int64, holdUntil: Int64) throws -> ReadOutcome {
         while true {
-            let result = try readBuffer.withUnsafeMutableBytes { raw in try Syscall.read(fd, raw) }
+            let result = try buffer.withUnsafeMutableBytes { raw in try Syscall.read(fd, raw) }
             switch result {
             case .bytes(let count):
-                readBuffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-                return .data
+                buffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                return .data(count)
             case .endOfFile:
                 return .closed
             case .wouldBlock:
-                let remaining = deadline - Syscall.nowMilliseconds()
-                if remaining <= 0 { return .timedOut }
+                let now = Syscall.nowMilliseconds()
+                if deadline <= now { return .timedOut }
+                let waitUntil = min(deadline, holdUntil)
+                if waitUntil <= now { return .notYet }
                 var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
-                if wakeOnDrain { fds.append(pollfd(fd: drainEvent, events: Int16(POLLIN), revents: 0)) }
-                _ = try Syscall.poll(&fds, milliseconds: Int32(min(remaining, Int64(Int32.max))))
-                if wakeOnDrain && fds[1].revents != 0 && fds[0].revents == 0 { return .draining }
+                _ = try Syscall.poll(&fds, milliseconds: Int32(waitUntil - now))
             }
         }
     }
-
-    /// Closes gracefully (see `Lingering`), reusing this connection's buffer.
-    private func lingeringClose() {
-        Lingering.drain(fd, buffer: &readBuffer, milliseconds: 2_000)
-    }
 }
-
 extension HTTPResponse.Body {
     var isStream: Bool {
         if case .stream = self { return true }

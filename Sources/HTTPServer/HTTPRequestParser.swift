@@ -106,6 +106,16 @@ package struct HTTPRequestParser {
         return bytes
     }
 
+    /// Between requests with nothing buffered, gives the buffer's memory back: a connection parked
+    /// between requests (Sources/HTTPServer/ConnectionLoop.swift) then holds no read capacity.
+    package mutating func releaseIdleBuffer() {
+        guard framing == nil, start >= buffer.count, buffer.capacity > 0 else { return }
+        buffer = []
+        start = 0
+        scanned = 0
+        lineScanned = 0
+    }
+
     /// The next event, or nil when more bytes are needed.
     package mutating func next() throws(HTTPParseError) -> Event? {
         if framing != nil { return try nextBody() }

@@ -5,38 +5,58 @@ import Threads
     import Glibc
 #endif
 
-/// The HTTP/1.1 server: a listener thread that accepts, and one thread per connection (bounded by
-/// `maxConnections`) that parses, calls the handler and writes. Blocking in a handler (a group commit
-/// wait, a streamed query) only ever holds that connection's own thread.
+/// The HTTP/1.1 server: one event thread and a pool of worker threads (nginx's and Apache's event MPM
+/// split). The event thread accepts, and holds every connection that waits for bytes — idle between
+/// keep-alive requests, still sending its request head or body, or closing — in one readiness set
+/// (`Epoll`), with its deadline; a worker takes a connection only when bytes have arrived, serves
+/// what it can (blocking in a handler, a group-commit wait or a streamed query, holds only that
+/// worker) and parks it again (`HTTPServer+Parking.swift`). Threads are bounded by the pool, not by
+/// the connections; connections by the open-file limit. At that cap the oldest idle connection is
+/// closed for a new one, and a connection that must be refused still gets its 503.
 ///
 /// Lifecycle: `start()` → running → `drain()` (listener closed, idle connections closed, in-flight
 /// requests finish, bounded in time) → stopped.
 package final class HTTPServer: Sendable {
-    private let configuration: ServerConfiguration
-    private let handler: any HTTPHandler
-    private let state: Locked<State>
-    /// Read end of the drain event: readable once draining began (every idle connection polls it).
-    private let drainEvent: Int32
+    let configuration: ServerConfiguration
+    let handler: any HTTPHandler
+    let state: Locked<State>
+    /// Read end of the drain event: readable once draining began.
+    let drainEvent: Int32
     private let drainSignal: Int32
-    private let acceptorFinished = DispatchSemaphore(value: 0)
+    let acceptorFinished = DispatchSemaphore(value: 0)
+    let epoll: Epoll
+    let pool: WorkerPool
     /// The budget every connection charges the request bytes it holds to (`RequestMemoryBudget`).
     package let requestMemory: RequestMemoryBudget
+    /// Open connections at most (`ServerConfiguration.maxConnections`, resolved at start).
+    package let maxConnections: Int
 
-    private struct State {
+    struct State {
         var listener: Int32 = -1
         var port: UInt16 = 0
         var draining = false
-        /// Sockets of open connections, so a drain that runs out of time can cut them off.
+        /// Sockets of open connections (served, parked or closing), so a drain that runs out of time
+        /// can cut them off.
         var connections: Set<Int32> = []
-        /// Refusals being answered right now, each on its own short-lived thread.
+        /// Refused sockets closing gracefully after their 503.
         var refusing = 0
         /// Open connections per client address (counted only when `maxConnectionsPerClient` is set).
         var clients: ClientConnections
+        /// Connections waiting in the readiness set, by park serial (their epoll token).
+        var parked: [UInt64: Parked] = [:]
+        var deadlines = DeadlineHeap()
+        /// Serials of idle parks, oldest first (stale ones skipped): who is closed first at the cap.
+        var idleOrder: [UInt64] = []
+        var idleHead = 0
+        var idleCount = 0
+        var nextSerial: UInt64 = 16
+        /// Connections closed at the cap to make room for new ones, since start.
+        var evicted = 0
     }
 
-    /// Refusals answered at once; beyond this a refused socket is closed without an answer, since
-    /// a flood must not turn into a flood of threads.
-    private static let maxConcurrentRefusals = 64
+    /// Refused sockets closed gracefully at once; beyond this a refused socket is closed right after
+    /// its 503 is written (a flood must not take every descriptor).
+    static let maxLingeringRefusals = 128
 
     package init(configuration: ServerConfiguration, handler: any HTTPHandler) throws(SocketError) {
         self.configuration = configuration
@@ -44,10 +64,12 @@ package final class HTTPServer: Sendable {
         self.state = Locked(State(clients: ClientConnections(limit: configuration.maxConnectionsPerClient)))
         self.requestMemory = RequestMemoryBudget(limitBytes: configuration.requestMemoryBytes)
         (self.drainEvent, self.drainSignal) = try Syscall.makeEvent()
+        self.epoll = try Epoll()
+        self.pool = WorkerPool(maxThreads: configuration.workerThreads, stackBytes: configuration.threadStackBytes)
         Syscall.ignoreSIGPIPE()
-        Syscall.raiseOpenFileLimit()
+        let descriptors = Syscall.raiseOpenFileLimit()
+        self.maxConnections = max(1, configuration.maxConnections ?? (descriptors - configuration.reservedDescriptors))
     }
-
     /// A listening socket, bound but not yet accepting.
     package struct Listener: Sendable {
         fileprivate let fd: Int32
@@ -79,10 +101,7 @@ package final class HTTPServer: Sendable {
             $0.listener = fd
             $0.port = port
         }
-        Threads.start(stackSize: 256 * 1024) { [self] in
-            acceptLoop(listener: fd)
-            acceptorFinished.signal()
-        }
+        Threads.start(stackSize: 512 * 1024) { [self] in eventLoop(listener: fd) }
         return port
     }
 
@@ -91,6 +110,37 @@ package final class HTTPServer: Sendable {
 
     /// Open connections right now.
     package var openConnections: Int { state.withLock { $0.connections.count } }
+
+    /// Connections closed at the connection cap to make room for new ones, since start.
+    package var evictedConnections: Int { state.withLock { $0.evicted } }
+
+    /// What `/metrics` shows of the connections and the workers, read at once.
+    package struct Figures: Sendable {
+        /// Open client connections: served, waiting, or closing.
+        package var open = 0
+        /// Of those, waiting between requests (parked in the event thread).
+        package var idle = 0
+        /// The connection cap.
+        package var max = 0
+        /// Connections closed at the cap to make room for new ones, since start.
+        package var evicted = 0
+        /// Worker threads, and how many of them serve a connection right now.
+        package var workers = 0
+        package var busyWorkers = 0
+
+        package init() {}
+    }
+
+    package var figures: Figures {
+        var figures = state.withLock { state in
+            var figures = Figures()
+            (figures.open, figures.idle, figures.evicted) = (state.connections.count, state.idleCount, state.evicted)
+            return figures
+        }
+        let (threads, idle) = pool.counts
+        (figures.max, figures.workers, figures.busyWorkers) = (maxConnections, threads, threads - idle)
+        return figures
+    }
 
     /// True once `drain()` began.
     package var isDraining: Bool { state.withLock { $0.draining } }
@@ -108,121 +158,24 @@ package final class HTTPServer: Sendable {
         acceptorFinished.signal()  // let a second caller through too
         let deadline = Syscall.nowMilliseconds() + Int64(configuration.drainTimeoutMilliseconds)
         while Syscall.nowMilliseconds() < deadline {
-            if openConnections == 0 { return true }
+            if openConnections == 0 {
+                pool.retire()
+                return true
+            }
             usleep(5_000)
         }
         state.withLock { state in
             for fd in state.connections { Syscall.shutdownBoth(fd) }
         }
+        pool.retire()
         return false
-    }
-
-    // MARK: - Accepting
-
-    private func acceptLoop(listener: Int32) {
-        defer { Syscall.close(listener) }
-        while true {
-            var fds = [
-                pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: drainEvent, events: Int16(POLLIN), revents: 0),
-            ]
-            guard (try? Syscall.poll(&fds, milliseconds: -1)) != nil else {
-                usleep(10_000)
-                continue
-            }
-            if fds[1].revents != 0 { return }
-            while let (fd, peer) = acceptOne(listener) {
-                admit(fd: fd, peer: peer)
-            }
-        }
-    }
-
-    private func acceptOne(_ listener: Int32) -> (Int32, String)? {
-        do {
-            return try Syscall.accept(listener)
-        } catch {
-            // EMFILE/ENFILE/ENOBUFS: out of descriptors or memory. Back off instead of spinning.
-            usleep(10_000)
-            return nil
-        }
-    }
-
-    private func admit(fd: Int32, peer: String) {
-        let configuration = configuration
-        let refusal = state.withLock { state -> ConnectionRefusal? in
-            guard state.connections.count < configuration.maxConnections else { return .maxConnections }
-            guard state.clients.take(peer) else { return .maxConnectionsPerClient }
-            state.connections.insert(fd)
-            return nil
-        }
-        if let refusal {
-            refuse(fd: fd, reason: refusal)
-            return
-        }
-        Syscall.setNoDelay(fd)
-        let handler = handler
-        let drainEvent = drainEvent
-        let requestMemory = requestMemory
-        let started = Threads.start(stackSize: configuration.threadStackBytes) { [self] in
-            let connection = HTTPConnection(
-                fd: fd, peer: peer, configuration: configuration, handler: handler, drainEvent: drainEvent,
-                memory: RequestMemory(budget: requestMemory), isDraining: { [self] in isDraining })
-            // Forget the fd before the connection closes it, so a drain can never shut down a reused number.
-            connection.run { [self] in forget(fd: fd, peer: peer) }
-        }
-        if !started {
-            // No thread for it (a process or memory limit): the client gets a 503, not a hang.
-            forget(fd: fd, peer: peer)
-            refuse(fd: fd, reason: .noThread)
-        }
-    }
-
-    /// Gives back what `admit` took for a connection.
-    private func forget(fd: Int32, peer: String) {
-        state.withLock { state in
-            state.connections.remove(fd)
-            state.clients.release(peer)
-        }
     }
 
     /// Open connections from `client` right now, as the per-client cap counts them (0 when it is off).
     package func openConnections(from client: String) -> Int { state.withLock { $0.clients.count(client) } }
 
-    /// Over a connection cap: a clean 503 problem document, never a reset (docs/contract.md §3). Answered on a
-    /// short-lived thread (bounded in number and time) so the accept loop never waits on a slow client.
-    private func refuse(fd: Int32, reason: ConnectionRefusal) {
-        handler.refused(reason)
-        let admitted = state.withLock { state in
-            guard state.refusing < HTTPServer.maxConcurrentRefusals else { return false }
-            state.refusing += 1
-            return true
-        }
-        let detail =
-            reason == .maxConnectionsPerClient
-            ? "too many open connections from your address; retry shortly"
-            : "too many open connections; retry shortly"
-        let response = handler.protocolError(status: 503, detail: detail)
-        guard admitted,
-            Threads.start(
-                stackSize: 128 * 1024,
-                { [self] in
-                    HTTPServer.answer(fd: fd, with: response)
-                    state.withLock { $0.refusing -= 1 }
-                })
-        else {
-            if admitted { state.withLock { $0.refusing -= 1 } }
-            Syscall.close(fd)
-            return
-        }
-    }
-
-    /// Reads the request head (bounded), answers, closes gracefully.
-    private static func answer(fd: Int32, with response: HTTPResponse) {
-        var scratch = [UInt8](repeating: 0, count: 16 * 1024)
-        Lingering.skipHead(fd, buffer: &scratch, milliseconds: 1_000)
-        let writer = ResponseWriter(fd: fd, writeTimeoutMilliseconds: 1_000)
-        try? writer.write(response, version: .http11, keepAlive: false, headOnly: false)
-        Lingering.drain(fd, buffer: &scratch, milliseconds: 1_000, maxBytes: 256 * 1024)
-        Syscall.close(fd)
+    /// True while connections or request memory run short: timeouts shrink (`Timeouts`).
+    var underPressure: Bool {
+        openConnections * 2 >= maxConnections || requestMemory.bufferedBytes * 4 >= requestMemory.limitBytes * 3
     }
 }

@@ -29,6 +29,7 @@ final class ResponseWriter: BodySink {
     /// Writes a whole response. `headOnly` for HEAD requests: headers as for GET, no body.
     func write(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) throws {
         bodyBytes = 0
+        (windowStart, windowBytes) = (0, 0)
         var headers = response.headers
         let declaredLength = headers["content-length"].flatMap { Int($0) }
         headers.remove("content-length")
@@ -132,6 +133,12 @@ final class ResponseWriter: BodySink {
         pending.append(contentsOf: [0x0D, 0x0A])
     }
 
+    /// Gives back the memory of buffers grown by past responses (a connection about to wait between requests).
+    func releaseBuffers() {
+        if pending.isEmpty && pending.capacity > 4 * 1024 { pending = [] }
+        if chunkBuffer.isEmpty && chunkBuffer.capacity > 0 { chunkBuffer = [] }
+    }
+
     /// Sends everything buffered.
     func flush() throws {
         guard !pending.isEmpty else { return }
@@ -139,17 +146,32 @@ final class ResponseWriter: BodySink {
         pending.removeAll(keepingCapacity: pending.capacity <= 256 * 1024)
     }
 
+    /// A reader must take at least this many bytes within each write timeout, or it is dropped: a client
+    /// reading one byte a second (a slow-read attack) must not hold a worker for the length of a large
+    /// answer (docs/contract.md §3).
+    static let minimumBytesPerWriteTimeout = 16 * 1024
+    /// When the current window began (monotonic ms; 0: no write under way) and what it sent so far.
+    private var windowStart: Int64 = 0
+    private var windowBytes = 0
+
     private func send(_ bytes: UnsafeRawBufferPointer) throws {
         var offset = 0
         while offset < bytes.count {
             switch try Syscall.write(fd, UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
-            case .bytes(let n): offset += n
+            case .bytes(let n):
+                offset += n
+                windowBytes += n
+                if windowBytes >= Self.minimumBytesPerWriteTimeout { (windowStart, windowBytes) = (0, 0) }
             case .endOfFile: throw SocketError(call: "send", code: EPIPE)
             case .wouldBlock:
+                let now = Syscall.nowMilliseconds()
+                if windowStart == 0 { windowStart = now }
+                let remaining = windowStart + Int64(writeTimeoutMilliseconds) - now
                 var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)]
-                if try Syscall.poll(&fds, milliseconds: Int32(writeTimeoutMilliseconds)) == 0 {
+                if try remaining <= 0 || Syscall.poll(&fds, milliseconds: Int32(remaining)) == 0 {
                     throw SocketError(
-                        call: "send (client took nothing for \(writeTimeoutMilliseconds) ms)", code: ETIMEDOUT)
+                        call: "send (client took less than \(Self.minimumBytesPerWriteTimeout) bytes in \(writeTimeoutMilliseconds) ms)",
+                        code: ETIMEDOUT)
                 }
             }
         }

@@ -18,14 +18,31 @@ package struct ServerConfiguration: Sendable {
     package var requestMemoryBytes = RequestMemoryBudget.processDefaultLimitBytes
     /// The whole request head must arrive within this after its first byte: else 408 and close.
     package var headTimeoutMilliseconds = 10_000
-    /// A body that makes no progress for this long: 408 and close.
+    /// A body must bring at least `Timeouts.minimumBodyBytes` (or its end) within each period this long:
+    /// else 408 and close (a trickle cannot hold a connection, like Apache's mod_reqtimeout MinRate).
     package var bodyTimeoutMilliseconds = 30_000
     /// A keep-alive connection idle this long between requests is closed.
     package var idleTimeoutMilliseconds = 60_000
     /// A client that takes nothing of a response for this long is dropped.
     package var writeTimeoutMilliseconds = 30_000
-    /// Open connections beyond this are answered 503 and closed.
-    package var maxConnections = 1_024
+    /// Open connections at most; nil: the open-file limit (raised to its hard limit at start) less
+    /// `reservedDescriptors`. At the cap the oldest idle connection is closed for a new one; with none
+    /// idle, the new one is answered 503 with `Retry-After` and closed.
+    package var maxConnections: Int?
+    /// Descriptors kept for everything that is not a client connection (database files, PostgreSQL
+    /// connections, the sync worker's pipes, logs).
+    package var reservedDescriptors = 256
+    /// Threads that serve requests, at most (`WorkerPool`). Connections waiting for bytes hold none.
+    package var workerThreads = 256
+    /// After a response (or any read), a worker waits this long for the client's next bytes before it
+    /// parks the connection in the event thread: a busy keep-alive client then costs no hand-over. Not
+    /// when every worker is busy.
+    package var holdMilliseconds = 10
+    /// Under pressure (connections past half the cap, or request memory past three quarters of its
+    /// budget) the idle, head and body timeouts shrink to these (`Timeouts`).
+    package var pressureIdleTimeoutMilliseconds = 5_000
+    package var pressureHeadTimeoutMilliseconds = 3_000
+    package var pressureBodyTimeoutMilliseconds = 10_000
     /// Open connections from one client address beyond this are answered 503 and closed; 0: no cap.
     /// Off by default: behind a proxy or load balancer every client has the proxy's address.
     package var maxConnectionsPerClient = 0
@@ -35,4 +52,28 @@ package struct ServerConfiguration: Sendable {
     package var threadStackBytes = 512 * 1024
 
     package init() {}
+}
+
+/// The timeouts in force right now: the configured ones, or the shorter ones under pressure.
+struct Timeouts {
+    /// A body (or the end of it) must arrive at this many bytes per body timeout at least.
+    static let minimumBodyBytes = 1_024
+    let idleMilliseconds: Int
+    let headMilliseconds: Int
+    let bodyMilliseconds: Int
+
+    init(_ configuration: ServerConfiguration, underPressure: Bool) {
+        idleMilliseconds =
+            underPressure
+            ? min(configuration.idleTimeoutMilliseconds, configuration.pressureIdleTimeoutMilliseconds)
+            : configuration.idleTimeoutMilliseconds
+        headMilliseconds =
+            underPressure
+            ? min(configuration.headTimeoutMilliseconds, configuration.pressureHeadTimeoutMilliseconds)
+            : configuration.headTimeoutMilliseconds
+        bodyMilliseconds =
+            underPressure
+            ? min(configuration.bodyTimeoutMilliseconds, configuration.pressureBodyTimeoutMilliseconds)
+            : configuration.bodyTimeoutMilliseconds
+    }
 }

@@ -142,13 +142,20 @@ package enum Syscall {
     static func shutdownWrite(_ fd: Int32) { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
     static func close(_ fd: Int32) { _ = Glibc.close(fd) }
 
-    /// Raises the soft limit of open files to the hard limit: each connection takes one descriptor,
-    /// and a default soft limit of 1,024 would be reached before the connection cap is.
-    static func raiseOpenFileLimit() {
+    /// Raises the soft limit of open files to the hard limit (each connection takes one descriptor, and a
+    /// default soft limit of 1,024 would be reached long before memory is) and returns the limit in force.
+    @discardableResult
+    static func raiseOpenFileLimit() -> Int {
         var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
-        limit.rlim_cur = limit.rlim_max
-        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1_024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = raised.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        // RLIM_INFINITY (or anything past what an Int holds) stands for "no limit": the kernel's own
+        // cap per process (fs.nr_open) is about a million.
+        return limit.rlim_cur >= UInt(Int32.max) ? 1 << 20 : Int(limit.rlim_cur)
     }
 
     /// Ignores SIGPIPE process-wide: a peer that vanishes must never kill the server.

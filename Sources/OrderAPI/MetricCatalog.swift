@@ -31,6 +31,15 @@ package enum MetricCatalog {
     package static let httpResponseBytes = "ordersync_http_response_body_bytes_total"
     /// Open connections (scrape time).
     package static let openConnections = "ordersync_http_open_connections"
+    /// Open connections waiting between requests, in the event thread (scrape time).
+    package static let idleConnections = "ordersync_http_idle_connections"
+    /// The connection cap (scrape time).
+    package static let maxConnections = "ordersync_http_max_connections"
+    /// Idle connections closed at the cap to make room for new ones.
+    package static let evictedConnections = "ordersync_http_connections_evicted_total"
+    /// Worker threads, and those serving a connection (scrape time).
+    package static let workerThreads = "ordersync_http_worker_threads"
+    package static let busyWorkerThreads = "ordersync_http_busy_worker_threads"
     /// Connections refused with a 503 before any request, by reason.
     package static let refusedConnections = "ordersync_http_connections_refused_total"
     /// Request bytes held in memory (scrape time).
@@ -75,12 +84,19 @@ package enum MetricCatalog {
             labels: ["route"]),
         MetricDescription(
             httpResponseBytes, .counter, "Response body bytes sent (after any gzip).", labels: ["route"]),
-        MetricDescription(openConnections, .gauge, "Open client connections."),
+        MetricDescription(openConnections, .gauge, "Open client connections (served, waiting or closing)."),
+        MetricDescription(idleConnections, .gauge, "Open connections waiting between requests in the event thread."),
+        MetricDescription(
+            maxConnections, .gauge, "The connection cap: the open-file limit less a reserve, or MAX_CONNECTIONS."),
+        MetricDescription(
+            evictedConnections, .counter, "Idle connections closed at the connection cap to make room for new ones."),
+        MetricDescription(workerThreads, .gauge, "Threads of the worker pool (WORKER_THREADS at most)."),
+        MetricDescription(busyWorkerThreads, .gauge, "Worker threads serving a connection right now."),
         MetricDescription(
             refusedConnections, .counter,
             "Connections answered 503 and closed before any request was read, by reason: max_connections (the "
-                + "connection cap), max_connections_per_client (MAX_CONNECTIONS_PER_CLIENT), no_thread (no thread "
-                + "could be started).",
+                + "connection cap, with no idle connection to close for room), max_connections_per_client "
+                + "(MAX_CONNECTIONS_PER_CLIENT).",
             labels: ["reason"]),
         MetricDescription(
             requestMemoryBytes, .gauge,

@@ -7,7 +7,7 @@ import Telemetry
 extension OrderService {
     func metrics() -> HTTPResponse {
         scrapeGauges.update(
-            openConnections: openConnections, requestMemory: requestMemory, files: store.localSizes,
+            connections: connectionFigures, requestMemory: requestMemory, files: store.localSizes,
             process: ProcessStatistics.read())
         var response = HTTPResponse(
             status: 200, contentType: MetricsRegistry.contentType, body: metricsRegistry.exposition())

@@ -85,7 +85,7 @@ package final class OrderService: HTTPHandler {
 
     package var isDraining: Bool { draining.load(ordering: .relaxed) }
 
-    var openConnections: Int { server.withLock { $0.server?.openConnections ?? 0 } }
+    var connectionFigures: HTTPServer.Figures { server.withLock { $0.server?.figures ?? HTTPServer.Figures() } }
 
     /// The request memory budget of the server carrying this service (nil before `attach`).
     var requestMemory: RequestMemoryBudget? { server.withLock { $0.server?.requestMemory } }

@@ -7,6 +7,13 @@ import Telemetry
 /// process statistics, the request memory budget) rather than counted as they happen.
 final class ScrapeGauges: Sendable {
     let openConnections: Gauge
+    let idleConnections: Gauge
+    let maxConnections: Gauge
+    let workerThreads: Gauge
+    let busyWorkerThreads: Gauge
+    /// Counted by the server; brought up to its count at each scrape.
+    let evictedConnections: Counter
+    private let evictedReported = Atomic<Int>(0)
     let requestMemoryBytes: Gauge
     let requestMemoryBudget: Gauge
     /// Counted by the server's budget; brought up to its count at each scrape.
@@ -20,6 +27,11 @@ final class ScrapeGauges: Sendable {
 
     init(factory: any MetricsFactory) {
         openConnections = Gauge(label: MetricCatalog.openConnections, factory: factory)
+        idleConnections = Gauge(label: MetricCatalog.idleConnections, factory: factory)
+        maxConnections = Gauge(label: MetricCatalog.maxConnections, factory: factory)
+        workerThreads = Gauge(label: MetricCatalog.workerThreads, factory: factory)
+        busyWorkerThreads = Gauge(label: MetricCatalog.busyWorkerThreads, factory: factory)
+        evictedConnections = Counter(label: MetricCatalog.evictedConnections, factory: factory)
         requestMemoryBytes = Gauge(label: MetricCatalog.requestMemoryBytes, factory: factory)
         requestMemoryBudget = Gauge(label: MetricCatalog.requestMemoryBudget, factory: factory)
         requestMemoryRefused = Counter(label: MetricCatalog.requestMemoryRefused, factory: factory)
@@ -32,30 +44,38 @@ final class ScrapeGauges: Sendable {
 
     /// Sets every gauge; a process figure that could not be read keeps its last value.
     func update(
-        openConnections connections: Int, requestMemory: RequestMemoryBudget?, files: (database: Int, wal: Int),
+        connections: HTTPServer.Figures, requestMemory: RequestMemoryBudget?, files: (database: Int, wal: Int),
         process: ProcessStatistics
     ) {
-        openConnections.record(connections)
+        openConnections.record(connections.open)
+        idleConnections.record(connections.idle)
+        maxConnections.record(connections.max)
+        workerThreads.record(connections.workers)
+        busyWorkerThreads.record(connections.busyWorkers)
+        Self.catchUp(evictedConnections, reported: evictedReported, to: connections.evicted)
         if let requestMemory {
             requestMemoryBytes.record(requestMemory.bufferedBytes)
             requestMemoryBudget.record(requestMemory.limitBytes)
-            // Scrapes may overlap: each adds only what no other scrape added.
-            let refused = requestMemory.refusedRequests
-            var before = refusedReported.load(ordering: .relaxed)
-            while refused > before {
-                let (exchanged, original) = refusedReported.compareExchange(
-                    expected: before, desired: refused, ordering: .relaxed)
-                if exchanged {
-                    requestMemoryRefused.increment(by: Int64(refused - before))
-                    break
-                }
-                before = original
-            }
+            Self.catchUp(requestMemoryRefused, reported: refusedReported, to: requestMemory.refusedRequests)
         }
         databaseBytes.record(files.database)
         walBytes.record(files.wal)
         if let start = process.startTimeSeconds { startTime.record(start) }
         if let bytes = process.residentMemoryBytes { residentMemory.record(bytes) }
         if let count = process.openFileDescriptors { openFileDescriptors.record(count) }
+    }
+
+    /// Brings a counter kept elsewhere up to `count`. Scrapes may overlap: each adds only what no other
+    /// scrape added.
+    private static func catchUp(_ counter: Counter, reported: borrowing Atomic<Int>, to count: Int) {
+        var before = reported.load(ordering: .relaxed)
+        while count > before {
+            let (exchanged, original) = reported.compareExchange(expected: before, desired: count, ordering: .relaxed)
+            if exchanged {
+                counter.increment(by: Int64(count - before))
+                return
+            }
+            before = original
+        }
     }
 }

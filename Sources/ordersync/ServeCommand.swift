@@ -46,6 +46,8 @@ struct ServeCommand: ParsableCommand {
         serverConfiguration.port = settings.port
         serverConfiguration.maxBodyBytes = settings.maxBodyBytes
         serverConfiguration.maxConnectionsPerClient = settings.maxConnectionsPerClient
+        serverConfiguration.workerThreads = settings.workerThreads
+        serverConfiguration.maxConnections = settings.maxConnections
         if let mebibytes = settings.requestMemoryMiB { serverConfiguration.requestMemoryBytes = mebibytes << 20 }
         // The port first: a port already taken stops the start before the database is opened, so it
         // never creates a file it would have to remove while another process may be using it.

@@ -25,6 +25,10 @@ struct Settings {
     var maxBodyBytes = 32 * 1024 * 1024
     /// MAX_CONNECTIONS_PER_CLIENT: open connections one client address may hold; 0 (the default): no cap.
     var maxConnectionsPerClient = 0
+    /// WORKER_THREADS: threads that serve requests, at most (connections waiting for bytes hold none).
+    var workerThreads = 256
+    /// MAX_CONNECTIONS: open connections at most; nil (the default): the open-file limit less a reserve.
+    var maxConnections: Int?
     /// REQUEST_MEMORY_MB: the budget for request bytes held in memory, in MiB; nil takes the default (a
     /// quarter of the cgroup's or the machine's memory, at most 512 MiB: `RequestMemoryBudget`).
     var requestMemoryMiB: Int?
@@ -109,6 +113,20 @@ struct Settings {
                         "MAX_CONNECTIONS_PER_CLIENT must be a non-negative integer (0: no cap), not \"\(text)\"")
             }
             maxConnectionsPerClient = number
+        }
+        if let text = value(nil, "WORKER_THREADS") {
+            guard let number = Int(text), number >= 1, number <= 4_096 else {
+                throw Invalid(description: "WORKER_THREADS must be a whole number from 1 to 4096, not \"\(text)\"")
+            }
+            workerThreads = number
+        }
+        if let text = value(nil, "MAX_CONNECTIONS") {
+            guard let number = Int(text), number >= 1, number <= 1 << 20 else {
+                throw Invalid(
+                    description:
+                        "MAX_CONNECTIONS must be a whole number from 1 to 1048576 (unset: the open-file limit), not \"\(text)\"")
+            }
+            maxConnections = number
         }
         if let text = value(nil, "REQUEST_MEMORY_MB") {
             guard let number = Int(text), number > 0, number <= 1 << 20 else {

@@ -67,21 +67,40 @@ import Testing
         #expect(client.peek(waitMilliseconds: 0).isEmpty, "an idle close sends no 408")
     }
 
-    @Test func connectionsBeyondTheCapGetA503() throws {
+    @Test func atTheCapTheOldestIdleConnectionMakesRoom() throws {
         let server = try TestServer(configure: { $0.maxConnections = 2 })
         let first = try RawClient(port: server.port)
-        let second = try RawClient(port: server.port)
         try first.send(Request.get("/healthz"))
-        try second.send(Request.get("/healthz"))
         _ = try first.readResponse()
+        usleep(20_000)  // first is the older idle one
+        let second = try RawClient(port: server.port)
+        try second.send(Request.get("/healthz"))
         _ = try second.readResponse()
+        let third = try RawClient(port: server.port)
+        try third.send(Request.get("/healthz"))
+        #expect(try third.readResponse().status == 200)
+        #expect(first.isClosedByPeer(), "the connection idle the longest was closed for the new one")
+        try second.send(Request.get("/healthz"))
+        #expect(try second.readResponse().status == 200)
+        #expect(server.server.evictedConnections == 1)
+    }
+
+    @Test func atTheCapWithNoIdleConnectionANewOneGetsA503() throws {
+        let server = try TestServer(configure: { $0.maxConnections = 2 })
+        // Both open connections are inside a request (half a head each): neither may be closed for room.
+        let first = try RawClient(port: server.port)
+        let second = try RawClient(port: server.port)
+        try first.send("GET /healthz HTTP/1.1\r\nHo")
+        try second.send("GET /healthz HTTP/1.1\r\nHo")
+        usleep(50_000)
         let third = try RawClient(port: server.port)
         try third.send(Request.get("/healthz"))
         let refused = try third.readResponse()
         #expect(refused.status == 503)
         #expect(refused.headers["content-type"] == "application/problem+json")
+        #expect(refused.headers["retry-after"] == "1")
         // The open ones are still served.
-        try first.send(Request.get("/healthz"))
+        try first.send("st: t\r\n\r\n")
         #expect(try first.readResponse().status == 200)
     }
 
@@ -123,10 +142,10 @@ import Testing
     @Test func aRefusedClientThatSendsLateStillGetsThe503() throws {
         let server = try TestServer(configure: { $0.maxConnections = 1 })
         let holder = try RawClient(port: server.port)
-        try holder.send(Request.get("/healthz"))
-        _ = try holder.readResponse()
+        try holder.send("GET /healthz HTTP/1.1\r\nHo")  // inside a request: not idle, not closed for room
+        usleep(50_000)
         let late = try RawClient(port: server.port)
-        usleep(100_000)  // the request arrives well after the accept
+        usleep(100_000)  // the request arrives well after the accept (and after the 503 was written)
         try late.send(Request.post(String(repeating: " ", count: 100_000) + "[]"))
         let refused = try late.readResponse()
         #expect(refused.status == 503)
