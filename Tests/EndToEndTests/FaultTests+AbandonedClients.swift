@@ -33,19 +33,6 @@ extension FaultTests {
         // leak of 800 bytes per client would show).
         let warmSlack = underSanitizer ? Int.max / 4 : 48 * 1024 * 1024
         let leakSlack = underSanitizer ? Int.max / 4 : 8 * 1024 * 1024
-        // The first race report TSan symbolizes (suppressed ones too: .ci/tsan-suppressions.txt matches
-        // on symbolized frames) starts its symbolizer, whose two pipes the process then keeps open
-        // (CI at f21b6f2: pipes 3 → 5 after round 1, 5 after round 2). Under a sanitizer those two may
-        // appear once; a leak would still add more than two, or grow again in the second round.
-        let symbolizerPipes = underSanitizer ? 2 : 0
-        func sameDescriptors(_ now: ProcessProbe.Sample) -> Bool {
-            var expected = idle.otherFDs
-            var seen = now.otherFDs
-            let extraPipes = seen["pipe", default: 0] - expected["pipe", default: 0]
-            guard extraPipes == 0 || extraPipes == symbolizerPipes else { return false }
-            (expected["pipe"], seen["pipe"]) = (nil, nil)
-            return seen == expected
-        }
         var runs: [AbandoningClient.Summary] = []
         var afters: [ProcessProbe.Sample] = []
         for round in 0..<2 {
@@ -53,7 +40,7 @@ extension FaultTests {
             let bound = round == 0 ? idle.residentBytes + warmSlack : afters[0].residentBytes + leakSlack
             afters.append(
                 probe.poll(databasePath: dbPath, timeoutSeconds: 60) { now in
-                    sameDescriptors(now) && now.threads <= idle.threads && now.residentBytes <= bound
+                    ProcessProbe.sameDescriptors(now, as: idle) && now.threads <= idle.threads && now.residentBytes <= bound
                 })
             print("abandoned clients: idle \(idle); after round \(round + 1) (\(runs[round])): \(afters[round])")
         }
@@ -61,7 +48,7 @@ extension FaultTests {
         #expect(failed <= 20, "\(failed) clients could not connect or send")
         #expect(afters[1].otherFDs == afters[0].otherFDs, "descriptors: round 1 \(afters[0]), round 2 \(afters[1])")
         for after in afters {
-            #expect(sameDescriptors(after), "descriptors: idle \(idle), after \(after)")
+            #expect(ProcessProbe.sameDescriptors(after, as: idle), "descriptors: idle \(idle), after \(after)")
             #expect(after.threads <= idle.threads, "threads: idle \(idle.threads), after \(after.threads)")
         }
         let (first, after) = (afters[0], afters[1])

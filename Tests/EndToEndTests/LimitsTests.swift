@@ -58,6 +58,46 @@ import Testing
         #expect(try server.rowCount() == 0)
     }
 
+    /// A body that keeps trickling (a byte every 50 ms: progress, but far below 1 KiB per body timeout)
+    /// is cut like one that stalls (docs/contract.md §3, Timeouts.minimumBodyBytes).
+    @Test func aBodyThatTricklesBelowTheMinimumRateGets408() throws {
+        let server = try TestServer(configure: { $0.bodyTimeoutMilliseconds = 400 })
+        let client = try RawClient(port: server.port, receiveTimeoutSeconds: 5)
+        try client.send(
+            "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n[")
+        for _ in 0..<60 where client.peek(waitMilliseconds: 0).isEmpty {
+            try? client.send(" ")
+            usleep(50_000)
+        }
+        #expect(try client.readResponse().status == 408)
+        #expect(try server.rowCount() == 0)
+    }
+
+    /// A reader that takes a large answer at a trickle (2 KB/s, far below 16 KiB per write timeout) is
+    /// dropped once the socket's buffers are full, instead of holding its worker for the whole answer.
+    @Test func aReaderBelowTheMinimumRateIsDropped() throws {
+        let server = try TestServer(configure: { $0.writeTimeoutMilliseconds = 300 })
+        do {
+            let seed = try RawClient(port: server.port)
+            try seed.send(Request.post(Orders.batch((0..<30_000).map { "trickle-\($0)" })))
+            #expect(try seed.readResponse().status == 200)
+        }
+        let reader = try RawClient(port: server.port, receiveTimeoutSeconds: 1)
+        var small: Int32 = 4_096
+        setsockopt(reader.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        try reader.send(Request.get("/views/latest_order_v?limit=all"))
+        var taken = 0
+        var buffer = [UInt8](repeating: 0, count: 100)
+        // Until the server lets go of the connection (it stays open on our side: we still read).
+        for _ in 0..<200 where server.server.openConnections > 0 {
+            let n = recv(reader.fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if n > 0 { taken += n }
+            usleep(50_000)
+        }
+        #expect(server.server.openConnections == 0, "the slow reader was dropped after \(taken) bytes")
+        #expect(taken < 1_000_000, "it was dropped long before the end of the answer (\(taken) bytes read)")
+    }
+
     @Test func idleKeepAliveConnectionsAreClosed() throws {
         let server = try TestServer(configure: { $0.idleTimeoutMilliseconds = 200 })
         let client = try RawClient(port: server.port)
