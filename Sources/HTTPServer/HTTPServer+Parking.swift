@@ -83,7 +83,8 @@ extension HTTPServer {
         }
     }
 
-    /// The drain began: no more accepting, and connections waiting between requests close now.
+    /// The drain began: no more accepting, and connections waiting between requests close now — but
+    /// one whose next request has already arrived is served first (its answer says `Connection: close`).
     private func stopAccepting(_ listener: Int32) {
         epoll.remove(listener)
         epoll.remove(drainEvent)
@@ -93,7 +94,14 @@ extension HTTPServer {
             let serials = state.parked.compactMap { $0.value.wait == .idle ? $0.key : nil }
             return serials.compactMap { unpark($0, in: &state) }
         }
-        for parked in idle { close(parked) }
+        for parked in idle {
+            var probe = [pollfd(fd: parked.fd, events: Int16(POLLIN), revents: 0)]
+            if let connection = parked.connection, (try? Syscall.poll(&probe, milliseconds: 0)) == 1 {
+                serve(connection)
+            } else {
+                close(parked)
+            }
+        }
     }
 
     // MARK: - Admitting
@@ -252,12 +260,17 @@ extension HTTPServer {
         switch parked.wait {
         case .idle, .request:
             guard let connection = parked.connection else { return close(parked) }
-            pool.submit { [self] buffer in
-                let hold = pool.isSaturated ? 0 : configuration.holdMilliseconds
-                park(connection, connection.advance(buffer: &buffer, holdMilliseconds: hold))
-            }
+            serve(connection)
         case .linger:
             discard(parked, scratch: &scratch)
+        }
+    }
+
+    /// Hands a connection whose bytes arrived to a worker, which serves it and parks it again.
+    private func serve(_ connection: HTTPConnection) {
+        pool.submit { [self] buffer in
+            let hold = pool.isSaturated ? 0 : configuration.holdMilliseconds
+            park(connection, connection.advance(buffer: &buffer, holdMilliseconds: hold))
         }
     }
 
