@@ -490,8 +490,9 @@ def attack_main(a, plan, j, nprocs, stop, ready_q, out_q):
             heapq.heappush(reopen, (mono() + max(a.loris_reconnect, 1.0 if how.startswith("connect") else 0),
                                     c.kind, c.gi))
 
-    def open_conn(kind, gi):
-        nonlocal seq
+    def open_conn(kind, gi, counted=True):
+        """counted: one of the attack's first connections, which the ramp waits for (not a reconnect)."""
+        nonlocal to_ready
         attempts[kind] = attempts.get(kind, 0) + 1
         try:
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -499,10 +500,11 @@ def attack_main(a, plan, j, nprocs, stop, ready_q, out_q):
             errors_local[errname(e.errno)] = errors_local.get(errname(e.errno), 0) + 1
             d = outcomes.setdefault(kind, {})
             d["local " + errname(e.errno)] = d.get("local " + errname(e.errno), 0) + 1
+            to_ready -= counted
             return None
         c = Conn()
         c.sock, c.kind, c.gi, c.t0, c.state = s, kind, gi, mono(), "connecting"
-        c.out, c.status, c.rx, c.ready, c.gen, c.lines, c.answered = None, None, 0, False, 0, 0, b""
+        c.out, c.status, c.rx, c.ready, c.gen, c.lines, c.answered = None, None, 0, not counted, 0, 0, b""
         live.add(c)
         try:
             s.setblocking(False)
@@ -637,7 +639,7 @@ def attack_main(a, plan, j, nprocs, stop, ready_q, out_q):
             n += 1
         while reopen and reopen[0][0] <= now:
             _, kind, gi = heapq.heappop(reopen)
-            open_conn(kind, gi)
+            open_conn(kind, gi, counted=False)
         while heap and heap[0][0] <= now:
             _, _, c, gen = heapq.heappop(heap)
             if c.gen == gen and c in live:
