@@ -43,7 +43,7 @@ def f_size(x):
 
 rows, failed = [], False
 # BENCH_ONLY=...: only the rows of the sections that ran, by the letter in "(a) ..."
-SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v", "sync": "s", "scale": "x", "pg": "p"}
+SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v", "sync": "s", "scale": "x", "pg": "p", "hostile": "h"}
 wanted = "".join(SECTIONS.get(x, "") for x in r["only"].split(",")) if r.get("only") else None
 
 
@@ -320,6 +320,76 @@ def scale():
 
 
 scale()
+
+
+def hostile():
+    """(h): legit requests from 127.0.0.1 under each attack from other loopback addresses, beside the same
+    figures with no attack in the same run (bench/lib/hostile_load.py), against issue 15's bars."""
+    if r.get("hostile") != "1":  # not in a full run unless BENCH_HOSTILE=1 (bench/run puts hostile=1)
+        return
+    attacks = [x for x in (r.get("h_attacks") or "").split(",") if x]
+    if not attacks:
+        row("(h) hostile load: bench/lib/hostile_load.py's results", "missing", ratio=False, bar=("results", None), ok=False)
+        return
+    names = {"baseline": "no attack", "idle": "idle keep-alive flood", "silent": "silent flood",
+             "slowloris": "slowloris, reconnecting", "slowread": "slow read (1 byte/s)",
+             "combined": "idle keep-alive flood + slowloris at once", "bodies": "slow large bodies"}
+    pool, mem = num("h_pool"), r.get("h_request_memory_mb") or "?"
+    handful = 10
+    f_pct = lambda x: f"{x:.1f} %"
+
+    def share(k):  # "ok/n" → percent
+        ok, _, n = (r.get(k) or "").partition("/")
+        return 100 * int(ok) / int(n) if ok.isdigit() and n.isdigit() and int(n) else None
+
+    r["h_baseline_posts_pct"] = share("h_baseline_posts")
+    for a in attacks:
+        k, name = "h_" + a, names.get(a, a)
+        combined, bodies = a == "combined", a == "bodies"
+        size = f" ({r.get(k + '_sizes')})" if r.get(k + "_sizes") else ""
+        ref = None if a == "baseline" else "h_baseline"
+        ref_name = "no attack, same run" if ref else ""
+        first = (f"; {r.get('h_rate', '?')} requests/s on fresh connections + {r.get('h_ka_rate', '?')}/s on one "
+                 f"keep-alive connection for {r.get('h_seconds', '?')} s per attack, alternating GET /healthz and "
+                 f"POST / of one order; REQUEST_MEMORY_MB={mem}; server RLIMIT_NOFILE {r.get('h_server_nofile') or '?'}; "
+                 f"load average at the end {r.get('h_load', '?')}; the (h) section took {r.get('h_secs_total', '?')} s"
+                 if a == "baseline" else "")
+        row(f"(h) {name}{size}: legit requests from 127.0.0.1 answered 2xx", k + "_ok_pct",
+            ref and ref + "_ok_pct", ref_name, fmt=f_pct, ratio=False,
+            bar=("≥ 99 %", lambda s, q: s >= 99) if combined else None,
+            note=f"({r.get(k + '_requests', '?')} requests: fresh {r.get(k + '_fresh', '?')}, keep-alive "
+                 f"{r.get(k + '_keepalive', '?')}; failures: {r.get(k + '_fails') or 'none'}; 5 × GET /healthz "
+                 f"after the attack: {r.get(k + '_recovery', '?')} 2xx{first})")
+        row(f"(h) {name}: legit p99 latency, connect included (every request; a failure counts as the "
+            f"{r.get('h_timeout') or 5} s timeout)", k + "_p99_all_ms", ref and ref + "_p99_all_ms",
+            ref_name, fmt=f_ms, bar=("≤ 50 ms", lambda s, q: s <= 50) if combined else None,
+            note=f"(the 2xx answers alone: p50 {r.get(k + '_p50_ms') or '?'} ms, p99 {r.get(k + '_p99_ms') or '?'} ms; "
+                 f"the client's own start lag p99 {r.get(k + '_lag_p99_ms') or '?'} ms)")
+        if bodies:
+            r[k + "_posts_pct"] = share(k + "_posts")
+            row(f"(h) {name}: legit small `POST /` answered 2xx", k + "_posts_pct", "h_baseline_posts_pct",
+                "no attack, same run", fmt=f_pct, ratio=False, bar=("≥ 99 %", lambda s, q: s >= 99),
+                note=f"({r.get(k + '_posts', '?')})")
+        rss_bar = (("≤ 256 MB", lambda s, q: s <= 256 * 1024) if combined else
+                   ("≤ 320 MB", lambda s, q: s <= 320 * 1024) if bodies and mem == "256" else None)
+        row(f"(h) {name}: server peak RSS (VmRSS sampled every 0.2 s)", k + "_rss_peak", k + "_rss_before",
+            "before the attack", fmt=f_mb, bar=rss_bar,
+            note=f"(10 s after it: {f_mb(num(k + '_rss_after') or 0)}; threads before / peak / after "
+                 f"{r.get(k + '_threads_before', '?')} / {r.get(k + '_threads_peak', '?')} / {r.get(k + '_threads_after', '?')}; "
+                 f"fds {r.get(k + '_fds_before', '?')} / {r.get(k + '_fds_peak', '?')} / {r.get(k + '_fds_after', '?')}"
+                 f"{'; attackers saw: ' + r[k + '_saw'] if r.get(k + '_saw') else ''})")
+        if combined:
+            row(f"(h) {name}: server threads at the peak", k + "_threads_peak", k + "_threads_before", "before the attack",
+                ratio=False, bar=(f"≤ pool {pool:.0f} + {handful}", lambda s, q: s <= pool + handful) if pool else None,
+                note=f"(the worker pool from /metrics `{r.get('h_pool_metric')}`)" if pool else
+                     "(/metrics exposes no worker pool size: information only)")
+        if bodies:
+            row(f"(h) {name}: uploads cut without a 503 (neither refused with 503 nor still held)", k + "_bodies_other",
+                ratio=False, bar=("0", lambda s, q: s == 0),
+                note=f"({r.get(k + '_bodies_503', '?')} answered 503, {r.get(k + '_bodies_held', '?')} held to the end)")
+
+
+hostile()
 
 m = lambda k: r.get(k, "?")
 print(f"# ordersync benchmark\n\n"

@@ -8,6 +8,8 @@
               appended as one), every other row of the file kept
   MODE=pg     NEW.md is the table of a BENCH_ONLY run holding pg (and not scale): the same with the
               "PostgreSQL" section
+  MODE=hostile  NEW.md is the table of a BENCH_ONLY run holding hostile (and neither scale nor pg): the same
+              with the "Hostile load" section
 """
 import os
 import sys
@@ -16,6 +18,7 @@ HEADING = "# ordersync benchmark"
 BLOCKS = {  # mode: (begin marker, end marker, heading of the section, a row only that section has)
     "scale": ("<!-- scale:begin -->", "<!-- scale:end -->", "## At scale: `BENCH_ONLY={only} bench/run`", "| (x) "),
     "pg": ("<!-- pg:begin -->", "<!-- pg:end -->", "## PostgreSQL: `BENCH_ONLY={only} bench/run`", "| (pa) "),
+    "hostile": ("<!-- hostile:begin -->", "<!-- hostile:end -->", "## Hostile load: `BENCH_ONLY={only} bench/run`", "| (h) "),
 }
 
 
