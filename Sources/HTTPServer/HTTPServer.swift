@@ -124,6 +124,8 @@ package final class HTTPServer: Sendable {
         package var max = 0
         /// Connections closed at the cap to make room for new ones, since start.
         package var evicted = 0
+        /// The worker pool's size (`WORKER_THREADS`).
+        package var maxWorkers = 0
         /// Worker threads, and how many of them serve a connection right now.
         package var workers = 0
         package var busyWorkers = 0
@@ -139,6 +141,7 @@ package final class HTTPServer: Sendable {
         }
         let (threads, idle) = pool.counts
         (figures.max, figures.workers, figures.busyWorkers) = (maxConnections, threads, threads - idle)
+        figures.maxWorkers = configuration.workerThreads
         return figures
     }
 

@@ -40,6 +40,8 @@ package enum MetricCatalog {
     /// Worker threads, and those serving a connection (scrape time).
     package static let workerThreads = "ordersync_http_worker_threads"
     package static let busyWorkerThreads = "ordersync_http_busy_worker_threads"
+    /// The worker pool's size, WORKER_THREADS (scrape time).
+    package static let maxWorkerThreads = "ordersync_http_worker_threads_max"
     /// Connections refused with a 503 before any request, by reason.
     package static let refusedConnections = "ordersync_http_connections_refused_total"
     /// Request bytes held in memory (scrape time).
@@ -92,6 +94,7 @@ package enum MetricCatalog {
             evictedConnections, .counter, "Idle connections closed at the connection cap to make room for new ones."),
         MetricDescription(workerThreads, .gauge, "Threads of the worker pool (WORKER_THREADS at most)."),
         MetricDescription(busyWorkerThreads, .gauge, "Worker threads serving a connection right now."),
+        MetricDescription(maxWorkerThreads, .gauge, "The worker pool's size (WORKER_THREADS)."),
         MetricDescription(
             refusedConnections, .counter,
             "Connections answered 503 and closed before any request was read, by reason: max_connections (the "

@@ -11,6 +11,7 @@ final class ScrapeGauges: Sendable {
     let maxConnections: Gauge
     let workerThreads: Gauge
     let busyWorkerThreads: Gauge
+    let maxWorkerThreads: Gauge
     /// Counted by the server; brought up to its count at each scrape.
     let evictedConnections: Counter
     private let evictedReported = Atomic<Int>(0)
@@ -31,6 +32,7 @@ final class ScrapeGauges: Sendable {
         maxConnections = Gauge(label: MetricCatalog.maxConnections, factory: factory)
         workerThreads = Gauge(label: MetricCatalog.workerThreads, factory: factory)
         busyWorkerThreads = Gauge(label: MetricCatalog.busyWorkerThreads, factory: factory)
+        maxWorkerThreads = Gauge(label: MetricCatalog.maxWorkerThreads, factory: factory)
         evictedConnections = Counter(label: MetricCatalog.evictedConnections, factory: factory)
         requestMemoryBytes = Gauge(label: MetricCatalog.requestMemoryBytes, factory: factory)
         requestMemoryBudget = Gauge(label: MetricCatalog.requestMemoryBudget, factory: factory)
@@ -52,6 +54,7 @@ final class ScrapeGauges: Sendable {
         maxConnections.record(connections.max)
         workerThreads.record(connections.workers)
         busyWorkerThreads.record(connections.busyWorkers)
+        maxWorkerThreads.record(connections.maxWorkers)
         Self.catchUp(evictedConnections, reported: evictedReported, to: connections.evicted)
         if let requestMemory {
             requestMemoryBytes.record(requestMemory.bufferedBytes)
