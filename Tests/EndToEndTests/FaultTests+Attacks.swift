@@ -38,9 +38,20 @@ extension FaultTests {
 
         var now: ProcessProbe.Sample { probe.sample(databasePath: dbPath) }
 
-        /// Waits for the descriptors to come back to what they were before the attack.
-        func afterwards() -> ProcessProbe.Sample {
-            probe.poll(databasePath: dbPath, timeoutSeconds: 60) { ProcessProbe.sameDescriptors($0, as: before) }
+        /// What every attack asserts while it is on: each legit request answered 2xx, threads within the pool.
+        func expectServed(_ summary: LegitClient.Summary, threads: Int) {
+            #expect(summary.total > 0 && summary.succeeded == summary.total, "\(summary)")
+            #expect(threads <= threadBound, "threads: before \(before.threads), during \(threads)")
+        }
+
+        /// And once it is over, the attackers gone: the server holds the descriptors it held before
+        /// (polled until they settle).
+        func expectNothingLeft(after attackers: Attackers) {
+            attackers.closeAll()
+            let after = probe.poll(databasePath: dbPath, timeoutSeconds: 60) {
+                ProcessProbe.sameDescriptors($0, as: before)
+            }
+            #expect(ProcessProbe.sameDescriptors(after, as: before), "before \(before), after \(after)")
         }
 
         /// Threads the server may have at most: the pool, plus the event thread, the writer, the
@@ -75,13 +86,10 @@ extension FaultTests {
         let busy = target.metric("ordersync_http_busy_worker_threads") ?? -1
         print("idle keep-alive flood of \(Self.floodSize): \(summary); before \(target.before); during \(during); "
             + "idle connections \(Int(idle)), busy workers \(Int(busy))")
-        #expect(summary.total > 0 && summary.succeeded == summary.total, "\(summary)")
-        #expect(during.threads <= target.threadBound, "threads: before \(target.before.threads), during \(during.threads)")
+        target.expectServed(summary, threads: during.threads)
         #expect(idle >= Double(Self.floodSize - 1), "the flood waits in the event thread: \(idle) idle")
         #expect(during.otherFDCount >= Self.floodSize, "every flooding connection is still open")
-        attackers.closeAll()
-        let after = target.afterwards()
-        #expect(ProcessProbe.sameDescriptors(after, as: target.before), "before \(target.before), after \(after)")
+        target.expectNothingLeft(after: attackers)
     }
 
     @Test func aSilentFloodCostsDescriptorsNotThreads() throws {
@@ -93,12 +101,9 @@ extension FaultTests {
         let summary = legit.stop()
         let during = target.now
         print("silent flood of \(Self.floodSize): \(summary); during \(during)")
-        #expect(summary.total > 0 && summary.succeeded == summary.total, "\(summary)")
-        #expect(during.threads <= target.threadBound, "threads: before \(target.before.threads), during \(during.threads)")
+        target.expectServed(summary, threads: during.threads)
         #expect(during.otherFDCount >= Self.floodSize, "the silent connections are held, not dropped")
-        attackers.closeAll()
-        let after = target.afterwards()
-        #expect(ProcessProbe.sameDescriptors(after, as: target.before), "before \(target.before), after \(after)")
+        target.expectNothingLeft(after: attackers)
     }
 
     /// Slowloris: half a head, then a header line now and then; the server cuts each at the head timeout
@@ -122,12 +127,9 @@ extension FaultTests {
         }
         let summary = legit.stop()
         print("slowloris of \(count): \(summary); \(reconnected) reconnects; peak threads \(peakThreads)")
-        #expect(summary.total > 0 && summary.succeeded == summary.total, "\(summary)")
+        target.expectServed(summary, threads: peakThreads)
         #expect(reconnected >= count, "every slow head was cut at the head timeout")
-        #expect(peakThreads <= target.threadBound, "threads: before \(target.before.threads), peak \(peakThreads)")
-        attackers.closeAll()
-        let after = target.afterwards()
-        #expect(ProcessProbe.sameDescriptors(after, as: target.before), "before \(target.before), after \(after)")
+        target.expectNothingLeft(after: attackers)
     }
 
     /// Slow readers: each asks for a large answer and reads none of it. Each holds a worker (a response
@@ -154,11 +156,8 @@ extension FaultTests {
         let summary = legit.stop()
         let during = target.now
         print("slow readers \(count): \(summary); during \(during)")
-        #expect(summary.total > 0 && summary.succeeded == summary.total, "\(summary)")
-        #expect(during.threads <= target.threadBound, "threads: before \(target.before.threads), during \(during.threads)")
-        attackers.closeAll()
-        let after = target.afterwards()
-        #expect(ProcessProbe.sameDescriptors(after, as: target.before), "before \(target.before), after \(after)")
+        target.expectServed(summary, threads: during.threads)
+        target.expectNothingLeft(after: attackers)
     }
 
     /// Slow large bodies against a 16 MiB request memory budget: each declares 32 MiB, sends 2 MiB, then
@@ -182,12 +181,10 @@ extension FaultTests {
         let refused = attackers.readAnswers(prefix: "HTTP/1.1 503", seconds: 2)
         let held = target.metric("ordersync_http_request_memory_bytes") ?? -1
         print("slow large bodies \(count): \(summary); \(refused) refused with 503; request memory \(Int(held)) bytes")
-        #expect(summary.total > 0 && summary.succeeded == summary.total, "\(summary)")
+        target.expectServed(summary, threads: target.now.threads)
         #expect(refused >= count / 2, "the uploads past the 16 MiB budget got 503 (2 MiB each: 8 fit)")
         #expect(held <= 17 * 1024 * 1024, "request memory stays within the budget (plus allowances)")
-        attackers.closeAll()
-        let after = target.afterwards()
-        #expect(ProcessProbe.sameDescriptors(after, as: target.before), "before \(target.before), after \(after)")
+        target.expectNothingLeft(after: attackers)
         let empty = (0..<50).lazy.map { _ -> Double in
             usleep(100_000)
             return target.metric("ordersync_http_request_memory_bytes") ?? -1
