@@ -897,7 +897,9 @@ def env_lines(summary):
             d = r["attackers"]["outcomes"]["body"]
             vals["bodies_503"] = sum(v for x, v in d.items() if x.startswith("503 "))
             vals["bodies_held"] = sum(v for x, v in d.items() if x == "no answer then held")
-            vals["bodies_other"] = sum(d.values()) - vals["bodies_503"] - vals["bodies_held"]
+            # A body trickling below the minimum rate is cut with 408 (docs/contract.md §3): an answer too.
+            vals["bodies_408"] = sum(v for x, v in d.items() if x.startswith("408 "))
+            vals["bodies_other"] = sum(d.values()) - vals["bodies_503"] - vals["bodies_408"] - vals["bodies_held"]
         for x, v in vals.items():
             out.append(f"{k}_{x}={'' if v is None else str(v).replace(chr(10), ' ')}")
     return "\n".join(out) + "\n"

@@ -384,9 +384,10 @@ def hostile():
                 note=f"(the worker pool from /metrics `{r.get('h_pool_metric')}`)" if pool else
                      "(/metrics exposes no worker pool size: information only)")
         if bodies:
-            row(f"(h) {name}: uploads cut without a 503 (neither refused with 503 nor still held)", k + "_bodies_other",
-                ratio=False, bar=("0", lambda s, q: s == 0),
-                note=f"({r.get(k + '_bodies_503', '?')} answered 503, {r.get(k + '_bodies_held', '?')} held to the end)")
+            row(f"(h) {name}: uploads cut without an answer (neither 503 past the budget, nor 408 below the minimum "
+                "body rate, nor still held)", k + "_bodies_other", ratio=False, bar=("0", lambda s, q: s == 0),
+                note=f"({r.get(k + '_bodies_503', '?')} answered 503, {r.get(k + '_bodies_408', '?')} answered 408, "
+                     f"{r.get(k + '_bodies_held', '?')} held to the end)")
 
 
 hostile()
