@@ -9,8 +9,10 @@
 -- instance that shares it: each order is locked first (a transaction-scoped advisory lock on its id's
 -- bucket, taken in one sorted order so two groups never deadlock), so two instances posting the same order at
 -- once serialize on it, and the second sees the first's version once it commits (READ COMMITTED takes
--- a fresh snapshot for every statement of this VOLATILE function). The projections are brought up to
--- date in the same transaction (ordersync_project.sql), under the same locks.
+-- a fresh snapshot for every statement of this VOLATILE function). A group of new orders only takes
+-- those locks shared and meets a group with the same new order on order_state's primary key instead
+-- (below), so bulk loads of new orders run side by side. The projections are brought up to date in the
+-- same transaction (ordersync_project.sql), under the same locks.
 CREATE OR REPLACE FUNCTION ordersync_ingest(
     p_order_ids text[], p_order_dates text[], p_statuses text[], p_details text[], p_updated_ats text[],
     p_sources text[], p_payloads text[], p_ingested_at text
@@ -26,6 +28,15 @@ DECLARE
     -- What was stored, for the projections (sql/postgresql/functions/ordersync_project.sql).
     stored_ids text[];
     stored_seqs bigint[];
+    scope_complete boolean;
+    done boolean := false;
+    items integer[];
+    dk integer[];
+    da text[];
+    db text[];
+    di bigint[];
+    dc bigint[];
+    dz bigint[];
 BEGIN
     IF array_length(p_order_dates, 1) IS DISTINCT FROM array_length(p_order_ids, 1)
         OR array_length(p_statuses, 1) IS DISTINCT FROM array_length(p_order_ids, 1)
@@ -34,6 +45,87 @@ BEGIN
         OR array_length(p_sources, 1) IS DISTINCT FROM array_length(p_order_ids, 1)
         OR array_length(p_payloads, 1) IS DISTINCT FROM array_length(p_order_ids, 1) THEN
         RAISE EXCEPTION 'ordersync_ingest: the arrays differ in length' USING ERRCODE = '22023';
+    END IF;
+    -- A group of new orders only (a bulk load: no id repeated in it, none stored yet), on a database
+    -- whose projections are complete, goes in optimistically under SHARED bucket locks, so that such
+    -- groups run side by side; every other group takes them EXCLUSIVE (below), so it never runs beside
+    -- one that shares a bucket with it. Two such groups that hold the same new order meet on order_state's
+    -- primary key (every stored order has its row there while the projections are complete): the
+    -- second waits for the first, and when it commits gets a unique violation. Then, as when an order
+    -- turns out to be stored already, this block is rolled back (its rows, and its shared locks: locks
+    -- taken in a rolled-back subtransaction are released, so no lock is ever upgraded) and the group
+    -- takes the general path, which compares it with what the other stored. order_state rows go in in
+    -- order_id order and the counts in a later statement in key order, so two such groups never wait for
+    -- each other in a cycle.
+    IF n > 0 AND to_regclass('projection_progress') IS NOT NULL
+        AND (SELECT count(*) FROM (SELECT DISTINCT u.id FROM unnest(p_order_ids) AS u (id)) AS d) = n THEN
+        BEGIN
+            PERFORM pg_advisory_xact_lock_shared(1869767251, k)
+            FROM (SELECT DISTINCT hashtext(id) & 255 AS k FROM unnest(p_order_ids) AS id ORDER BY 1) AS keys;
+            SELECT p.complete INTO scope_complete FROM projection_progress AS p WHERE p.id = 1 FOR SHARE;
+            IF NOT FOUND OR NOT scope_complete OR EXISTS (
+                SELECT 1 FROM unnest(p_order_ids) AS u (id) WHERE EXISTS (SELECT 1 FROM orders_raw AS o WHERE o.order_id = u.id)
+            ) THEN
+                RAISE EXCEPTION USING ERRCODE = 'OS001';  -- not for this path: roll the block back
+            END IF;
+            -- Appended, and written to order_state as ordersync_project_new would (ordersync_project.sql),
+            -- from the values just inserted instead of reading them back.
+            WITH stored AS (
+                INSERT INTO orders_raw (order_id, order_date, order_status, order_details, updated_at, ingested_at, source, payload)
+                SELECT g.id, g.order_date, g.status, g.details, g.updated_at, p_ingested_at, g.source, g.payload
+                FROM unnest(p_order_ids, p_order_dates, p_statuses, p_details, p_updated_ats, p_sources, p_payloads)
+                     WITH ORDINALITY AS g (id, order_date, status, details, updated_at, source, payload, item)
+                ORDER BY g.item
+                RETURNING orders_raw.order_id, orders_raw.seq, orders_raw.order_status, orders_raw.updated_at, orders_raw.ingested_at
+            ),
+            write_state AS (
+                INSERT INTO order_state (order_id, latest_seq, first_seq, earliest_seq, versions, first_at, last_at,
+                                         status, latest_at, processing_at, shipped_at, delivered_at)
+                SELECT o.order_id, o.seq, o.seq, o.seq, 1, x.at, x.at, x.status, x.at,
+                       CASE WHEN s.position = 2 THEN x.at END, CASE WHEN s.position = 3 THEN x.at END,
+                       CASE WHEN s.position = 4 THEN x.at END
+                FROM stored AS o
+                CROSS JOIN LATERAL (SELECT lower(o.order_status COLLATE "C") AS status,
+                                           coalesce(o.updated_at, o.ingested_at) AS at) AS x
+                LEFT JOIN status_stages AS s ON s.status = x.status
+                ORDER BY o.order_id
+            ),
+            -- The counts from a few rows (one per status as sent and day), not one per order.
+            grouped AS (
+                SELECT lower(g.order_status COLLATE "C") AS status, g.day, g.count, coalesce(s.position, 0) AS position
+                FROM (SELECT o.order_status, substr(coalesce(o.updated_at, o.ingested_at), 1, 10) AS day, count(*) AS count
+                      FROM stored AS o GROUP BY 1, 2) AS g
+                LEFT JOIN status_stages AS s ON s.status = lower(g.order_status COLLATE "C")
+            ),
+            delta AS (
+                SELECT 1 AS kind, g.status AS a, ''::text AS b, 0::bigint AS i, sum(g.count)::bigint AS count, 0::bigint AS zeros
+                FROM grouped AS g GROUP BY g.status
+                UNION ALL
+                SELECT 4, g.day, g.status, 0, sum(g.count)::bigint, 0 FROM grouped AS g GROUP BY g.day, g.status
+                UNION ALL
+                SELECT 2, '', '', g.position, sum(g.count)::bigint, sum(g.count)::bigint FROM grouped AS g
+                WHERE g.position BETWEEN 2 AND 4 GROUP BY g.position
+            )
+            SELECT r.items, r.seqs, c.dk, c.da, c.db, c.di, c.dc, c.dz
+            FROM (SELECT array_agg(u.item::integer) AS items, array_agg(o.seq) AS seqs
+                  FROM stored AS o JOIN unnest(p_order_ids) WITH ORDINALITY AS u (id, item) ON u.id = o.order_id) AS r,
+                 (SELECT array_agg(d.kind) AS dk, array_agg(d.a) AS da, array_agg(d.b) AS db, array_agg(d.i) AS di,
+                         array_agg(d.count) AS dc, array_agg(d.zeros) AS dz FROM delta AS d) AS c
+            INTO items, stored_seqs, dk, da, db, di, dc, dz;
+            INSERT INTO projection_count AS p (kind, a, b, i, j, count, zeros, sum_ms)
+            SELECT d.kind, d.a COLLATE "C", d.b COLLATE "C", d.i, 0, d.count, d.zeros, 0
+            FROM unnest(dk, da, db, di, dc, dz) AS d (kind, a, b, i, count, zeros)
+            ORDER BY 1, 2, 3, 4
+            ON CONFLICT ON CONSTRAINT projection_count_pkey DO UPDATE
+            SET count = p.count + excluded.count, zeros = p.zeros + excluded.zeros;
+            done := true;
+        EXCEPTION WHEN unique_violation OR SQLSTATE 'OS001' THEN
+            NULL;  -- rolled back: the general path
+        END;
+        IF done THEN
+            RETURN QUERY SELECT s.item, s.seq, true FROM unnest(items, stored_seqs) AS s (item, seq);
+            RETURN;
+        END IF;
     END IF;
     -- Class 1869767251 ('ords') keeps these locks apart from the sync lock's (docs/postgresql.md). One
     -- lock per bucket of order ids (256 buckets), not per order: PostgreSQL's lock table is shared by
@@ -52,9 +144,11 @@ BEGIN
         GROUP BY g.id HAVING count(*) = 1 ORDER BY 1);
     WITH stored AS (
         INSERT INTO orders_raw (order_id, order_date, order_status, order_details, updated_at, ingested_at, source, payload)
-        SELECT p_order_ids[f.item], p_order_dates[f.item], p_statuses[f.item], p_details[f.item], p_updated_ats[f.item],
-               p_ingested_at, p_sources[f.item], p_payloads[f.item]
-        FROM unnest(fresh) AS f (item) ORDER BY f.item
+        SELECT g.id, g.order_date, g.status, g.details, g.updated_at, p_ingested_at, g.source, g.payload
+        FROM unnest(p_order_ids, p_order_dates, p_statuses, p_details, p_updated_ats, p_sources, p_payloads)
+             WITH ORDINALITY AS g (id, order_date, status, details, updated_at, source, payload, item)
+        WHERE g.item IN (SELECT f.item FROM unnest(fresh) AS f (item))
+        ORDER BY g.item
         RETURNING orders_raw.order_id, orders_raw.seq
     )
     SELECT coalesce(array_agg(s.order_id), '{}'), coalesce(array_agg(s.seq), '{}') INTO stored_ids, stored_seqs
