@@ -72,12 +72,15 @@ final class HTTPConnection {
     /// Serves what has arrived, and what arrives within `holdMilliseconds` more, then says what next.
     /// `buffer` is the worker's read buffer (connections own none, so a parked one costs little).
     func advance(buffer: inout [UInt8], holdMilliseconds: Int) -> Next {
-        let holdUntil = Syscall.nowMilliseconds() + Int64(holdMilliseconds)
+        // The hold starts anew after each response: a busy keep-alive client stays on this worker. Within
+        // one exchange it does not, so a client trickling its bytes cannot keep a worker past one hold.
+        var holdUntil = Syscall.nowMilliseconds() + Int64(holdMilliseconds)
         do {
             while true {
                 if let next = try readRequest(buffer: &buffer, holdUntil: holdUntil) { return next }
                 let ending = handle()
                 guard ending == .keepAlive else { return ending == .linger ? .linger : .close }
+                holdUntil = Syscall.nowMilliseconds() + Int64(holdMilliseconds)
             }
         } catch let error as HTTPParseError {
             return finish(

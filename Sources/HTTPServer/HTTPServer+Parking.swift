@@ -49,9 +49,13 @@ extension HTTPServer {
         var tokens: [UInt64] = []
         var scratch = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
-            let (earliest, finished) = state.withLock { state in
-                (state.deadlines.earliest, state.draining && state.connections.isEmpty && state.refusing == 0)
+            let (earliest, finished, open) = state.withLock { state in
+                (
+                    state.deadlines.earliest, state.draining && state.connections.isEmpty && state.refusing == 0,
+                    state.connections.count
+                )
             }
+            updatePressure(openConnections: open)
             if finished && !listenerOpen { break }
             var wait: Int64 = listenerOpen ? 1_000 : 50
             if let earliest { wait = min(wait, max(0, earliest - Syscall.nowMilliseconds())) }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import Threads
 
 #if canImport(Glibc)
@@ -30,6 +31,10 @@ package final class HTTPServer: Sendable {
     package let requestMemory: RequestMemoryBudget
     /// Open connections at most (`ServerConfiguration.maxConnections`, resolved at start).
     package let maxConnections: Int
+    /// Read by every connection at every exchange, so kept apart from `state`'s lock: set once the
+    /// drain begins, and whether the server is under pressure (`updatePressure`, by the event thread).
+    private let drainingFlag = Atomic<Bool>(false)
+    private let pressureFlag = Atomic<Bool>(false)
 
     struct State {
         var listener: Int32 = -1
@@ -146,7 +151,7 @@ package final class HTTPServer: Sendable {
     }
 
     /// True once `drain()` began.
-    package var isDraining: Bool { state.withLock { $0.draining } }
+    package var isDraining: Bool { drainingFlag.load(ordering: .acquiring) }
 
     /// Stops accepting, lets in-flight requests finish within the drain timeout, then cuts off what is left.
     /// Returns true when every connection ended on its own.
@@ -156,6 +161,7 @@ package final class HTTPServer: Sendable {
             defer { state.draining = true }
             return state.draining
         }
+        drainingFlag.store(true, ordering: .releasing)
         if !alreadyDraining { Syscall.signal(event: drainSignal) }
         acceptorFinished.wait()
         acceptorFinished.signal()  // let a second caller through too
@@ -177,8 +183,15 @@ package final class HTTPServer: Sendable {
     /// Open connections from `client` right now, as the per-client cap counts them (0 when it is off).
     package func openConnections(from client: String) -> Int { state.withLock { $0.clients.count(client) } }
 
-    /// True while connections or request memory run short: timeouts shrink (`Timeouts`).
-    var underPressure: Bool {
-        openConnections * 2 >= maxConnections || requestMemory.bufferedBytes * 4 >= requestMemory.limitBytes * 3
+    /// True while connections or request memory run short: timeouts shrink (`Timeouts`). As of the event
+    /// thread's last turn (at least once a second).
+    var underPressure: Bool { pressureFlag.load(ordering: .relaxed) }
+
+    /// Works out `underPressure` anew: open connections past half the cap, or request memory past three
+    /// quarters of its budget.
+    func updatePressure(openConnections: Int) {
+        pressureFlag.store(
+            openConnections * 2 >= maxConnections || requestMemory.bufferedBytes * 4 >= requestMemory.limitBytes * 3,
+            ordering: .relaxed)
     }
 }
