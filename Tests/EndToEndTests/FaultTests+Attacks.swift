@@ -40,6 +40,10 @@ extension FaultTests {
 
         /// What every attack asserts while it is on: each legit request answered 2xx, threads within the pool.
         func expectServed(_ summary: LegitClient.Summary, threads: Int) {
+            if !server.process.isRunning {
+                let tail = String(server.log.suffix(3_000))
+                Issue.record("the server exited (status \(server.process.terminationStatus)); its log ends: \(tail)")
+            }
             #expect(summary.total > 0 && summary.succeeded == summary.total, "\(summary)")
             #expect(threads <= threadBound, "threads: before \(before.threads), during \(threads)")
         }
