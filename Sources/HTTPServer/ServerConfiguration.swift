@@ -48,7 +48,7 @@ package struct ServerConfiguration: Sendable {
     package var maxConnectionsPerClient = 0
     /// How long a draining server lets in-flight requests finish (Cloud Run gives 10 s after SIGTERM).
     package var drainTimeoutMilliseconds = 8_000
-    /// Stack size of each connection thread.
+    /// Stack size of each worker thread (`WorkerPool`).
     package var threadStackBytes = 512 * 1024
 
     package init() {}

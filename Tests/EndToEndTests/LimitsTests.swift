@@ -98,6 +98,23 @@ import Testing
         #expect(taken < 1_000_000, "it was dropped long before the end of the answer (\(taken) bytes read)")
     }
 
+    /// WORKER_THREADS and MAX_CONNECTIONS refuse anything but a whole number in their range: one line
+    /// naming the setting, exit 1, nothing started.
+    @Test(arguments: [
+        ("WORKER_THREADS", "0"), ("WORKER_THREADS", "-3"), ("WORKER_THREADS", "many"), ("WORKER_THREADS", "4097"),
+        ("MAX_CONNECTIONS", "0"), ("MAX_CONNECTIONS", "1e3"), ("MAX_CONNECTIONS", "99999999999999999999"),
+        ("MAX_CONNECTIONS", " 10"),
+    ])
+    func badPoolAndConnectionSettingsStopTheStart(setting: String, value: String) throws {
+        let directory = TemporaryDirectory()
+        let result = try runOrdersyncBounded(
+            ["serve"], environment: [setting: value, "PORT": "0", "DB_PATH": directory.file("bad.db")])
+        #expect(result.status == 1, "\(setting)=\(value): \(result.output)")
+        #expect(result.output.split(separator: "\n").count == 1, "\(result.output)")
+        #expect(result.output.contains("\(setting) must be a whole number"), "\(result.output)")
+        #expect(!FileManager.default.fileExists(atPath: directory.file("bad.db")), "nothing was created")
+    }
+
     @Test func idleKeepAliveConnectionsAreClosed() throws {
         let server = try TestServer(configure: { $0.idleTimeoutMilliseconds = 200 })
         let client = try RawClient(port: server.port)
