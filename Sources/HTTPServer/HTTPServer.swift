@@ -176,6 +176,10 @@ package final class HTTPServer: Sendable {
         state.withLock { state in
             for fd in state.connections { Syscall.shutdownBoth(fd) }
         }
+        // A handler still running holds storage the caller closes next (ServeCommand: `store.close()`):
+        // give the cut connections a moment to fail their next read or write and come back.
+        let grace = Syscall.nowMilliseconds() + 2_000
+        while openConnections > 0 && Syscall.nowMilliseconds() < grace { usleep(5_000) }
         pool.retire()
         return false
     }

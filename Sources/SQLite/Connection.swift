@@ -90,7 +90,7 @@ package final class Connection {
         guard rc == SQLITE_OK, let statement else {
             throw error(rc == SQLITE_OK ? SQLITE_MISUSE : rc, sql: sql)
         }
-        return Statement(handle: statement, sql: sql, connection: self)
+        return Statement(handle: statement, sql: sql)
     }
 
     /// A single text value from a one-row query, e.g. a pragma's answer.
@@ -138,11 +138,20 @@ package final class Connection {
     /// The error of the call that just returned `rc`. Call it first thing after that call: it reads the
     /// thread's errno.
     func error(_ rc: Int32, sql: String?) -> SQLiteError {
+        Connection.error(rc, sql: sql, database: handle)
+    }
+
+    /// The same, for the database a statement belongs to.
+    static func error(_ rc: Int32, sql: String?, database: OpaquePointer?) -> SQLiteError {
         let threadErrno = errno
-        let extended = sqlite3_extended_errcode(handle)
+        guard let database else {
+            return SQLiteError(
+                code: rc, message: String(cString: sqlite3_errstr(rc)), sql: sql, systemErrno: threadErrno)
+        }
+        let extended = sqlite3_extended_errcode(database)
         return SQLiteError(
-            code: extended != 0 ? extended : rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql,
-            systemErrno: Connection.systemErrno(handle, threadErrno: threadErrno))
+            code: extended != 0 ? extended : rc, message: String(cString: sqlite3_errmsg(database)), sql: sql,
+            systemErrno: Connection.systemErrno(database, threadErrno: threadErrno))
     }
 
     /// The errno behind a failed call. SQLite records it (`sqlite3_system_errno`) only on some paths: a

@@ -8,12 +8,14 @@ package final class Statement {
     let handle: OpaquePointer
     /// The SQL text, kept for error messages.
     package let sql: String
-    private unowned let connection: Connection
 
-    init(handle: OpaquePointer, sql: String, connection: Connection) {
+    /// Holds no reference to its `Connection`: errors read the database through the statement itself
+    /// (`sqlite3_db_handle`), which `sqlite3_close_v2` keeps alive until the last statement is
+    /// finalized (Connection.swift `deinit`). A statement that outlives its connection then fails
+    /// with SQLite's error instead of trapping on a dead reference.
+    init(handle: OpaquePointer, sql: String) {
         self.handle = handle
         self.sql = sql
-        self.connection = connection
     }
 
     deinit { sqlite3_finalize(handle) }
@@ -70,7 +72,7 @@ package final class Statement {
         switch rc {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default: throw connection.error(rc, sql: sql)
+        default: throw Connection.error(rc, sql: sql, database: sqlite3_db_handle(handle))
         }
     }
 
@@ -119,7 +121,7 @@ package final class Statement {
     package func double(_ index: Int32) -> Double { sqlite3_column_double(handle, index) }
 
     private func check(_ rc: Int32) throws(SQLiteError) {
-        if rc != SQLITE_OK { throw connection.error(rc, sql: sql) }
+        if rc != SQLITE_OK { throw Connection.error(rc, sql: sql, database: sqlite3_db_handle(handle)) }
     }
 }
 

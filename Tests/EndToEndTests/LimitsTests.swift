@@ -78,7 +78,8 @@ import Testing
     @Test func aReaderBelowTheMinimumRateIsDropped() throws {
         let server = try TestServer(configure: { $0.writeTimeoutMilliseconds = 300 })
         do {
-            let seed = try RawClient(port: server.port)
+            // 30,000 orders take more than the default 10 s under TSan beside the attack tests (CI at a5ff1f6).
+            let seed = try RawClient(port: server.port, receiveTimeoutSeconds: 120)
             try seed.send(Request.post(Orders.batch((0..<30_000).map { "trickle-\($0)" })))
             #expect(try seed.readResponse().status == 200)
         }
