@@ -313,8 +313,7 @@ final class HTTPConnection {
                 if deadline <= now { return .timedOut }
                 let waitUntil = min(deadline, holdUntil)
                 if waitUntil <= now { return .notYet }
-                var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
-                _ = try Syscall.poll(&fds, milliseconds: Int32(waitUntil - now))
+                _ = try Syscall.poll(fd, for: POLLIN, milliseconds: Int32(waitUntil - now))
             }
         }
     }

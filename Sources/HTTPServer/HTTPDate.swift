@@ -21,15 +21,13 @@ enum HTTPDate {
         }
     }
 
-    /// `content-type` → `Content-Type`: header names are case-insensitive, but people read logs and dumps.
-    static func canonicalName(_ name: String) -> String {
-        var result = ""
-        result.reserveCapacity(name.utf8.count)
+    /// Appends `content-type` as `Content-Type`: header names are case-insensitive, but people read logs
+    /// and dumps. Names are ASCII tokens; other bytes pass unchanged.
+    static func appendCanonicalName(_ name: String, to bytes: inout [UInt8]) {
         var upper = true
-        for character in name {
-            result.append(upper ? Character(character.uppercased()) : character)
-            upper = character == "-"
+        for byte in name.utf8 {
+            bytes.append(upper && byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte)
+            upper = byte == UInt8(ascii: "-")
         }
-        return result
     }
 }

@@ -113,7 +113,14 @@ enum HTTPHeadParser {
         for byte in line[valueStart..<valueEnd] where (byte < 0x20 && byte != 0x09) || byte == 0x7F {
             throw HTTPParseError(400, "invalid character in a header value")
         }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: line[0..<colon]), as: UTF8.self)
+        // Lower-cased here, byte by byte, so HTTPHeaders stores it as it is (names are case-insensitive).
+        let name = String(unsafeUninitializedCapacity: colon) { buffer in
+            for index in 0..<colon {
+                let byte = line[index]
+                buffer[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            }
+            return colon
+        }
         // Values are bytes; obs-text (0x80-0xFF) is kept as Latin-1 rather than guessed to be UTF-8.
         let valueBytes = UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd])
         let value =

@@ -9,31 +9,31 @@ package struct HTTPHeaders: Sendable, Sequence {
 
     /// Appends a field (the name is lower-cased).
     package mutating func add(_ name: String, _ value: String) {
-        fields.append((name.lowercased(), value))
+        fields.append((Self.lower(name), value))
     }
 
     /// Replaces every field of that name with one.
     package mutating func set(_ name: String, _ value: String) {
-        let lower = name.lowercased()
+        let lower = Self.lower(name)
         fields.removeAll { $0.name == lower }
         fields.append((lower, value))
     }
 
     /// Removes every field of that name.
     package mutating func remove(_ name: String) {
-        let lower = name.lowercased()
+        let lower = Self.lower(name)
         fields.removeAll { $0.name == lower }
     }
 
     /// The first value of a field, or nil.
     package subscript(name: String) -> String? {
-        let lower = name.lowercased()
+        let lower = Self.lower(name)
         return fields.first { $0.name == lower }?.value
     }
 
     /// All values of a field, in order.
     package func values(_ name: String) -> [String] {
-        let lower = name.lowercased()
+        let lower = Self.lower(name)
         return fields.filter { $0.name == lower }.map(\.value)
     }
 
@@ -46,6 +46,19 @@ package struct HTTPHeaders: Sendable, Sequence {
     }
 
     package var count: Int { fields.count }
+
+    /// `name` lower-cased. Names are ASCII tokens, and every lookup in this code base passes one in
+    /// lower case: those are returned as they are, without `lowercased()`'s Unicode tables, which
+    /// showed in a profile of the small-ingest load (docs/contract.md §4).
+    private static func lower(_ name: String) -> String {
+        let asIs =
+            name.utf8.withContiguousStorageIfAvailable { bytes in
+                !bytes.contains { $0 >= 0x41 && ($0 <= 0x5A || $0 >= 0x80) }
+            } ?? false
+        if asIs { return name }
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return name.lowercased() }
+        return String(decoding: name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
 
     package func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 }

@@ -99,8 +99,7 @@ extension HTTPServer {
             return serials.compactMap { unpark($0, in: &state) }
         }
         for parked in idle {
-            var probe = [pollfd(fd: parked.fd, events: Int16(POLLIN), revents: 0)]
-            if let connection = parked.connection, (try? Syscall.poll(&probe, milliseconds: 0)) == 1 {
+            if let connection = parked.connection, (try? Syscall.poll(parked.fd, for: POLLIN, milliseconds: 0)) == 1 {
                 serve(connection)
             } else {
                 close(parked)

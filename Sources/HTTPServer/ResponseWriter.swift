@@ -13,6 +13,9 @@ final class ResponseWriter: BodySink {
     private(set) var bodyBytes = 0
     /// Buffered bytes beyond this are sent as one chunk.
     private static let flushThreshold = 64 * 1024
+    /// The last `Date` this connection sent: a busy keep-alive connection answers many requests a
+    /// second, and each asking HTTPDate's shared cache would have every worker take its one lock.
+    private var date: (second: Int, text: String) = (-1, "")
 
     init(fd: Int32, writeTimeoutMilliseconds: Int) {
         self.fd = fd
@@ -35,7 +38,9 @@ final class ResponseWriter: BodySink {
         headers.remove("content-length")
         headers.remove("transfer-encoding")
         headers.remove("connection")
-        headers.set("Date", HTTPDate.now())
+        let second = time(nil)
+        if date.second != second { date = (second, HTTPDate.now()) }
+        headers.set("Date", date.text)
         if !keepAlive {
             headers.set("Connection", "close")
         } else if version == .http10 {
@@ -122,12 +127,18 @@ final class ResponseWriter: BodySink {
     }
 
     private func writeHead(_ status: Int, _ headers: HTTPHeaders) {
-        pending.append(contentsOf: Array("HTTP/1.1 \(status) \(HTTPStatus.reason(status))\r\n".utf8))
+        // Byte by byte into `pending`, with no String or Array built per header: this runs for every
+        // response (docs/contract.md §4's small-ingest load).
+        pending.append(contentsOf: "HTTP/1.1 ".utf8)
+        pending.append(contentsOf: String(status).utf8)
+        pending.append(0x20)
+        pending.append(contentsOf: HTTPStatus.reason(status).utf8)
+        pending.append(contentsOf: [0x0D, 0x0A])
         for (name, value) in headers {
-            pending.append(contentsOf: Array(HTTPDate.canonicalName(name).utf8))
+            HTTPDate.appendCanonicalName(name, to: &pending)
             pending.append(contentsOf: [0x3A, 0x20])
             // Header values come from our own code, but a CR or LF must never split a response.
-            pending.append(contentsOf: value.utf8.filter { $0 != 0x0D && $0 != 0x0A })
+            for byte in value.utf8 where byte != 0x0D && byte != 0x0A { pending.append(byte) }
             pending.append(contentsOf: [0x0D, 0x0A])
         }
         pending.append(contentsOf: [0x0D, 0x0A])
@@ -167,8 +178,7 @@ final class ResponseWriter: BodySink {
                 let now = Syscall.nowMilliseconds()
                 if windowStart == 0 { windowStart = now }
                 let remaining = windowStart + Int64(writeTimeoutMilliseconds) - now
-                var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)]
-                if try remaining <= 0 || Syscall.poll(&fds, milliseconds: Int32(remaining)) == 0 {
+                if try remaining <= 0 || Syscall.poll(fd, for: POLLOUT, milliseconds: Int32(remaining)) == 0 {
                     throw SocketError(
                         call: "send (client took less than \(Self.minimumBytesPerWriteTimeout) bytes in \(writeTimeoutMilliseconds) ms)",
                         code: ETIMEDOUT)

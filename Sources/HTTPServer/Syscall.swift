@@ -39,10 +39,13 @@ package enum Syscall {
         }
     }
 
-    /// Waits until one of `fds` is ready or `milliseconds` pass (-1: forever); returns the revents.
-    static func poll(_ fds: inout [pollfd], milliseconds: Int32) throws(SocketError) -> Int32 {
+    /// Waits until `fd` is ready for `events` or `milliseconds` pass (-1: forever); 1 when ready, 0 when not.
+    static func poll(_ fd: Int32, for events: Int32, milliseconds: Int32) throws(SocketError) -> Int32 {
+        // One descriptor on the stack: this runs once per request on a keep-alive connection, and an
+        // array would be a heap allocation each time.
+        var entry = pollfd(fd: fd, events: Int16(events), revents: 0)
         while true {
-            let n = fds.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), milliseconds) }
+            let n = Glibc.poll(&entry, 1, milliseconds)
             if n >= 0 { return n }
             let code = errno
             if code == EINTR { continue }

@@ -24,6 +24,25 @@ import Testing
         #expect(headers["y"] == nil)
     }
 
+    /// The lower-casing has an ASCII fast path (HTTPHeaders.lower): it must agree with `lowercased()` on
+    /// any name, ASCII or not, for every field operation.
+    @Test func everyNameLowerCasesAsLowercasedDoes() {
+        var random = SystemRandomNumberGenerator()
+        let alphabet = Array("aZz-AЖжÉé09_!~ ".unicodeScalars)
+        for _ in 0..<2_000 {
+            let name = String(
+                String.UnicodeScalarView(
+                    (0..<Int.random(in: 0...8, using: &random)).map { _ in
+                        alphabet.randomElement(using: &random)!
+                    }))
+            var headers = HTTPHeaders([(name, "v")])
+            #expect(headers.map(\.name) == [name.lowercased()], "\(name)")
+            #expect(headers[name.uppercased()] == "v" || name.uppercased().lowercased() != name.lowercased())
+            headers.set(name.lowercased(), "w")
+            #expect(headers.values(name) == ["w"], "\(name)")
+        }
+    }
+
     @Test func tokensAreSplitTrimmedAndLowerCasedAcrossFields() {
         let headers = HTTPHeaders([
             ("Connection", " Keep-Alive ,\tUpgrade"), ("Host", "a"), ("connection", "CLOSE,,  ,te"),
