@@ -1,6 +1,6 @@
 internal import CLibPQ
 
-/// A bound parameter. Sent in text format except `bytes` (binary bytea), so the SQL text never holds a
+/// A bound parameter. Sent in text format except `bytes` (binary bytea) and `binary`, so the SQL text never holds a
 /// value and no quoting is needed or possible (https://www.postgresql.org/docs/15/libpq-exec.html,
 /// PQexecParams).
 package enum PGValue: Sendable, Equatable {
@@ -12,6 +12,9 @@ package enum PGValue: Sendable, Equatable {
     case bool(Bool)
     /// Raw bytes for a bytea parameter, sent in binary format (they may hold NUL bytes).
     case bytes([UInt8])
+    /// A value already in PostgreSQL's binary format for the type `oid` (e.g. a text[] from
+    /// PGArray.binaryText), sent as it is.
+    case binary(oid: UInt32, bytes: [UInt8])
 
     /// `.text`, or `.null` for nil.
     package init(_ text: String?) {
@@ -62,12 +65,8 @@ struct Parameters {
             case .int64(let number): appendText(String(number).utf8, type: Self.int8Oid)
             case .double(let number): appendText(Self.text(of: number).utf8, type: Self.float8Oid)
             case .bool(let flag): appendText((flag ? "true" : "false").utf8, type: Self.boolOid)
-            case .bytes(let bytes):
-                offsets.append(storage.count)
-                storage.append(contentsOf: bytes)
-                types.append(Self.byteaOid)
-                lengths.append(Int32(bytes.count))
-                formats.append(1)
+            case .bytes(let bytes): appendBinary(bytes, type: Self.byteaOid)
+            case .binary(let oid, let bytes): appendBinary(bytes, type: Oid(oid))
             }
         }
         // A valid address even when every value is empty or NULL.
@@ -97,6 +96,14 @@ struct Parameters {
         types.append(0)
         lengths.append(0)
         formats.append(0)
+    }
+
+    private mutating func appendBinary(_ bytes: [UInt8], type: Oid) {
+        offsets.append(storage.count)
+        storage.append(contentsOf: bytes)
+        types.append(type)
+        lengths.append(Int32(bytes.count))
+        formats.append(1)
     }
 
     private mutating func appendText(_ utf8: String.UTF8View, type: Oid) {

@@ -189,10 +189,10 @@ enum OrderAppend {
                 $1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8)
             """,
             [
-                .text(PGArray.text(orders.map(\.order.orderID))), .text(PGArray.text(orders.map(\.order.orderDate))),
-                .text(PGArray.text(orders.map(\.order.status))), .text(PGArray.text(orders.map(\.order.details))),
-                .text(PGArray.text(orders.map(\.order.updatedAt))), .text(PGArray.text(orders.map(\.source))),
-                .text(PGArray.text(bytes: orders.map(\.order.payload))),
+                try PGArray.binaryText(orders.map(\.order.orderID)), try PGArray.binaryText(orders.map(\.order.orderDate)),
+                try PGArray.binaryText(orders.map(\.order.status)), try PGArray.binaryText(orders.map(\.order.details)),
+                try PGArray.binaryText(orders.map(\.order.updatedAt)), try PGArray.binaryText(orders.map(\.source)),
+                try PGArray.binaryText(bytes: orders.map(\.order.payload)),
                 .text(ingestedAt),
             ])
         var stored = Set<Int>()
