@@ -1,8 +1,8 @@
 internal import CLibPQ
 
-/// A bound parameter. Sent in text format except `bytes` (binary bytea) and `binary`, so the SQL text never holds a
-/// value and no quoting is needed or possible (https://www.postgresql.org/docs/15/libpq-exec.html,
-/// PQexecParams).
+/// A bound parameter. Sent in text format except `bytes` (binary bytea) and `binary`, so the SQL text
+/// never holds a value and no quoting is needed or possible
+/// (https://www.postgresql.org/docs/15/libpq-exec.html, PQexecParams).
 package enum PGValue: Sendable, Equatable {
     case null
     /// Sent with type "unknown" (OID 0): the server infers it from the context (text, json, timestamptz…).

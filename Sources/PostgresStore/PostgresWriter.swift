@@ -189,9 +189,12 @@ enum OrderAppend {
                 $1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8)
             """,
             [
-                try PGArray.binaryText(orders.map(\.order.orderID)), try PGArray.binaryText(orders.map(\.order.orderDate)),
-                try PGArray.binaryText(orders.map(\.order.status)), try PGArray.binaryText(orders.map(\.order.details)),
-                try PGArray.binaryText(orders.map(\.order.updatedAt)), try PGArray.binaryText(orders.map(\.source)),
+                try PGArray.binaryText(orders.map(\.order.orderID)),
+                try PGArray.binaryText(orders.map(\.order.orderDate)),
+                try PGArray.binaryText(orders.map(\.order.status)),
+                try PGArray.binaryText(orders.map(\.order.details)),
+                try PGArray.binaryText(orders.map(\.order.updatedAt)),
+                try PGArray.binaryText(orders.map(\.source)),
                 try PGArray.binaryText(bytes: orders.map(\.order.payload)),
                 .text(ingestedAt),
             ])

@@ -8,13 +8,16 @@ import Testing
 /// element by element, for awkward text (quotes, backslashes, braces, the word NULL, NULLs, non-ASCII,
 /// empty strings and arrays). The round trip of whole orders is PostgresEngineTests.awkwardTextComesBackUnchanged.
 struct PGArrayTests {
-    private static let pieces = ["\"", "\\", ",", "{", "}", "NULL", " ", "é", "😀", "a", "\u{3000}", "''", "\\\"", "", "\t\n"]
+    private static let pieces = [
+        "\"", "\\", ",", "{", "}", "NULL", " ", "é", "😀", "a", "\u{3000}", "''", "\\\"", "", "\t\n",
+    ]
 
     private static func randomArrays(_ count: Int, seed: UInt64) -> [[String?]] {
         var random = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
             (0..<random.below(6)).map { _ in
-                random.below(5) == 0 ? nil : (0..<random.below(8)).map { _ in pieces[random.below(pieces.count)] }.joined()
+                random.below(5) == 0
+                    ? nil : (0..<random.below(8)).map { _ in pieces[random.below(pieces.count)] }.joined()
             }
         }
     }
