@@ -52,6 +52,11 @@ let package = Package(
             swiftSettings: fuzzer
         ),
         .executableTarget(
+            name: "ChangeEventFuzzer",
+            dependencies: ["FuzzSupport", .product(name: "OrderCore", package: "ordersync")],
+            swiftSettings: fuzzer
+        ),
+        .executableTarget(
             name: "OrderBatchFuzzer",
             dependencies: ["FuzzSupport", .product(name: "OrderCore", package: "ordersync")],
             swiftSettings: fuzzer
