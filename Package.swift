@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries, each imported by exactly one wrapper target.
@@ -86,6 +87,12 @@ let package = Package(
         ),
         // The sync domain without I/O: record mapping, paging and rate-limit headers, the run summary.
         .target(name: "SyncCore", dependencies: ["OrderCore"], swiftSettings: strict),
+        // Inbound webhooks (issue 12): signatures through swift-crypto, deliveries decoded and mapped.
+        .target(
+            name: "Webhooks",
+            dependencies: ["OrderCore", "SyncCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         // The provider connectors on URLSession. Only the sync worker links them (and so Foundation).
         .target(
             name: "Connectors",
@@ -145,6 +152,7 @@ let package = Package(
             dependencies: ["FakeProviders", "HTTPServer", "OrderCore", "ordersync-fake-providers", "TestSupport"]
         ),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore", "TestSupport"]),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "OrderCore", "SyncCore", "TestSupport"]),
         .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "TestSupport"]),
         .testTarget(
             name: "OrderStoreTests",

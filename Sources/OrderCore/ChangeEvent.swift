@@ -1,6 +1,6 @@
 /// One row change from Debezium (issue 12, item 3): the body Debezium Server's HTTP sink posts, one
 /// event per request, as JSON with the `schema`/`payload` wrapper or without it
-/// (../shared/design/providers-realtime.md §E). Temporal columns are decoded from the schema's
+/// (docs/realtime.md §3). Temporal columns are decoded from the schema's
 /// semantic types into RFC 3339 text (`DebeziumTime`), so a row reads like an order posted to `POST /`.
 package struct ChangeEvent: Sendable, Equatable {
     package enum Operation: String, Sendable {

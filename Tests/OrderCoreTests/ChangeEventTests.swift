@@ -4,7 +4,7 @@ import Testing
 @testable import OrderCore
 
 /// Debezium change events (Sources/OrderCore/ChangeEvent.swift, DebeziumTime.swift, CDCOrderMapping.swift),
-/// shaped as Debezium's PostgreSQL and MySQL connectors send them (../shared/design/providers-realtime.md §E).
+/// shaped as Debezium's PostgreSQL and MySQL connectors send them (docs/realtime.md §3).
 @Suite struct ChangeEventTests {
     /// A PostgreSQL update with the schema wrapper: order_date a `date` column (io.debezium.time.Date),
     /// updated_at a `timestamp` (MicroTimestamp), created_at a `timestamptz` (ZonedTimestamp).
