@@ -28,11 +28,7 @@ extension RecordMapping {
             throw Problem(description: "order \(id): status is missing or not a string")
         }
         let payload = JSONWriter.canonical(value)
-        let details: String? =
-            switch value["line_items"] {
-            case .none, .null?: nil
-            case let items?: String(decoding: JSONWriter.canonical(items), as: UTF8.self)
-            }
+        let details = lineItems(value)
         let order = Order(
             orderID: id, orderDate: Timestamp(rfc3339: created)?.secondsText ?? created,
             status: status.trimmingSpaces(), details: details, updatedAt: updatedAt, payload: payload)

@@ -21,15 +21,19 @@ package enum RecordMapping {
         }
         let updatedAt = try optionalTime(value["updated_at"], field: "updated_at", id: id)
         let payload = JSONWriter.canonical(value)
-        let details: String? =
-            switch value["line_items"] {
-            case .none, .null?: nil
-            case let items?: String(decoding: JSONWriter.canonical(items), as: UTF8.self)
-            }
+        let details = lineItems(value)
         let order = Order(
             orderID: id, orderDate: created.secondsText, status: shopifyStatus(value), details: details,
             updatedAt: updatedAt, payload: payload)
         return (SourceRecord(source: "shopify", sourceID: id, updatedAt: updatedAt, payload: payload), order)
+    }
+
+    /// An order's `line_items` as canonical JSON text, its details column (Shopify and WooCommerce alike).
+    static func lineItems(_ order: JSONValue) -> String? {
+        switch order["line_items"] {
+        case .none, .null?: nil
+        case let items?: String(decoding: JSONWriter.canonical(items), as: UTF8.self)
+        }
     }
 
     static func shopifyStatus(_ order: JSONValue) -> String {
