@@ -46,7 +46,10 @@ extension FaultTests {
         }
         let failed = warmUp.failed + runs.reduce(0) { $0 + $1.failed }
         #expect(failed <= 20, "\(failed) clients could not connect or send")
-        #expect(afters[1].otherFDs == afters[0].otherFDs, "descriptors: round 1 \(afters[0]), round 2 \(afters[1])")
+        // Through sameDescriptors: TSan may start its symbolizer (two pipes) between the rounds (CI at b549790).
+        #expect(
+            ProcessProbe.sameDescriptors(afters[1], as: afters[0]),
+            "descriptors: round 1 \(afters[0]), round 2 \(afters[1])")
         for after in afters {
             #expect(ProcessProbe.sameDescriptors(after, as: idle), "descriptors: idle \(idle), after \(after)")
             #expect(after.threads <= idle.threads, "threads: idle \(idle.threads), after \(after.threads)")
