@@ -165,23 +165,30 @@ package final class HTTPServer: Sendable {
         if !alreadyDraining { Syscall.signal(event: drainSignal) }
         acceptorFinished.wait()
         acceptorFinished.signal()  // let a second caller through too
-        let deadline = Syscall.nowMilliseconds() + Int64(configuration.drainTimeoutMilliseconds)
-        while Syscall.nowMilliseconds() < deadline {
-            if openConnections == 0 {
-                pool.retire()
-                return true
+        let ended = connectionsEnd(withinMilliseconds: configuration.drainTimeoutMilliseconds)
+        if !ended {
+            state.withLock { state in
+                for fd in state.connections { Syscall.shutdownBoth(fd) }
             }
+            // A handler still running holds storage the caller closes next (ServeCommand: `store.close()`):
+            // the cut connections fail their next read or write and come back.
+            _ = connectionsEnd(withinMilliseconds: Self.cutConnectionsGraceMilliseconds)
+        }
+        pool.retire()
+        return ended
+    }
+
+    /// How long `drain` waits, after cutting what the drain timeout left, for those handlers to return.
+    static let cutConnectionsGraceMilliseconds = 2_000
+
+    /// Waits until no connection is open, at most `milliseconds`; true when none is.
+    private func connectionsEnd(withinMilliseconds milliseconds: Int) -> Bool {
+        let deadline = Syscall.nowMilliseconds() + Int64(milliseconds)
+        while openConnections > 0 {
+            if Syscall.nowMilliseconds() >= deadline { return false }
             usleep(5_000)
         }
-        state.withLock { state in
-            for fd in state.connections { Syscall.shutdownBoth(fd) }
-        }
-        // A handler still running holds storage the caller closes next (ServeCommand: `store.close()`):
-        // give the cut connections a moment to fail their next read or write and come back.
-        let grace = Syscall.nowMilliseconds() + 2_000
-        while openConnections > 0 && Syscall.nowMilliseconds() < grace { usleep(5_000) }
-        pool.retire()
-        return false
+        return true
     }
 
     /// Open connections from `client` right now, as the per-client cap counts them (0 when it is off).

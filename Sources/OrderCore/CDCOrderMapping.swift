@@ -5,6 +5,9 @@ package struct CDCOrderMapping: Sendable, Equatable {
     /// The fields a column may be mapped to.
     package static let fields = ["order_id", "order_date", "order_status", "order_details", "updated_at"]
 
+    /// Longest table or column name taken (PostgreSQL's identifiers stop at 63 bytes, MySQL's at 64).
+    static let maxNameBytes = 256
+
     /// `orders`, `schema.orders` or `database.orders`: matched against the event's source.
     package let table: String
     /// ordersync field → source column, for every field in `fields`.
@@ -14,14 +17,14 @@ package struct CDCOrderMapping: Sendable, Equatable {
     /// fields it leaves out keep their own names.
     package init(table: String = "orders", columnMap: String = "") throws(ChangeEventError) {
         let trimmedTable = OrderValidator.trim(table)
-        guard !trimmedTable.isEmpty, trimmedTable.utf8.count <= 256 else {
+        guard !trimmedTable.isEmpty, trimmedTable.utf8.count <= Self.maxNameBytes else {
             throw ChangeEventError("CDC_ORDERS_TABLE: must name a table")
         }
         var columns = Dictionary(uniqueKeysWithValues: Self.fields.map { ($0, $0) })
         var seen: Set<String> = []
         for pair in columnMap.split(separator: ",", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1).map { OrderValidator.trim(String($0)) }
-            guard parts.count == 2, !parts[1].isEmpty, parts[1].utf8.count <= 256 else {
+            guard parts.count == 2, !parts[1].isEmpty, parts[1].utf8.count <= Self.maxNameBytes else {
                 throw ChangeEventError("CDC_COLUMN_MAP: \"\(pair.prefix(40))\" is not field=column")
             }
             guard Self.fields.contains(parts[0]) else {

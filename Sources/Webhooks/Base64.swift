@@ -29,30 +29,29 @@ package enum Base64 {
     }
 
     package static func decode(_ text: String) -> [UInt8]? {
-        let input = Array(text.utf8)
+        var input = Array(text.utf8)
         guard input.count % 4 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(input.count / 4 * 3)
-        var index = 0
-        while index < input.count {
-            let last = index + 4 == input.count
-            let padding =
-                last ? (input[index + 3] == UInt8(ascii: "=") ? (input[index + 2] == UInt8(ascii: "=") ? 2 : 1) : 0) : 0
-            var quad: [UInt8] = [0, 0, 0, 0]
-            for offset in 0..<(4 - padding) {
-                let value = values[Int(input[index + offset])]
-                guard value != 0xFF else { return nil }
-                quad[offset] = value
-            }
-            out.append(quad[0] << 2 | quad[1] >> 4)
-            if padding < 2 { out.append(quad[1] << 4 | quad[2] >> 2) } else if quad[1] & 0x0F != 0 { return nil }
-            if padding < 1 {
-                out.append(quad[2] << 6 | quad[3])
-            } else if padding == 1 && quad[2] & 0x03 != 0 {
-                return nil
-            }
-            index += 4
+        // At most two "=" and only at the end: one left over is not in the alphabet below.
+        var padding = 0
+        while padding < 2, input.last == UInt8(ascii: "=") {
+            input.removeLast()
+            padding += 1
         }
-        return out
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count * 3 / 4)
+        var bits: UInt32 = 0
+        var pending = 0
+        for byte in input {
+            let value = values[Int(byte)]
+            guard value != 0xFF else { return nil }
+            bits = bits << 6 | UInt32(value)
+            pending += 6
+            if pending >= 8 {
+                pending -= 8
+                out.append(UInt8(truncatingIfNeeded: bits >> UInt32(pending)))
+            }
+        }
+        // The bits the padding leaves over must be zero: one spelling per value.
+        return bits & (1 << UInt32(pending) - 1) == 0 ? out : nil
     }
 }

@@ -67,8 +67,11 @@ extension WebhookError {
         }
     }
 
+    /// Longest topic or delivery id taken (Shopify's are UUIDs and short paths).
+    static let maxHeaderBytes = 256
+
     static func required(_ header: String, _ headers: HeaderLookup) throws(WebhookError) -> String {
-        guard let value = headers(header), !value.isEmpty, value.utf8.count <= 256 else {
+        guard let value = headers(header), !value.isEmpty, value.utf8.count <= maxHeaderBytes else {
             throw WebhookError(400, "the \(header) header is missing or too long")
         }
         return value

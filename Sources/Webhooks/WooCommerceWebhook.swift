@@ -50,10 +50,13 @@ package enum WooCommerceWebhook {
         return (delivery, .ignored("topic \(topic.prefix(64)) is not one this service takes"))
     }
 
+    /// Longer bodies are never taken for the ping (`webhook_id=` and an id's digits).
+    static let maxPingBytes = 64
+
     /// The ping WooCommerce sends when a webhook is saved: `webhook_id=<digits>` as a form body, no
     /// signature (class-wc-webhook.php, deliver_ping).
     static func isPing(_ body: [UInt8], headers: HeaderLookup) -> Bool {
-        guard headers("x-wc-webhook-signature") == nil, body.count <= 64 else { return false }
+        guard headers("x-wc-webhook-signature") == nil, body.count <= maxPingBytes else { return false }
         let text = String(decoding: body, as: UTF8.self)
         guard text.hasPrefix("webhook_id=") else { return false }
         let digits = text.dropFirst("webhook_id=".count)
