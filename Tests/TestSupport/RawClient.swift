@@ -17,13 +17,19 @@ package final class RawClient {
 
     /// Connects to `host:port` (a numeric IPv4 or IPv6 address); from the local address `source` when
     /// given (e.g. `127.0.0.2`, to be another client of a server on loopback). A refused connect throws
-    /// `ConnectFailed` with its errno.
-    package init(port: UInt16, host: String = "127.0.0.1", source: String? = nil, receiveTimeoutSeconds: Int = 10)
-        throws
-    {
+    /// `ConnectFailed` with its errno. `receiveBufferBytes` sets SO_RCVBUF before the connect, so the
+    /// window offered in the handshake is already that small (shrunk afterwards, the kernel drops what
+    /// the larger window let in and the sender backs off retransmitting: a stall of seconds).
+    package init(
+        port: UInt16, host: String = "127.0.0.1", source: String? = nil, receiveTimeoutSeconds: Int = 10,
+        receiveBufferBytes: Int32? = nil
+    ) throws {
         let isIPv6 = host.contains(":")
         fd = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failed(description: "socket") }
+        if var size = receiveBufferBytes {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         if let source {
             guard let (local, length) = RawClient.address(source, port: 0, ipv6: isIPv6) else {
                 close(fd)
