@@ -90,7 +90,7 @@ let package = Package(
         // Inbound webhooks (issue 12): signatures through swift-crypto, deliveries decoded and mapped.
         .target(
             name: "Webhooks",
-            dependencies: ["OrderCore", "SyncCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["OrderCore", "Storage", "SyncCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         // The provider connectors on URLSession. Only the sync worker links them (and so Foundation).
@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "OrderAPI",
             dependencies: [
-                "HTTPServer", "Gzip", "OrderCore", "Storage", "SyncCore", "Telemetry", "Threads",
+                "HTTPServer", "Gzip", "OrderCore", "Storage", "SyncCore", "Telemetry", "Threads", "Webhooks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
@@ -115,7 +115,7 @@ let package = Package(
             name: "ordersync",
             dependencies: [
                 "OrderAPI", "OrderStore", "PostgresStore", "Storage", "OrderCore", "HTTPServer", "Threads", "ServiceSupport",
-                "SyncCore",
+                "SyncCore", "Webhooks",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -176,7 +176,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "ordersync", "OrderAPI", "OrderStore", "PostgresStore", "PostgreSQL", "Storage", "Gzip", "SQLite",
-                "TestSupport", "Telemetry",
+                "TestSupport", "Telemetry", "Webhooks", "SyncCore", "OrderCore",
             ]
         ),
     ]

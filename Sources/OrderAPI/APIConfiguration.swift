@@ -1,3 +1,6 @@
+package import OrderCore
+package import Webhooks
+
 /// Settings of the API layer (docs/contract.md §3), each with its default.
 package struct APIConfiguration: Sendable {
     /// When set, every endpoint but the health probes requires `Authorization: Bearer <token>`.
@@ -22,8 +25,27 @@ package struct APIConfiguration: Sendable {
     /// Responses smaller than this are not worth compressing.
     package var gzipMinimumBytes = 1_024
 
+    /// The real-time endpoints' secrets and the CDC table (docs/realtime.md §4).
+    package var events = EventSettings()
+
     /// Runs `/sync` (nil: the endpoint answers 503).
     package var syncRunner: (any SyncRunning)?
 
     package init() {}
+}
+
+/// Settings of `POST /webhooks/…` and `POST /cdc/debezium`.
+package struct EventSettings: Sendable {
+    /// SHOPIFY_WEBHOOK_SECRET: without it `POST /webhooks/shopify` answers 503 (nothing can be verified).
+    package var shopifySecret: WebhookSecret?
+    /// WOOCOMMERCE_WEBHOOK_SECRET: likewise for `POST /webhooks/woocommerce`.
+    package var wooCommerceSecret: WebhookSecret?
+    /// CDC_ORDERS_TABLE and CDC_COLUMN_MAP: which table's changes are orders, and which column is which.
+    package var cdcMapping: CDCOrderMapping
+
+    package init(shopifySecret: WebhookSecret? = nil, wooCommerceSecret: WebhookSecret? = nil, cdcMapping: CDCOrderMapping? = nil) {
+        self.shopifySecret = shopifySecret
+        self.wooCommerceSecret = wooCommerceSecret
+        self.cdcMapping = cdcMapping ?? .standard
+    }
 }

@@ -38,6 +38,12 @@ enum ContentNegotiation {
         return (format, "")
     }
 
+    /// The media type of a `Content-Type` value, lower-cased, without its parameters.
+    static func mediaType(_ contentType: String) -> String {
+        (contentType.split(separator: ";", omittingEmptySubsequences: false).first ?? "")
+            .trimmingCharacters(in: " \t").lowercased()
+    }
+
     /// The request's content coding: nil for none, "gzip", or the unsupported coding's name.
     static func requestCoding(_ head: HTTPRequestHead) -> String? {
         let codings = head.headers.tokens("content-encoding").filter { $0 != "identity" }

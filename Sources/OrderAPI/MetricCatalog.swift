@@ -134,6 +134,18 @@ package enum MetricCatalog {
         MetricDescription(
             walBytes, .gauge, "Size of the SQLite write-ahead log (DB_PATH-wal) in bytes (0 on PostgreSQL)."),
         MetricDescription(
+            EventMetrics.events, .counter,
+            "Webhook deliveries and change events by source (shopify, woocommerce, debezium) and outcome: applied, unchanged (already stored, e.g. by a pull), ignored (kept, nothing else), duplicate (a redelivery: nothing stored), rejected_signature, refused (400 or 422: not an event, or not an order), failed (storage). Refusals before the body is read (413, 415) count in ordersync_http_requests_total only.",
+            labels: ["source", "outcome"]),
+        MetricDescription(
+            EventMetrics.cdcOperations, .counter,
+            "Debezium change events by operation: c, u, d, r (snapshot), t, m, and tombstone (a null body).",
+            labels: ["op"]),
+        MetricDescription(
+            EventMetrics.lag, .histogram,
+            "Seconds from the change at the source (the order's updated_at, Debezium's source.ts_ms) to its commit here, by source.",
+            labels: ["source"], buckets: EventMetrics.lagBuckets),
+        MetricDescription(
             syncRuns, .counter,
             "Sync runs through /sync by outcome: succeeded, failed, busy (another run held the lock), stopped (deadline or shutdown), error (the worker could not run).",
             labels: ["status"]),

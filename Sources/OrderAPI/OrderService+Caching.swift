@@ -18,7 +18,9 @@ extension OrderService {
         switch endpoint {
         case .latest, .order, .views, .view: .revalidate(dataDependent: true)
         case .dashboard: .revalidate(dataDependent: false)
-        case .ingest, .health, .readiness, .version, .metrics, .sync, nil: .noStore
+        case .ingest, .health, .readiness, .version, .metrics, .sync, .shopifyWebhook, .wooCommerceWebhook, .debeziumEvent,
+            nil:
+            .noStore
         }
     }
 

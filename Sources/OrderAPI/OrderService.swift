@@ -18,6 +18,7 @@ package final class OrderService: HTTPHandler {
     let syncMetrics: SyncMetrics
     let scrapeGauges: ScrapeGauges
     let connectionMetrics: ConnectionMetrics
+    let eventMetrics: EventMetrics
     private let authorization: Authorization?
     private let draining = Atomic<Bool>(false)
     /// The Google Cloud project for trace names in logs (`GOOGLE_CLOUD_PROJECT`), when known.
@@ -34,13 +35,21 @@ package final class OrderService: HTTPHandler {
     /// Every resource of the API.
     enum Endpoint: Sendable {
         case ingest, latest, order, health, readiness, metrics, views, view, dashboard, sync, version
+        case shopifyWebhook, wooCommerceWebhook, debeziumEvent
     }
 
     /// Endpoints that never require the bearer token: probes must work for the platform, `/version`
     /// tells nothing but the build, and the dashboard page holds no data (a browser cannot attach a
     /// header to a URL it opens; the page sends the token from `?token=` on its API calls, which do
     /// require it).
-    private static let openPaths: Set<String> = ["/healthz", "/readyz", "/version", "/dashboard"]
+    /// The webhooks carry no bearer token (a shop cannot send one): their signature is checked instead,
+    /// before anything is read or stored (docs/realtime.md §1, §2).
+    private static let openPaths: Set<String> = [
+        "/healthz", "/readyz", "/version", "/dashboard", "/webhooks/shopify", "/webhooks/woocommerce",
+    ]
+    /// The routes of source events (`OrderService+Events`): their bodies are held whole, bounded by
+    /// `maxEventBodyBytes`.
+    static let eventPaths: Set<Substring> = ["/webhooks/shopify", "/webhooks/woocommerce", "/cdc/debezium"]
 
     /// A service over `store`. `metrics` should be the registry whose factory the store was opened
     /// with (`MetricCatalog.makeRegistry()`), so `/metrics` shows the writer's figures too.
@@ -64,11 +73,15 @@ package final class OrderService: HTTPHandler {
         router.add("GET", "/dashboard", .dashboard)
         router.add("GET", "/sync", .sync)
         router.add("POST", "/sync", .sync)
+        router.add("POST", "/webhooks/shopify", .shopifyWebhook)
+        router.add("POST", "/webhooks/woocommerce", .wooCommerceWebhook)
+        router.add("POST", "/cdc/debezium", .debeziumEvent)
         self.router = router
         self.requestMetrics = RequestMetrics(routes: router.patterns, factory: metrics.factory)
         self.syncMetrics = SyncMetrics(factory: metrics.factory)
         self.scrapeGauges = ScrapeGauges(factory: metrics.factory)
         self.connectionMetrics = ConnectionMetrics(factory: metrics.factory)
+        self.eventMetrics = EventMetrics(factory: metrics.factory)
         Gauge(label: MetricCatalog.storageEngine, dimensions: [("engine", store.engine)], factory: metrics.factory)
             .record(1)
     }
@@ -127,6 +140,7 @@ package final class OrderService: HTTPHandler {
             return problem.response
         case .found(_, let pattern, _):
             if head.method == "POST" && pattern == "/" { return ingestPreflight(head) }
+            if head.method == "POST" && OrderService.eventPaths.contains(head.path) { return eventPreflight(head) }
             return nil
         }
     }
@@ -185,6 +199,9 @@ package final class OrderService: HTTPHandler {
         case .view: viewRows(request)
         case .dashboard: dashboard()
         case .sync: sync(request)
+        case .shopifyWebhook: shopifyWebhook(request)
+        case .wooCommerceWebhook: wooCommerceWebhook(request)
+        case .debeziumEvent: debeziumEvent(request)
         }
     }
 

@@ -43,6 +43,15 @@ package struct CDCOrderMapping: Sendable, Equatable {
         self.columns = columns
     }
 
+    /// The defaults: the table `orders`, every field in a column of its own name.
+    package static let standard = CDCOrderMapping(
+        standardTable: "orders", columns: Dictionary(uniqueKeysWithValues: fields.map { ($0, $0) }))
+
+    private init(standardTable: String, columns: [String: String]) {
+        self.table = standardTable
+        self.columns = columns
+    }
+
     /// The source column that fills `field`.
     package func column(_ field: String) -> String { columns[field] ?? field }
 

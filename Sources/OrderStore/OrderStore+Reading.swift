@@ -17,6 +17,10 @@ extension OrderStore: OrderDatabase, PooledReads {
         try writer.ingest(orders, source: source)
     }
 
+    package func record(_ event: SourceEvent) throws(StoreError) -> IngestResult {
+        try writer.record(event)
+    }
+
     package func dataGeneration() throws(StoreError) -> String { try generation.current() }
 
     package var localSizes: (database: Int, wal: Int) { fileSizes }

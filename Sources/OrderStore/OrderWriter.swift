@@ -69,6 +69,11 @@ package final class OrderWriter: @unchecked Sendable {
         try batches.submit(orders, source: source)
     }
 
+    /// Stores a source event and what it produced atomically (EventWriter), in a group like `ingest`.
+    package func record(_ event: SourceEvent) throws(StoreError) -> IngestResult {
+        try batches.submit(event: event)
+    }
+
     /// True while batches are accepted.
     package var isRunning: Bool { batches.isRunning }
 
@@ -140,16 +145,9 @@ package final class OrderWriter: @unchecked Sendable {
     {
         if statements == nil { statements = try WriterStatements(connection) }
         guard let statements else { return IngestResult() }
-        var result = IngestResult()
-        for order in batch.orders {
-            if let stored = try statements.store(order, source: batch.source, ingestedAt: ingestedAt) {
-                try projector.record(stored, of: order, ingestedAt: ingestedAt, into: &touched)
-                result.inserted += 1
-            } else {
-                result.unchanged += 1
-            }
-        }
-        return result
+        let writer = EventWriter(connection: connection, statements: statements, projector: projector)
+        if let event = batch.event { return try writer.apply(event, ingestedAt: ingestedAt, touched: &touched) }
+        return try writer.store(batch.orders, batch.source, ingestedAt, &touched)
     }
 }
 
@@ -160,6 +158,8 @@ final class WriterStatements {
     let sameUpdatedAt: Statement
     let latestWithUpdatedAt: Statement
     let latestWithoutUpdatedAt: Statement
+    let latestVersionWithUpdatedAt: Statement
+    let latestVersionWithoutUpdatedAt: Statement
     private let connection: Connection
 
     init(_ connection: Connection) throws(SQLiteError) {
@@ -169,6 +169,8 @@ final class WriterStatements {
         sameUpdatedAt = try connection.prepare(Self.sameUpdatedAtSQL, persistent: true)
         latestWithUpdatedAt = try connection.prepare(Self.latestWithUpdatedAtSQL, persistent: true)
         latestWithoutUpdatedAt = try connection.prepare(Self.latestWithoutUpdatedAtSQL, persistent: true)
+        latestVersionWithUpdatedAt = try connection.prepare(Self.versionColumns + Self.latestWithUpdatedAtTail)
+        latestVersionWithoutUpdatedAt = try connection.prepare(Self.versionColumns + Self.latestWithoutUpdatedAtTail)
     }
 
     /// A version that `store` appended.
@@ -193,6 +195,21 @@ final class WriterStatements {
         try order.payload.withUnsafeBufferPointer { bytes throws(SQLiteError) in try insert.bind(8, utf8: bytes) }
         try insert.run()
         return Stored(seq: connection.lastInsertRowID, isNew: !known)
+    }
+
+    /// The order's latest stored version (docs/contract.md §2: versions with an updated_at outrank
+    /// those without), for a tombstone; nil for an order never stored.
+    func latestVersion(of orderID: String) throws(SQLiteError) -> Order? {
+        for latest in [latestVersionWithUpdatedAt, latestVersionWithoutUpdatedAt] {
+            defer { latest.reset() }
+            try latest.bind(1, orderID)
+            guard try latest.step() else { continue }
+            let payload = latest.withText(4) { text in text.map(Array.init) ?? [] }
+            return Order(
+                orderID: orderID, orderDate: latest.string(0) ?? "", status: latest.string(1) ?? "",
+                details: latest.string(2), updatedAt: latest.string(3), payload: payload)
+        }
+        return nil
     }
 
     private func isKnown(_ orderID: String) throws(SQLiteError) -> Bool {
@@ -224,6 +241,7 @@ final class WriterStatements {
         return false
     }
 
+    static let versionColumns = "SELECT order_date, order_status, order_details, updated_at, payload "
     static let knownSQL = "SELECT 1 FROM orders_raw WHERE order_id = ? LIMIT 1"
     static let insertSQL = """
         INSERT INTO orders_raw (order_id, order_date, order_status, order_details, updated_at, ingested_at, source, payload)
@@ -231,11 +249,10 @@ final class WriterStatements {
         """
     static let sameUpdatedAtSQL = "SELECT 1 FROM orders_raw WHERE order_id = ? AND updated_at = ? LIMIT 1"
     // Versions with an updated_at outrank those without; both lookups are seeks on (order_id, updated_at).
-    static let latestWithUpdatedAtSQL = """
-        SELECT payload FROM orders_raw WHERE order_id = ? AND updated_at IS NOT NULL
-        ORDER BY updated_at DESC, seq DESC LIMIT 1
+    static let latestWithUpdatedAtTail = """
+        FROM orders_raw WHERE order_id = ? AND updated_at IS NOT NULL ORDER BY updated_at DESC, seq DESC LIMIT 1
         """
-    static let latestWithoutUpdatedAtSQL = """
-        SELECT payload FROM orders_raw WHERE order_id = ? AND updated_at IS NULL ORDER BY seq DESC LIMIT 1
-        """
+    static let latestWithoutUpdatedAtTail = "FROM orders_raw WHERE order_id = ? AND updated_at IS NULL ORDER BY seq DESC LIMIT 1"
+    static let latestWithUpdatedAtSQL = "SELECT payload " + latestWithUpdatedAtTail
+    static let latestWithoutUpdatedAtSQL = "SELECT payload " + latestWithoutUpdatedAtTail
 }

@@ -15,7 +15,11 @@ package final class SQLiteCopySource: CopySource {
     }
 
     package func rows(of table: CopiedTable, after: Int64, limit: Int) throws(StoreError) -> [[String?]] {
-        let columns = table.columns.map(SchemaLoader.quoteIdentifier).joined(separator: ", ")
+        let columns = table.columns.map { column in
+            let quoted = SchemaLoader.quoteIdentifier(column)
+            // PostgreSQL's text of bytea (CopiedTable.bytes).
+            return table.bytes.contains(column) ? "'\\x' || lower(hex(\(quoted)))" : quoted
+        }.joined(separator: ", ")
         var sql = "SELECT \(columns) FROM \(SchemaLoader.quoteIdentifier(table.name))"
         if let key = table.key.map(SchemaLoader.quoteIdentifier) {
             sql += " WHERE \(key) > ? ORDER BY \(key) LIMIT ?"

@@ -77,7 +77,7 @@ package final class SyncStore {
         do {
             try connection.cached("BEGIN IMMEDIATE").run()
             for record in records {
-                if try append(record, fetchedAt: now, runID: runID) {
+                if try SourceRecordWriter.append(record, fetchedAt: now, runID: runID, on: connection) {
                     result.inserted += 1
                 } else {
                     result.unchanged += 1
@@ -115,31 +115,6 @@ package final class SyncStore {
             connection.rollbackQuietly()
             throw StoreError(error)
         }
-    }
-
-    private func append(_ record: SourceRecord, fetchedAt: String, runID: Int64) throws(SQLiteError) -> Bool {
-        let latest = try connection.cached(
-            "SELECT payload FROM source_records WHERE source = ? AND source_id = ? ORDER BY seq DESC LIMIT 1")
-        defer { latest.reset() }
-        try latest.bind(1, record.source)
-        try latest.bind(2, record.sourceID)
-        if try latest.step() {
-            let same = latest.withText(0) { stored in stored.map { record.payload.elementsEqual($0) } ?? false }
-            if same { return false }
-        }
-        let insert = try connection.cached(
-            """
-            INSERT INTO source_records (source, source_id, updated_at, payload, fetched_at, run_id)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """)
-        try insert.bind(1, record.source)
-        try insert.bind(2, record.sourceID)
-        try insert.bind(3, record.updatedAt)
-        try record.payload.withUnsafeBufferPointer { bytes throws(SQLiteError) in try insert.bind(4, utf8: bytes) }
-        try insert.bind(5, fetchedAt)
-        try insert.bind(6, runID)
-        try insert.run()
-        return true
     }
 
     private func save(_ state: ConnectorState, of connector: String, at now: String) throws(SQLiteError) {

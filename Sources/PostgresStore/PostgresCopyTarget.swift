@@ -73,7 +73,11 @@ package final class PostgresCopyTarget: CopyTarget {
     package func rows(of table: CopiedTable, after: Int64, limit: Int) throws(StoreError) -> [[String?]] {
         // Columns as text, as SQLite's source gives them; ORDER BY names the table's column (t.), not
         // the text output column of the same name, which would sort "10" before "9".
-        let columns = table.columns.map { "t." + PostgresSchema.quote($0) + "::text" }.joined(separator: ", ")
+        let columns = table.columns.map { column in
+            let quoted = "t." + PostgresSchema.quote(column)
+            // Hex whatever bytea_output says (CopiedTable.bytes).
+            return table.bytes.contains(column) ? "'\\x' || encode(\(quoted), 'hex')" : quoted + "::text"
+        }.joined(separator: ", ")
         var sql = "SELECT \(columns) FROM \(PostgresSchema.quote(table.name)) AS t"
         var parameters: [PGValue] = []
         if let key = table.key.map({ "t." + PostgresSchema.quote($0) }) {

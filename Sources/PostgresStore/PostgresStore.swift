@@ -107,6 +107,10 @@ package final class PostgresStore: OrderDatabase, Sendable {
         try writer.ingest(orders, source: source)
     }
 
+    package func record(_ event: SourceEvent) throws(StoreError) -> IngestResult {
+        try writer.record(event)
+    }
+
     /// The database's data generation (sql/postgresql/functions/data_generation.sql): it moves with
     /// every write by any instance, and is the same on all of them. One round trip.
     package func dataGeneration() throws(StoreError) -> String {

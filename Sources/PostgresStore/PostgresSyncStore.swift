@@ -63,7 +63,7 @@ package final class PostgresSyncStore: SyncStorage {
         return try inTransaction { () throws(PostgresError) in
             var result = PageResult()
             for record in records {
-                if try append(record, fetchedAt: now, runID: runID) {
+                if try PostgresEvents.append(record, fetchedAt: now, runID: runID, on: connection) {
                     result.inserted += 1
                 } else {
                     result.unchanged += 1
@@ -126,22 +126,6 @@ package final class PostgresSyncStore: SyncStorage {
     }
 
     // MARK: - Helpers
-
-    private func append(_ record: SourceRecord, fetchedAt: String, runID: Int64) throws(PostgresError) -> Bool {
-        let payload = String(decoding: record.payload, as: UTF8.self)
-        let latest = try connection.queryCached(
-            "SELECT payload FROM source_records WHERE source = $1 AND source_id = $2 ORDER BY seq DESC LIMIT 1",
-            [.text(record.source), .text(record.sourceID)])
-        if latest.rowCount > 0, latest.string(0, 0) == payload { return false }
-        _ = try connection.queryCached(
-            """
-            INSERT INTO source_records (source, source_id, updated_at, payload, fetched_at, run_id)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            """,
-            [.text(record.source), .text(record.sourceID), PGValue(record.updatedAt), .text(payload), .text(fetchedAt),
-             .int64(runID)])
-        return true
-    }
 
     private func save(_ state: ConnectorState, of connector: String, at now: String) throws(PostgresError) {
         _ = try connection.queryCached(

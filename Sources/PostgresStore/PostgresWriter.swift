@@ -65,6 +65,11 @@ final class PostgresWriter: @unchecked Sendable {
         try batches.submit(orders, source: source)
     }
 
+    /// Stores a source event and what it produced (PostgresEvents), queued like a batch.
+    func record(_ event: SourceEvent) throws(StoreError) -> IngestResult {
+        try batches.submit(event: event)
+    }
+
     var isRunning: Bool { batches.isRunning }
 
     var stats: WriterStatistics { batches.stats }
@@ -99,6 +104,7 @@ final class PostgresWriter: @unchecked Sendable {
     /// new one. Safe even if the first call committed before the answer was lost: the dedup rules store
     /// nothing twice (the versions then count as unchanged, as for a client's own retry).
     private func commit(_ group: [PendingBatch], _ lane: Lane, retry: Bool = true) -> Bool {
+        if group.contains(where: { $0.event != nil }) { return commitEach(group, lane) }
         let ingestedAt = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
         let reused = lane.connection != nil
         do {
@@ -128,6 +134,30 @@ final class PostgresWriter: @unchecked Sendable {
             for batch in group { batch.result = .failure(failure) }
             return false
         }
+    }
+
+    /// A group with source events: each batch in its own transaction (PostgresEvents: an event locks its
+    /// keys first, and one transaction holding several events' locks could deadlock with another
+    /// instance's). True when any committed; each batch's result is its own.
+    private func commitEach(_ group: [PendingBatch], _ lane: Lane) -> Bool {
+        var committed = false
+        for batch in group {
+            guard let event = batch.event else {
+                committed = commit([batch], lane) || committed
+                continue
+            }
+            let ingestedAt = Timestamp(millisecondsSinceEpoch: Threads.wallClockMilliseconds()).millisecondsText
+            do {
+                let connection = try connected(lane)
+                batch.result = .success(try PostgresEvents.store(event, ingestedAt: ingestedAt, on: connection))
+                _ = try? connection.queryCached("SELECT nextval('ordersync_data_generation')")
+                committed = true
+            } catch {
+                if let connection = lane.connection, !connection.isConnected { lane.connection = nil }
+                batch.result = .failure(StoreError.postgres(error))
+            }
+        }
+        return committed
     }
 
     /// Projects the next chunk of orders for the backfill (ordersync_project_backfill) and reports it.

@@ -59,6 +59,15 @@ package final class Statement {
         try check(rc)
     }
 
+    /// Binds bytes as a BLOB.
+    package func bind(_ index: Int32, blob bytes: [UInt8]) throws(SQLiteError) {
+        let rc = bytes.withUnsafeBytes { raw in
+            // A zero-length blob still needs an address (a nil pointer would bind NULL).
+            sqlite3_bind_blob(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), sqliteTransient)
+        }
+        try check(rc)
+    }
+
     /// Binds each value in order, from parameter 1.
     package func bind(_ values: [String?]) throws(SQLiteError) {
         for (offset, value) in values.enumerated() {

@@ -63,7 +63,15 @@ package final class BatchQueue: @unchecked Sendable {
 
     /// Queues one batch and waits until the writer settled it: committed, or failed with nothing stored.
     package func submit(_ orders: [Order], source: String) throws(StoreError) -> IngestResult {
-        let batch = PendingBatch(orders: orders, source: source)
+        try submit(PendingBatch(orders: orders, source: source, event: nil))
+    }
+
+    /// Queues a source event (its orders count towards the group's bound) and waits like `submit`.
+    package func submit(event: SourceEvent) throws(StoreError) -> IngestResult {
+        try submit(PendingBatch(orders: event.orders, source: event.source, event: event))
+    }
+
+    private func submit(_ batch: PendingBatch) throws(StoreError) -> IngestResult {
         condition.lock()
         guard state == .running else {
             condition.unlock()
@@ -194,11 +202,14 @@ package final class PendingBatch: @unchecked Sendable {
     // by the caller only after `done.wait()`; the semaphore orders the two.
     package let orders: [Order]
     package let source: String
+    /// Set for a source event: the writer checks its keys and stores it beside its orders.
+    package let event: SourceEvent?
     package var result: Result<IngestResult, StoreError> = .failure(.closed)
     let done = DispatchSemaphore(value: 0)
 
-    init(orders: [Order], source: String) {
+    init(orders: [Order], source: String, event: SourceEvent?) {
         self.orders = orders
         self.source = source
+        self.event = event
     }
 }

@@ -2,10 +2,13 @@
 package struct IngestResult: Sendable, Equatable {
     package var inserted: Int
     package var unchanged: Int
+    /// For a source event (`OrderDatabase.record`): what became of it; nil for a plain batch.
+    package var event: EventOutcome?
 
-    package init(inserted: Int = 0, unchanged: Int = 0) {
+    package init(inserted: Int = 0, unchanged: Int = 0, event: EventOutcome? = nil) {
         self.inserted = inserted
         self.unchanged = unchanged
+        self.event = event
     }
 }
 

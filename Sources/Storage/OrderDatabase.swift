@@ -38,6 +38,9 @@ package protocol OrderDatabase: OrderReading {
     var writerStatistics: WriterStatistics { get }
     /// Stores a batch atomically; returns once it is committed and durable.
     func ingest(_ orders: [Order], source: String) throws(StoreError) -> IngestResult
+    /// Stores a source event and what it produced in one transaction (group commit like `ingest`); a
+    /// duplicate stores nothing. Returns once it is committed and durable.
+    func record(_ event: SourceEvent) throws(StoreError) -> IngestResult
     /// Changes whenever the data may have changed, in this process or another (HTTP validators).
     func dataGeneration() throws(StoreError) -> String
     /// Bytes the engine keeps on this machine, for `/metrics` (0 when it keeps none here).

@@ -8,8 +8,19 @@ package struct CopiedTable: Sendable, Equatable {
     /// The integer column that orders the rows (arrival order); nil for a small table copied whole
     /// and replaced at every run (sync_state: one row per connector).
     package let key: String?
+    /// Columns that hold bytes (a BLOB, `bytea`): they travel as PostgreSQL's hex text of bytea
+    /// (`\x` and lower-case hex digits), which a COPY into bytea reads back as the same bytes.
+    package let bytes: Set<String>
 
-    /// The data of ordersync: the history, the provider records, the sync runs and positions. The
+    init(name: String, columns: [String], key: String?, bytes: Set<String> = []) {
+        self.name = name
+        self.columns = columns
+        self.key = key
+        self.bytes = bytes
+    }
+
+    /// The data of ordersync: the history, the provider records, the events as received, the sync runs
+    /// and positions. The
     /// projections and the status vocabulary are not data: each engine derives or loads them itself.
     package static let all: [CopiedTable] = [
         CopiedTable(
@@ -21,6 +32,12 @@ package struct CopiedTable: Sendable, Equatable {
         CopiedTable(
             name: "source_records",
             columns: ["seq", "source", "source_id", "updated_at", "payload", "fetched_at", "run_id"], key: "seq"),
+        CopiedTable(
+            name: "source_events",
+            columns: [
+                "event_id", "event_key", "delivery_key", "source", "source_id", "event_type", "payload", "received_at",
+                "event_time", "status", "detail", "checksum",
+            ], key: "event_id", bytes: ["payload"]),
         CopiedTable(
             name: "sync_runs",
             columns: ["run_id", "started_at", "finished_at", "status", "trigger", "schedule_time", "summary"],

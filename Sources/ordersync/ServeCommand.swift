@@ -88,6 +88,7 @@ struct ServeCommand: ParsableCommand {
         }
         var apiConfiguration = APIConfiguration()
         apiConfiguration.authToken = settings.authToken
+        apiConfiguration.events = settings.events
         apiConfiguration.maxBodyBytes = settings.maxBodyBytes
         apiConfiguration.traceProject = settings.cloudProject
         let syncLauncher = SyncLauncher(

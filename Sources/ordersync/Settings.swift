@@ -1,7 +1,10 @@
 import FoundationEssentials
 import HTTPServer
 import Logging
+import OrderAPI
+import OrderCore
 import ServiceSupport
+import Webhooks
 
 #if canImport(Glibc)
     import Glibc
@@ -33,6 +36,9 @@ struct Settings {
     /// quarter of the cgroup's or the machine's memory, at most 512 MiB: `RequestMemoryBudget`).
     var requestMemoryMiB: Int?
     var authToken: String?
+    /// SHOPIFY_WEBHOOK_SECRET, WOOCOMMERCE_WEBHOOK_SECRET (also `_FILE`), CDC_ORDERS_TABLE and
+    /// CDC_COLUMN_MAP (docs/realtime.md §4).
+    var events = EventSettings()
     /// `GOOGLE_CLOUD_PROJECT` (or `GCP_PROJECT`), for trace names in logs.
     var cloudProject: String?
     /// SYNC_DEADLINE_SECONDS: the sync worker's whole-run limit (the worker validates it; the server
@@ -136,8 +142,19 @@ struct Settings {
         }
         do {
             authToken = try Secrets.value("AUTH_TOKEN", in: environment)
+            events.shopifySecret = try Secrets.value("SHOPIFY_WEBHOOK_SECRET", in: environment).flatMap(WebhookSecret.init)
+            events.wooCommerceSecret = try Secrets.value("WOOCOMMERCE_WEBHOOK_SECRET", in: environment)
+                .flatMap(WebhookSecret.init)
         } catch {
             throw Invalid(description: error.description)
+        }
+        if value(nil, "CDC_ORDERS_TABLE") != nil || value(nil, "CDC_COLUMN_MAP") != nil {
+            do {
+                events.cdcMapping = try CDCOrderMapping(
+                    table: value(nil, "CDC_ORDERS_TABLE") ?? "orders", columnMap: value(nil, "CDC_COLUMN_MAP") ?? "")
+            } catch {
+                throw Invalid(description: error.message)
+            }
         }
         cloudProject = value(nil, "GOOGLE_CLOUD_PROJECT") ?? value(nil, "GCP_PROJECT")
         if let seconds = value(nil, "SYNC_DEADLINE_SECONDS").flatMap(Double.init), seconds > 0, seconds <= 3_600 {

@@ -1,5 +1,6 @@
 import Foundation
 import OrderCore
+import SQLite
 import Testing
 
 #if canImport(Glibc)
@@ -27,11 +28,21 @@ import Testing
             ["sync"],
             environment: fakes.environment.merging(["DB_PATH": dbPath, "SQL_DIR": Repository.sqlDirectory]) { $1 })
         #expect(synced == 0, "\(log)")
+        // An event as received: bytes that are no text (a NUL, 0xFF, a backslash and an x) travel as bytes.
+        try Connection(path: dbPath, mode: .readWrite).execute(
+            """
+            INSERT INTO source_events (event_key, source, event_type, payload, received_at, status, checksum)
+            VALUES ('shopify|s|event|1', 'shopify', 'products/update', X'00FF0A5C78', '2025-08-08T10:00:00.000Z',
+                    'ignored', 'c0ffee')
+            """)
 
         let (status, output) = try runOrdersync(["copy", "--to", url, "--chunk", "100"], environment: ["DB_PATH": dbPath])
         #expect(status == 0, "\(output)")
         #expect(output.contains("verified"), "\(output)")
         #expect(output.contains("orders_raw 600"), "\(output)")
+        #expect(output.contains("source_events 1"), "\(output)")
+        let payload = try cluster.psql("SELECT encode(payload, 'hex') FROM source_events", database: database)
+        #expect(payload.contains("00ff0a5c78"), "\(payload)")
 
         // The same answers from both engines: GET / (ingested_at was copied too) and a merged view.
         let before = try answers(dbPath: dbPath, url: nil)
