@@ -22,7 +22,33 @@ struct EventWriter {
             },
             latestVersion: { (orderID) throws(SQLiteError) in try statements.latestVersion(of: orderID) })
         try insert(event, outcome: result.event ?? .applied, detail: detail, receivedAt: ingestedAt)
+        try keepEntityState(of: event, outcome: result.event ?? .applied, at: ingestedAt)
         return result
+    }
+
+    /// entity_sync_state (sql/tables/entity_sync_state.sql): the newest event per entity and source
+    /// stands; a late one leaves what a newer one wrote.
+    private func keepEntityState(of event: SourceEvent, outcome: EventOutcome, at now: String) throws(SQLiteError) {
+        guard let entity = event.sourceID else { return }
+        var version: String?
+        if event.isAboutOrder {
+            let newest = try connection.cached("SELECT max(seq) FROM orders_raw WHERE order_id = ? AND source = ?")
+            defer { newest.reset() }
+            try newest.bind([entity, event.source])
+            if try newest.step() { version = newest.string(0) }
+        }
+        let upsert = try connection.cached(
+            """
+            INSERT INTO entity_sync_state (entity, source, version, last_event_time, content_hash, status, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (entity, source) DO UPDATE SET version = excluded.version,
+                last_event_time = excluded.last_event_time, content_hash = excluded.content_hash,
+                status = excluded.status, updated_at = excluded.updated_at
+            WHERE excluded.last_event_time IS NULL OR entity_sync_state.last_event_time IS NULL
+               OR excluded.last_event_time >= entity_sync_state.last_event_time
+            """)
+        try upsert.bind([entity, event.source, version, event.eventTime, event.checksum, outcome.rawValue, now])
+        try upsert.run()
     }
 
     /// Appends versions by the rules of `POST /` (docs/contract.md §2) and records them for the projections:

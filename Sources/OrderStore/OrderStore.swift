@@ -1,5 +1,6 @@
 package import Storage
 package import CoreMetrics
+package import OrderCore
 package import SQLite
 package import Storage
 
@@ -49,12 +50,13 @@ package final class OrderStore: Sendable {
     package init(
         path: String, sqlDirectory: String?, readerCapacity: Int = 8,
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
-        onProjections: (@Sendable (ProjectionStatus.Event) -> Void)? = nil, backfillChunk: Int = OrderWriter.backfillChunk
+        onProjections: (@Sendable (ProjectionStatus.Event) -> Void)? = nil, backfillChunk: Int = OrderWriter.backfillChunk,
+        sourcePriority: SourcePriority = .standard
     ) throws(OpenError) {
         let (writer, applied, projections) = try OrderStore.removingCreatedFile(path) { () throws(OpenError) in
             try OrderStore.open(
                 path: path, sqlDirectory: sqlDirectory, metricsFactory: metricsFactory, onProjections: onProjections,
-                backfillChunk: backfillChunk)
+                backfillChunk: backfillChunk, sourcePriority: sourcePriority)
         }
         self.projections = projections
         self.writer = writer
@@ -68,12 +70,13 @@ package final class OrderStore: Sendable {
     /// The writer, started, and what the SQL files created. On a throw its connection is closed.
     private static func open(
         path: String, sqlDirectory: String?, metricsFactory: any MetricsFactory,
-        onProjections: (@Sendable (ProjectionStatus.Event) -> Void)?, backfillChunk: Int
+        onProjections: (@Sendable (ProjectionStatus.Event) -> Void)?, backfillChunk: Int, sourcePriority: SourcePriority
     ) throws(OpenError) -> (OrderWriter, SchemaLoader.Applied, ProjectionStatus) {
         try OrderStore.createFolder(of: path)
         let writer: OrderWriter
         do {
-            writer = try OrderWriter(path: path, metrics: WriterMetrics(factory: metricsFactory))
+            writer = try OrderWriter(
+                path: path, metrics: WriterMetrics(factory: metricsFactory), priority: sourcePriority)
         } catch {
             throw .database(path, error)
         }

@@ -31,12 +31,16 @@ package final class OrderWriter: @unchecked Sendable {
     private let batches = BatchQueue(maxOrdersPerGroup: OrderWriter.maxOrdersPerCommit)
     private var started = false
     private let metrics: WriterMetrics
+    /// SOURCE_PRIORITY, for the versions' rule (WriterStatements).
+    private let priority: SourcePriority
 
     /// Opens the writer connection (WAL, `synchronous=FULL`); `start()` starts its thread.
     package init(
-        path: String, busyTimeoutMilliseconds: Int32 = 5_000, metrics: WriterMetrics = WriterMetrics()
+        path: String, busyTimeoutMilliseconds: Int32 = 5_000, metrics: WriterMetrics = WriterMetrics(),
+        priority: SourcePriority = .standard
     ) throws(SQLiteError) {
         self.metrics = metrics
+        self.priority = priority
         connection = try Connection(path: path, mode: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         try connection.configureAsWriter()
     }
@@ -143,7 +147,7 @@ package final class OrderWriter: @unchecked Sendable {
     private func apply(_ batch: PendingBatch, ingestedAt: String, touched: inout Projector.Touched)
         throws(SQLiteError) -> IngestResult
     {
-        if statements == nil { statements = try WriterStatements(connection) }
+        if statements == nil { statements = try WriterStatements(connection, priority: priority) }
         guard let statements else { return IngestResult() }
         let writer = EventWriter(connection: connection, statements: statements, projector: projector)
         if let event = batch.event { return try writer.apply(event, ingestedAt: ingestedAt, touched: &touched) }
@@ -161,9 +165,12 @@ final class WriterStatements {
     let latestVersionWithUpdatedAt: Statement
     let latestVersionWithoutUpdatedAt: Statement
     private let connection: Connection
+    /// SOURCE_PRIORITY (docs/contract.md §2, "Sources in conflict").
+    private let priority: SourcePriority
 
-    init(_ connection: Connection) throws(SQLiteError) {
+    init(_ connection: Connection, priority: SourcePriority) throws(SQLiteError) {
         self.connection = connection
+        self.priority = priority
         insert = try connection.prepare(Self.insertSQL, persistent: true)
         known = try connection.prepare(Self.knownSQL, persistent: true)
         sameUpdatedAt = try connection.prepare(Self.sameUpdatedAtSQL, persistent: true)
@@ -184,7 +191,7 @@ final class WriterStatements {
     /// Runs inside the caller's transaction, which must hand the result to a `Projector`.
     func store(_ order: Order, source: String, ingestedAt: String) throws(SQLiteError) -> Stored? {
         let known = try isKnown(order.orderID)
-        if known, try isUnchanged(order) { return nil }
+        if known, try !admits(order, source: source, ingestedAt: ingestedAt) { return nil }
         try insert.bind(1, order.orderID)
         try insert.bind(2, order.orderDate)
         try insert.bind(3, order.status)
@@ -218,27 +225,51 @@ final class WriterStatements {
         return try known.step()
     }
 
-    /// docs/contract.md §2: a version identical to the order's latest is not stored again, nor one whose
-    /// `updated_at` is already stored for that order.
-    /// For an order that has versions (a new order, the common case in bulk loads, needs one seek, not three).
-    private func isUnchanged(_ order: Order) throws(SQLiteError) -> Bool {
+    /// docs/contract.md §2 for an order that has versions (VersionRule): not stored when its content
+    /// equals the latest's or when its updated_at is stored already (another source's other content at
+    /// that time: SOURCE_PRIORITY decides); each conflict between sources is logged. A new order, the
+    /// common case in bulk loads, never gets here: it needs one seek, not three.
+    private func admits(_ order: Order, source: String, ingestedAt: String) throws(SQLiteError) -> Bool {
+        var atSameTime: VersionRule.Stored?
         if let updatedAt = order.updatedAt {
             defer { sameUpdatedAt.reset() }
             try sameUpdatedAt.bind(1, order.orderID)
             try sameUpdatedAt.bind(2, updatedAt)
-            if try sameUpdatedAt.step() { return true }
-        }
-        for latest in [latestWithUpdatedAt, latestWithoutUpdatedAt] {
-            defer { latest.reset() }
-            try latest.bind(1, order.orderID)
-            if try latest.step() {
-                return latest.withText(0) { stored in
-                    guard let stored else { return false }
-                    return order.payload.elementsEqual(stored)
-                }
+            if try sameUpdatedAt.step() {
+                atSameTime = VersionRule.Stored(
+                    source: sameUpdatedAt.string(0) ?? "", updatedAt: updatedAt,
+                    sameContent: sameUpdatedAt.withText(1) { $0.map { order.payload.elementsEqual($0) } ?? false })
             }
         }
-        return false
+        var latest: VersionRule.Stored?
+        if atSameTime == nil {
+            for statement in [latestWithUpdatedAt, latestWithoutUpdatedAt] {
+                defer { statement.reset() }
+                try statement.bind(1, order.orderID)
+                guard try statement.step() else { continue }
+                latest = VersionRule.Stored(
+                    source: statement.string(2) ?? "", updatedAt: statement.string(1),
+                    sameContent: statement.withText(0) { $0.map { order.payload.elementsEqual($0) } ?? false })
+                break
+            }
+        }
+        let (store, conflict) = VersionRule.decide(
+            source: source, updatedAt: order.updatedAt, atSameTime: atSameTime, latest: latest, priority: priority)
+        if let conflict { try log(conflict, entity: order.orderID, at: ingestedAt) }
+        return store
+    }
+
+    private func log(_ conflict: VersionRule.Conflict, entity: String, at loggedAt: String) throws(SQLiteError) {
+        let insert = try connection.cached(
+            """
+            INSERT INTO conflict_log (entity, kind, winner_source, loser_source, resolution, event_time, winner_time,
+                details, logged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insert.bind([
+            entity, conflict.kind, conflict.winner, conflict.loser, conflict.resolution, conflict.eventTime,
+            conflict.winnerTime, conflict.details, loggedAt,
+        ])
+        try insert.run()
     }
 
     static let versionColumns = "SELECT order_date, order_status, order_details, updated_at, payload "
@@ -247,12 +278,13 @@ final class WriterStatements {
         INSERT INTO orders_raw (order_id, order_date, order_status, order_details, updated_at, ingested_at, source, payload)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """
-    static let sameUpdatedAtSQL = "SELECT 1 FROM orders_raw WHERE order_id = ? AND updated_at = ? LIMIT 1"
+    static let sameUpdatedAtSQL =
+        "SELECT source, payload FROM orders_raw WHERE order_id = ? AND updated_at = ? ORDER BY seq DESC LIMIT 1"
     // Versions with an updated_at outrank those without; both lookups are seeks on (order_id, updated_at).
     static let latestWithUpdatedAtTail = """
         FROM orders_raw WHERE order_id = ? AND updated_at IS NOT NULL ORDER BY updated_at DESC, seq DESC LIMIT 1
         """
     static let latestWithoutUpdatedAtTail = "FROM orders_raw WHERE order_id = ? AND updated_at IS NULL ORDER BY seq DESC LIMIT 1"
-    static let latestWithUpdatedAtSQL = "SELECT payload " + latestWithUpdatedAtTail
-    static let latestWithoutUpdatedAtSQL = "SELECT payload " + latestWithoutUpdatedAtTail
+    static let latestWithUpdatedAtSQL = "SELECT payload, updated_at, source " + latestWithUpdatedAtTail
+    static let latestWithoutUpdatedAtSQL = "SELECT payload, updated_at, source " + latestWithoutUpdatedAtTail
 }

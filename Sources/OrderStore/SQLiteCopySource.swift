@@ -24,7 +24,8 @@ package final class SQLiteCopySource: CopySource {
         if let key = table.key.map(SchemaLoader.quoteIdentifier) {
             sql += " WHERE \(key) > ? ORDER BY \(key) LIMIT ?"
         } else {
-            sql += " ORDER BY \(SchemaLoader.quoteIdentifier(table.columns[0]))"  // bytes, as the target's COLLATE "C"
+            // Bytes, as the target's COLLATE "C".
+            sql += " ORDER BY " + table.primaryKey.map(SchemaLoader.quoteIdentifier).joined(separator: ", ")
         }
         do {
             let statement = try connection.cached(sql)

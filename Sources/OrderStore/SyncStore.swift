@@ -15,11 +15,16 @@ package final class SyncStore {
     private var orderStatements: WriterStatements?
     /// Keeps the projections current in the page's transaction, like the server's writer.
     private let projector: Projector
+    /// SOURCE_PRIORITY, for the versions' rule (WriterStatements).
+    private let priority: SourcePriority
 
     /// Opens the database (creating it and its folder when missing) and applies the SQL files (those of
     /// `sqlDirectory`, or the built-in ones when it is nil). A file this call created is removed again
     /// when it fails.
-    package init(path: String, sqlDirectory: String?) throws(OrderStore.OpenError) {
+    package init(path: String, sqlDirectory: String?, sourcePriority: SourcePriority = .standard)
+        throws(OrderStore.OpenError)
+    {
+        priority = sourcePriority
         let connection = try OrderStore.removingCreatedFile(path) { () throws(OrderStore.OpenError) in
             try SyncStore.open(path: path, sqlDirectory: sqlDirectory)
         }
@@ -84,7 +89,7 @@ package final class SyncStore {
                 }
             }
             if !orders.isEmpty {
-                if orderStatements == nil { orderStatements = try WriterStatements(connection) }
+                if orderStatements == nil { orderStatements = try WriterStatements(connection, priority: priority) }
                 if let statements = orderStatements {
                     var touched = Projector.Touched()
                     for order in orders {

@@ -84,7 +84,7 @@ package final class PostgresCopyTarget: CopyTarget {
             sql += " WHERE \(key) > $1 ORDER BY \(key) LIMIT $2"
             parameters = [.int64(after), .int64(Int64(limit))]
         } else {
-            sql += " ORDER BY t.\(PostgresSchema.quote(table.columns[0])) COLLATE \"C\""
+            sql += " ORDER BY " + table.primaryKey.map { "t.\(PostgresSchema.quote($0)) COLLATE \"C\"" }.joined(separator: ", ")
         }
         return try run { () throws(PostgresError) in
             let result = try connection.queryCached(sql, parameters)

@@ -53,6 +53,25 @@ enum PostgresEvents {
                 .text(event.type), .bytes(event.payload), .text(ingestedAt), PGValue(event.eventTime),
                 .text((result.event ?? .applied).rawValue), PGValue(detail), .text(event.checksum),
             ])
+        if let entity = event.sourceID {
+            // entity_sync_state (sql/postgresql/tables/entity_sync_state.sql): the newest event per
+            // entity and source stands; a late one leaves what a newer one wrote.
+            _ = try connection.queryCached(
+                """
+                INSERT INTO entity_sync_state (entity, source, version, last_event_time, content_hash, status, updated_at)
+                VALUES ($1, $2, CASE WHEN $3 THEN (SELECT max(o.seq) FROM orders_raw AS o
+                                                   WHERE o.order_id = $1 AND o.source = $2) END, $4, $5, $6, $7)
+                ON CONFLICT (entity, source) DO UPDATE SET version = excluded.version,
+                    last_event_time = excluded.last_event_time, content_hash = excluded.content_hash,
+                    status = excluded.status, updated_at = excluded.updated_at
+                WHERE excluded.last_event_time IS NULL OR entity_sync_state.last_event_time IS NULL
+                   OR excluded.last_event_time >= entity_sync_state.last_event_time
+                """,
+                [
+                    .text(entity), .text(event.source), .bool(event.isAboutOrder), PGValue(event.eventTime),
+                    .text(event.checksum), .text((result.event ?? .applied).rawValue), .text(ingestedAt),
+                ])
+        }
         return result
     }
 

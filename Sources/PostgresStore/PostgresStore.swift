@@ -42,12 +42,13 @@ package final class PostgresStore: OrderDatabase, Sendable {
         url: String, sqlDirectory: String?, readerCapacity: Int = 8,
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         backfillChunk: Int = PostgresWriter.backfillChunk, writers: Int = PostgresWriter.defaultWriters,
-        onProjections: (@Sendable (ProjectionStatus.Event) -> Void)? = nil
+        onProjections: (@Sendable (ProjectionStatus.Event) -> Void)? = nil, sourcePriority: SourcePriority = .standard
     ) throws(OpenError) {
         let open: @Sendable () throws(PostgresError) -> PGConnection = { () throws(PostgresError) in
-            try PostgresStore.connect(url)
+            try PostgresStore.connect(url, priority: sourcePriority)
         }
-        let (first, applied) = try PostgresStore.connectApplyingSchema(url, sqlDirectory: sqlDirectory)
+        let (first, applied) = try PostgresStore.connectApplyingSchema(
+            url, sqlDirectory: sqlDirectory, priority: sourcePriority)
         target = first.target.description
         views = applied.views
         appliedMigrations = applied.migrations
@@ -72,21 +73,23 @@ package final class PostgresStore: OrderDatabase, Sendable {
     }
 
     /// A connection for this engine's work: a 200 only once the commit is durable, whatever the
-    /// server's or the role's default for synchronous_commit.
-    static func connect(_ url: String) throws(PostgresError) -> PGConnection {
+    /// server's or the role's default for synchronous_commit; and SOURCE_PRIORITY for ordersync_ingest
+    /// (sql/postgresql/functions/ordersync_ingest.sql, ordersync_source_rank).
+    static func connect(_ url: String, priority: SourcePriority = .standard) throws(PostgresError) -> PGConnection {
         let connection = try PGConnection(conninfo: url)
         _ = try connection.query("SET synchronous_commit = on")
+        _ = try connection.query("SELECT set_config('ordersync.source_priority', $1, false)", [.text(priority.text)])
         return connection
     }
 
     /// A connection, after the SQL files were applied through it (PostgresSchema.apply): how the
     /// server, the sync worker and `ordersync copy` start.
-    static func connectApplyingSchema(_ url: String, sqlDirectory: String?) throws(OpenError) -> (
-        PGConnection, PostgresSchema.Applied
-    ) {
+    static func connectApplyingSchema(_ url: String, sqlDirectory: String?, priority: SourcePriority = .standard)
+        throws(OpenError) -> (PGConnection, PostgresSchema.Applied)
+    {
         let connection: PGConnection
         do {
-            connection = try connect(url)
+            connection = try connect(url, priority: priority)
         } catch {
             throw OpenError(description: "cannot connect to PostgreSQL: \(error)")
         }

@@ -16,8 +16,10 @@ package final class PostgresSyncStore: SyncStorage {
     /// Advisory-lock class of the sync run (the schema's is PostgresSchema.lockClass).
     static let runLockClass: Int32 = 1869767253
 
-    package init(url: String, sqlDirectory: String?) throws(PostgresStore.OpenError) {
-        (connection, _) = try PostgresStore.connectApplyingSchema(url, sqlDirectory: sqlDirectory)
+    package init(url: String, sqlDirectory: String?, sourcePriority: SourcePriority = .standard)
+        throws(PostgresStore.OpenError)
+    {
+        (connection, _) = try PostgresStore.connectApplyingSchema(url, sqlDirectory: sqlDirectory, priority: sourcePriority)
     }
 
     /// Where the database is, without the password.

@@ -48,6 +48,15 @@ package struct SourceEvent: Sendable {
         self.effect = effect
     }
 
+    /// True when it is about an order (a version or a deletion), not a customer record.
+    package var isAboutOrder: Bool {
+        switch effect {
+        case .store(let orders, _): !orders.isEmpty
+        case .delete: true
+        case .ignore: false
+        }
+    }
+
     /// The orders it brings (none for a deletion: its version is made from the stored one).
     package var orders: [Order] {
         if case .store(let orders, _) = effect { orders } else { [] }

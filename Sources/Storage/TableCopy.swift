@@ -11,16 +11,19 @@ package struct CopiedTable: Sendable, Equatable {
     /// Columns that hold bytes (a BLOB, `bytea`): they travel as PostgreSQL's hex text of bytea
     /// (`\x` and lower-case hex digits), which a COPY into bytea reads back as the same bytes.
     package let bytes: Set<String>
+    /// A keyless table's primary key: the order its rows are read in, on both engines alike.
+    package let primaryKey: [String]
 
-    init(name: String, columns: [String], key: String?, bytes: Set<String> = []) {
+    init(name: String, columns: [String], key: String?, bytes: Set<String> = [], primaryKey: [String]? = nil) {
         self.name = name
         self.columns = columns
         self.key = key
         self.bytes = bytes
+        self.primaryKey = primaryKey ?? [columns[0]]
     }
 
     /// The data of ordersync: the history, the provider records, the events as received, the sync runs
-    /// and positions. The
+    /// and positions, the conflicts between sources and the per-entity state of the events. The
     /// projections and the status vocabulary are not data: each engine derives or loads them itself.
     package static let all: [CopiedTable] = [
         CopiedTable(
@@ -44,6 +47,16 @@ package struct CopiedTable: Sendable, Equatable {
             key: "run_id"),
         CopiedTable(
             name: "sync_state", columns: ["connector", "cursor", "resume", "high_water", "updated_at"], key: nil),
+        CopiedTable(
+            name: "conflict_log",
+            columns: [
+                "conflict_id", "entity", "kind", "winner_source", "loser_source", "resolution", "event_time",
+                "winner_time", "details", "logged_at",
+            ], key: "conflict_id"),
+        CopiedTable(
+            name: "entity_sync_state",
+            columns: ["entity", "source", "version", "last_event_time", "content_hash", "status", "updated_at"],
+            key: nil, primaryKey: ["entity", "source"]),
     ]
 }
 

@@ -50,6 +50,12 @@ struct SyncWorker: AsyncParsableCommand {
         } catch {
             throw SyncWorker.stop(.cannotStart, "configuration: \(error.description)", logger)
         }
+        let priority: SourcePriority
+        do {
+            priority = try SourcePriority.configured(environment)
+        } catch {
+            throw SyncWorker.stop(.cannotStart, "configuration: \(error.message)", logger)
+        }
         let store: any SyncStorage
         // Held for the whole run: a second run anywhere is refused while this one lives.
         var heldLock: SyncLock?
@@ -64,7 +70,7 @@ struct SyncWorker: AsyncParsableCommand {
             // PostgreSQL (docs/postgresql.md): one run at a time across every instance, by an advisory lock.
             let postgres: PostgresSyncStore
             do {
-                postgres = try PostgresSyncStore(url: databaseURL, sqlDirectory: sqlDirectory)
+                postgres = try PostgresSyncStore(url: databaseURL, sqlDirectory: sqlDirectory, sourcePriority: priority)
             } catch {
                 throw SyncWorker.stop(.cannotStart, error.description, logger)
             }
@@ -91,7 +97,7 @@ struct SyncWorker: AsyncParsableCommand {
             }
             heldLock = lock
             do {
-                store = try SyncStore(path: dbPath, sqlDirectory: sqlDirectory)
+                store = try SyncStore(path: dbPath, sqlDirectory: sqlDirectory, sourcePriority: priority)
             } catch {
                 throw SyncWorker.stop(.cannotStart, error.description, logger)
             }

@@ -63,14 +63,15 @@ struct ServeCommand: ParsableCommand {
         do {
             if let url = settings.databaseURL {
                 let postgres = try PostgresStore(
-                    url: url, sqlDirectory: settings.sqlDirectory, metricsFactory: metrics.factory)
+                    url: url, sqlDirectory: settings.sqlDirectory, metricsFactory: metrics.factory,
+                    sourcePriority: settings.sourcePriority)
                 store = postgres
                 location = postgres.target
             } else {
                 let projectionLog = ProjectionLog(logger: logger)
                 store = try OrderStore(
                     path: settings.dbPath, sqlDirectory: settings.sqlDirectory, metricsFactory: metrics.factory,
-                    onProjections: projectionLog.record)
+                    onProjections: projectionLog.record, sourcePriority: settings.sourcePriority)
                 location = settings.dbPath
             }
         } catch {

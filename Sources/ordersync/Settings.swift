@@ -39,6 +39,8 @@ struct Settings {
     /// SHOPIFY_WEBHOOK_SECRET, WOOCOMMERCE_WEBHOOK_SECRET (also `_FILE`), CDC_ORDERS_TABLE and
     /// CDC_COLUMN_MAP (docs/realtime.md §4).
     var events = EventSettings()
+    /// SOURCE_PRIORITY: which source's version stands at equal event times (docs/contract.md §2).
+    var sourcePriority = SourcePriority.standard
     /// `GOOGLE_CLOUD_PROJECT` (or `GCP_PROJECT`), for trace names in logs.
     var cloudProject: String?
     /// SYNC_DEADLINE_SECONDS: the sync worker's whole-run limit (the worker validates it; the server
@@ -147,6 +149,11 @@ struct Settings {
                 .flatMap(WebhookSecret.init)
         } catch {
             throw Invalid(description: error.description)
+        }
+        do {
+            sourcePriority = try SourcePriority.configured(environment)
+        } catch {
+            throw Invalid(description: error.message)
         }
         if value(nil, "CDC_ORDERS_TABLE") != nil || value(nil, "CDC_COLUMN_MAP") != nil {
             do {

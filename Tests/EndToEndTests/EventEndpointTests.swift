@@ -18,7 +18,7 @@ import Webhooks
         try TestServer(api: {
             $0.authToken = authToken
             $0.events = EventSettings(
-                shopifySecret: WebhookSecret(shopifySecret), wooCommerceSecret: WebhookSecret(wooSecret))
+                shopifySecret: WebhookSecretForTests.shopify, wooCommerceSecret: WebhookSecretForTests.wooCommerce)
         })
     }
 
@@ -374,6 +374,12 @@ import Webhooks
         #expect(try server.rowCount() == 60)
         #expect(try count(server, "source_events") == 60)
     }
+}
+
+/// The secrets the tests' servers are configured with.
+enum WebhookSecretForTests {
+    static let shopify = WebhookSecret(EventEndpointTests.shopifySecret)
+    static let wooCommerce = WebhookSecret(EventEndpointTests.wooSecret)
 }
 
 /// Statuses counted by the test's worker threads (an NSLock, which ThreadSanitizer follows).

@@ -41,7 +41,8 @@ import Testing
         let names = views.compactMap { $0["name"] as? String }
         #expect(
             names == [
-                "contact_records_v", "customer_profiles_v", "first_order_events_scratch_v", "first_order_events_v",
+                "conflict_log_v", "conflict_summary_v", "contact_records_v", "customer_profiles_v",
+                "entity_sync_state_v", "first_order_events_scratch_v", "first_order_events_v",
                 "latest_order_scratch_v", "latest_order_v", "merged_orders_v", "order_lifecycle_metrics_scratch_v",
                 "order_lifecycle_metrics_v", "order_stage_timings_scratch_v", "order_stage_timings_v",
                 "order_status_daily_scratch_v", "order_status_daily_v", "order_status_summary_scratch_v",
@@ -298,9 +299,12 @@ import Testing
 }
 
 /// Views over synced data (source_records, sync_runs).
-/// The views over source_events (sql/views/source_events_v.sql): empty until a webhook or change event arrives.
+/// The views over source_events, conflict_log and entity_sync_state (sql/views/source_events_v.sql, …):
+/// empty until a webhook or change event arrives.
 enum EventViews {
-    static let names: Set<String> = ["source_event_summary_v", "source_events_v"]
+    static let names: Set<String> = [
+        "conflict_log_v", "conflict_summary_v", "entity_sync_state_v", "source_event_summary_v", "source_events_v",
+    ]
 }
 
 enum SyncViews {

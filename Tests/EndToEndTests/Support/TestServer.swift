@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Logging
+import OrderCore
 import SQLite
 import OrderAPI
 import OrderStore
@@ -34,16 +35,18 @@ final class TestServer {
 
     init(
         configure: (inout ServerConfiguration) -> Void = { _ in }, api: (inout APIConfiguration) -> Void = { _ in },
-        sqlDirectory: String = Repository.sqlDirectory
+        sqlDirectory: String = Repository.sqlDirectory, sourcePriority: SourcePriority = .standard
     ) throws {
         if TestEngine.isPostgres {
             let url = try PostgresCluster.shared().makeDatabase()
             databaseURL = url
-            store = try PostgresStore(url: url, sqlDirectory: sqlDirectory, metricsFactory: metrics.factory)
+            store = try PostgresStore(
+                url: url, sqlDirectory: sqlDirectory, metricsFactory: metrics.factory, sourcePriority: sourcePriority)
         } else {
             databaseURL = nil
             store = try OrderStore(
-                path: directory.file("orders.db"), sqlDirectory: sqlDirectory, metricsFactory: metrics.factory)
+                path: directory.file("orders.db"), sqlDirectory: sqlDirectory, metricsFactory: metrics.factory,
+                sourcePriority: sourcePriority)
         }
         var apiConfiguration = APIConfiguration()
         api(&apiConfiguration)

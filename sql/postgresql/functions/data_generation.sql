@@ -30,3 +30,7 @@ CREATE OR REPLACE TRIGGER status_stages_changed AFTER INSERT OR UPDATE OR DELETE
     FOR EACH STATEMENT EXECUTE FUNCTION ordersync_data_changed();
 CREATE OR REPLACE TRIGGER source_events_changed AFTER INSERT OR UPDATE OR DELETE ON source_events
     FOR EACH STATEMENT EXECUTE FUNCTION ordersync_data_changed();
+CREATE OR REPLACE TRIGGER conflict_log_changed AFTER INSERT OR UPDATE OR DELETE ON conflict_log
+    FOR EACH STATEMENT EXECUTE FUNCTION ordersync_data_changed();
+CREATE OR REPLACE TRIGGER entity_sync_state_changed AFTER INSERT OR UPDATE OR DELETE ON entity_sync_state
+    FOR EACH STATEMENT EXECUTE FUNCTION ordersync_data_changed();

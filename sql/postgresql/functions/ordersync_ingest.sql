@@ -1,10 +1,27 @@
+-- The rank of a source in SOURCE_PRIORITY (docs/contract.md §2, "Sources in conflict"), read from the
+-- session setting ordersync.source_priority that every ordersync connection sets
+-- (Sources/PostgresStore/PostgresStore.swift, connect); lower ranks first, unlisted sources after
+-- every listed one. The default list is SourcePriority.standard (Sources/OrderCore/SourcePriority.swift).
+CREATE OR REPLACE FUNCTION ordersync_source_priority() RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('ordersync.source_priority', true), ''), 'debezium,shopify,woocommerce,api')
+$$;
+
+CREATE OR REPLACE FUNCTION ordersync_source_rank(p_source text) RETURNS integer
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_position(l.sources, p_source), cardinality(l.sources) + 1)
+    FROM (SELECT string_to_array(ordersync_source_priority(), ',') AS sources) AS l
+$$;
+
 -- ordersync_ingest: appends one group of order versions (the writer's group commit: many requests,
 -- one transaction) by the rules of docs/contract.md §2, in one round trip, and returns the versions it
 -- stored: their place in the arrays (`item`, from 1), their seq, and whether the order was new.
 --
--- A version is not stored again when its order already has a version with the same updated_at, or
--- when it equals the order's latest version byte for byte (latest: the greatest updated_at among
--- versions that carry one, ties by seq; else the greatest seq). The same rules as the SQLite engine
+-- A version is not stored again when its order already has a version with the same updated_at from
+-- the same source or with the same content (another source's other content at that time is stored only
+-- when that source ranks higher in SOURCE_PRIORITY), or when it equals the order's latest version byte
+-- for byte (latest: the greatest updated_at among versions that carry one, ties by seq; else the
+-- greatest seq); conflicts between sources go to conflict_log. The same rules as the SQLite engine
 -- (Sources/OrderStore/OrderWriter.swift, WriterStatements), here enforced by the database for every
 -- instance that shares it: each order is locked first (a transaction-scoped advisory lock on its id's
 -- bucket, taken in one sorted order so two groups never deadlock), so two instances posting the same order at
@@ -22,6 +39,12 @@ DECLARE
     n integer := coalesce(array_length(p_order_ids, 1), 0);
     known boolean;
     latest text;
+    latest_at text;
+    latest_source text;
+    other_source text;
+    other_payload text;
+    mine integer;
+    theirs integer;
     stored bigint;
     fresh integer[];
     i integer;
@@ -160,22 +183,62 @@ BEGIN
     -- The rest one by one, in the group's order: each may meet a version stored just before it.
     FOR i IN SELECT r.i FROM (SELECT generate_series(1, n) EXCEPT SELECT unnest(fresh)) AS r (i) ORDER BY 1 LOOP
         known := EXISTS (SELECT 1 FROM orders_raw AS o WHERE o.order_id = p_order_ids[i]);
+        -- VersionRule (Sources/OrderCore/VersionRule.swift), the same decisions and the same
+        -- conflict_log rows as the SQLite engine.
         IF known THEN
-            IF p_updated_ats[i] IS NOT NULL AND EXISTS (
-                SELECT 1 FROM orders_raw AS o WHERE o.order_id = p_order_ids[i] AND o.updated_at = p_updated_ats[i]
-            ) THEN
-                CONTINUE;
-            END IF;
-            SELECT o.payload INTO latest FROM orders_raw AS o
-            WHERE o.order_id = p_order_ids[i] AND o.updated_at IS NOT NULL
-            ORDER BY o.updated_at DESC, o.seq DESC LIMIT 1;
-            IF NOT FOUND THEN
-                SELECT o.payload INTO latest FROM orders_raw AS o
-                WHERE o.order_id = p_order_ids[i] AND o.updated_at IS NULL
+            other_source := NULL;
+            IF p_updated_ats[i] IS NOT NULL THEN
+                SELECT o.source, o.payload INTO other_source, other_payload FROM orders_raw AS o
+                WHERE o.order_id = p_order_ids[i] AND o.updated_at = p_updated_ats[i]
                 ORDER BY o.seq DESC LIMIT 1;
             END IF;
-            IF latest = p_payloads[i] THEN
-                CONTINUE;
+            IF other_source IS NOT NULL THEN
+                -- The same content, or the same source at the same event time: the same event again.
+                IF other_payload = p_payloads[i] OR other_source = p_sources[i] THEN
+                    CONTINUE;
+                END IF;
+                mine := ordersync_source_rank(p_sources[i]);
+                theirs := ordersync_source_rank(other_source);
+                INSERT INTO conflict_log (entity, kind, winner_source, loser_source, resolution, event_time,
+                                          winner_time, details, logged_at)
+                VALUES (p_order_ids[i], 'same_time',
+                        CASE WHEN mine < theirs THEN p_sources[i] ELSE other_source END,
+                        CASE WHEN mine < theirs THEN other_source ELSE p_sources[i] END,
+                        CASE WHEN mine = theirs THEN 'first_stored' ELSE 'priority' END,
+                        p_updated_ats[i], p_updated_ats[i],
+                        CASE WHEN mine = theirs
+                             THEN format('%s and %s rank alike in SOURCE_PRIORITY: the version stored first stands',
+                                         p_sources[i], other_source)
+                             ELSE format('%s ranks above %s in SOURCE_PRIORITY (%s)',
+                                         CASE WHEN mine < theirs THEN p_sources[i] ELSE other_source END,
+                                         CASE WHEN mine < theirs THEN other_source ELSE p_sources[i] END,
+                                         ordersync_source_priority()) END,
+                        p_ingested_at);
+                IF mine >= theirs THEN
+                    CONTINUE;
+                END IF;
+            ELSE
+                SELECT o.payload, o.updated_at, o.source INTO latest, latest_at, latest_source FROM orders_raw AS o
+                WHERE o.order_id = p_order_ids[i] AND o.updated_at IS NOT NULL
+                ORDER BY o.updated_at DESC, o.seq DESC LIMIT 1;
+                IF NOT FOUND THEN
+                    SELECT o.payload, o.updated_at, o.source INTO latest, latest_at, latest_source FROM orders_raw AS o
+                    WHERE o.order_id = p_order_ids[i] AND o.updated_at IS NULL
+                    ORDER BY o.seq DESC LIMIT 1;
+                END IF;
+                IF latest = p_payloads[i] THEN
+                    CONTINUE;
+                END IF;
+                IF p_updated_ats[i] IS NOT NULL AND latest_at IS NOT NULL
+                    AND latest_at > p_updated_ats[i] COLLATE "C" AND latest_source <> p_sources[i] THEN
+                    INSERT INTO conflict_log (entity, kind, winner_source, loser_source, resolution, event_time,
+                                              winner_time, details, logged_at)
+                    VALUES (p_order_ids[i], 'late', latest_source, p_sources[i], 'kept_in_history', p_updated_ats[i],
+                            latest_at,
+                            format('%s''s version of %s is older than %s''s latest of %s: stored in history, the latest stands',
+                                   p_sources[i], p_updated_ats[i], latest_source, latest_at),
+                            p_ingested_at);
+                END IF;
             END IF;
         END IF;
         INSERT INTO orders_raw (order_id, order_date, order_status, order_details, updated_at, ingested_at, source, payload)
