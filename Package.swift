@@ -59,7 +59,8 @@ let package = Package(
         .target(
             name: "PostgresStore",
             dependencies: [
-                "PostgreSQL", "Storage", "OrderCore", "Threads", .product(name: "CoreMetrics", package: "swift-metrics"),
+                "PostgreSQL", "Storage", "OrderCore", "Threads",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strict,
             plugins: ["EmbedSQL"]
@@ -114,7 +115,8 @@ let package = Package(
         .executableTarget(
             name: "ordersync",
             dependencies: [
-                "OrderAPI", "OrderStore", "PostgresStore", "Storage", "OrderCore", "HTTPServer", "Threads", "ServiceSupport",
+                "OrderAPI", "OrderStore", "PostgresStore", "Storage", "OrderCore", "HTTPServer", "Threads",
+                "ServiceSupport",
                 "SyncCore", "Webhooks",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -170,7 +172,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTests",
-            dependencies: ["SyncCore", "Connectors", "OrderStore", "Storage", "OrderCore", "SQLite", "TestSupport"]
+            dependencies: [
+                "SyncCore", "Connectors", "OrderStore", "Storage", "OrderCore", "SQLite", "TestSupport",
+                // The WooCommerce connector's tests run the fake in-process, over a real socket.
+                "FakeProviders", "HTTPServer", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "EndToEndTests",

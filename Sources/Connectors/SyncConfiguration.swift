@@ -26,6 +26,8 @@ package struct SyncConfiguration: Sendable {
     package var shopify: Shopify?
     package var zoho: Zoho?
     package var customers: Customers?
+    /// SyncConfiguration+WooCommerce.swift.
+    package var wooCommerce: WooCommerce?
     /// Why each absent connector is skipped.
     package var skipped: [(name: String, reason: String)] = []
     /// Whole-run limit: below Cloud Scheduler's attempt deadline (3 minutes by default), so the
@@ -87,6 +89,7 @@ package struct SyncConfiguration: Sendable {
         } else {
             skipped.append(("customers", "CUSTOMERS_API_URL is not set"))
         }
+        try readWooCommerce(environment)
 
         if let text = value("SYNC_DEADLINE_SECONDS") {
             guard let seconds = Double(text), seconds >= 1, seconds <= 3_600 else {

@@ -20,6 +20,11 @@ package struct FakeConfiguration: Sendable {
     package var zohoTokenTTLSeconds = 3_600
     /// When set, the generic source requires this `x-api-key`.
     package var customersKey: String?
+    /// WooCommerce orders to generate.
+    package var wooOrders = 1_000
+    /// The accepted consumer key and secret (HTTP Basic user and password).
+    package var wooCommerceKey = "ck_fake"
+    package var wooCommerceSecret = "cs_fake"
     /// Shopify's leaky bucket (Standard plan: 40 calls, 2 per second).
     package var shopifyBucketSize = 40
     /// Calls the bucket leaks per second.

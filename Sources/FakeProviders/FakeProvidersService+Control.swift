@@ -14,6 +14,7 @@ extension FakeProvidersService {
             state.withLock { $0.faults.clear() }
             return JSON.response(200, text: "{\"pending\":{}}")
         case .mutate: return mutate(request.body)
+        case .wooMutate: return wooCommerceMutate(request.body)
         case .expireTokens:
             let now = clock.monotonicSeconds()
             let expired = state.withLock { state in
@@ -49,7 +50,7 @@ extension FakeProvidersService {
                 case .string(let kindName)? = item["kind"], let kind = Fault.Kind(rawValue: kindName)
             else {
                 return badRequest(
-                    "provider must be shopify, zoho, zoho-token or customers; kind status, rate-limit, slow, truncate or drop"
+                    "provider must be shopify, zoho, zoho-token, customers or woocommerce; kind status, rate-limit, slow, truncate or drop"
                 )
             }
             guard let count = Self.integer(item["count"], 1), let status = Self.integer(item["status"], 503),

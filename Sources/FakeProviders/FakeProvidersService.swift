@@ -6,23 +6,25 @@ import Synchronization
     import Glibc
 #endif
 
-/// The three emulated APIs and the control API behind one `HTTPHandler`: Shopify orders under
+/// The emulated APIs and the control API behind one `HTTPHandler`: Shopify orders under
 /// `/admin/api/`, Zoho Accounts' token endpoint and Zoho CRM records under `/oauth/` and `/crm/`, the
-/// reqres-style source under `/api/users`, and `/_fake/` for tests. Each provider's handlers live in
-/// their own file (`+Shopify`, `+Zoho`, `+Customers`, `+Control`).
+/// reqres-style source under `/api/users`, WooCommerce orders under `/wp-json/`, and `/_fake/` for
+/// tests. Each provider's handlers live in their own file (`+Shopify`, `+Zoho`, `+Customers`,
+/// `+WooCommerce`, `+Control`).
 package final class FakeProvidersService: HTTPHandler {
     /// Everything that changes while serving, behind one lock (requests are small and fast).
     struct State: Sendable {
         var data: DataSet
         var tokens: TokenStore
         var bucket: LeakyBucket
+        var woo: WooCommerceData
         var faults = FaultPlan()
         var stats = ProviderStats()
     }
 
     enum Endpoint: Sendable {
-        case shopifyOrders, shopifyOrder, zohoToken, zohoRecords, users, user
-        case addFaults, clearFaults, mutate, expireTokens, stats, resetStats, dataset
+        case shopifyOrders, shopifyOrder, zohoToken, zohoRecords, users, user, wooOrders, wooOrder
+        case addFaults, clearFaults, mutate, expireTokens, stats, resetStats, dataset, wooMutate
 
         var provider: Provider? {
             switch self {
@@ -30,6 +32,7 @@ package final class FakeProvidersService: HTTPHandler {
             case .zohoToken: .zohoToken
             case .zohoRecords: .zoho
             case .users, .user: .customers
+            case .wooOrders, .wooOrder: .woocommerce
             default: nil
             }
         }
@@ -37,8 +40,8 @@ package final class FakeProvidersService: HTTPHandler {
         /// The endpoint's name in statistics.
         var name: String {
             switch self {
-            case .shopifyOrders: "orders"
-            case .shopifyOrder: "order"
+            case .shopifyOrders, .wooOrders: "orders"
+            case .shopifyOrder, .wooOrder: "order"
             case .zohoToken: "token"
             case .zohoRecords: "records"
             case .users: "users"
@@ -58,11 +61,13 @@ package final class FakeProvidersService: HTTPHandler {
     package init(configuration: FakeConfiguration, clock: FakeClock = .system) {
         self.configuration = configuration
         self.clock = clock
+        let data = DataSet(seed: configuration.seed, size: configuration.size)
         var initial = State(
-            data: DataSet(seed: configuration.seed, size: configuration.size),
-            tokens: TokenStore(seed: configuration.seed),
+            data: data, tokens: TokenStore(seed: configuration.seed),
             bucket: LeakyBucket(
-                size: configuration.shopifyBucketSize, leakPerSecond: configuration.shopifyLeakPerSecond))
+                size: configuration.shopifyBucketSize, leakPerSecond: configuration.shopifyLeakPerSecond),
+            woo: WooCommerceData(
+                seed: configuration.seed, count: configuration.wooOrders, buyers: data.contactsWithEmail))
         for fault in configuration.faults { initial.faults.add(fault) }
         state = Mutex(initial)
         base = Mutex(configuration.baseURL)
@@ -73,6 +78,9 @@ package final class FakeProvidersService: HTTPHandler {
         router.add("GET", "/crm/{version}/{module}", .zohoRecords)
         router.add("GET", "/api/users", .users)
         router.add("GET", "/api/users/{id}", .user)
+        router.add("GET", "/wp-json/wc/v3/orders", .wooOrders)
+        router.add("GET", "/wp-json/wc/v3/orders/{id}", .wooOrder)
+        router.add("POST", "/_fake/woocommerce/mutate", .wooMutate)
         router.add("POST", "/_fake/faults", .addFaults)
         router.add("DELETE", "/_fake/faults", .clearFaults)
         router.add("POST", "/_fake/mutate", .mutate)
@@ -145,6 +153,8 @@ package final class FakeProvidersService: HTTPHandler {
         case .zohoRecords: zohoRecords(request)
         case .users: users(request)
         case .user: user(request)
+        case .wooOrders: wooCommerceOrders(request)
+        case .wooOrder: wooCommerceOrder(request)
         default: notFound(request.head.path)
         }
     }
@@ -156,6 +166,10 @@ package final class FakeProvidersService: HTTPHandler {
             return Refusal.zoho(
                 404, "INVALID_URL_PATTERN", "Please check if the URL trying to access is a correct one"
             ).response
+        }
+        if path.hasPrefix("/wp-json/") {
+            return Refusal.wooCommerce(404, "rest_no_route", "No route was found matching the URL and request method.")
+                .response
         }
         return JSON.response(404, text: "{}")
     }

@@ -17,6 +17,8 @@ enum FaultResponse {
             return Refusal.zoho(status, code, reason.lowercased()).response
         case .zohoToken, .customers:
             return JSON.response(status, JSON.object([("error", .string(reason))]))
+        case .woocommerce:
+            return Refusal.wooCommerce(status, "fake_fault", reason).response
         }
     }
 
@@ -42,6 +44,9 @@ enum FaultResponse {
                 ]))
         case .customers:
             response = JSON.response(429, text: "{\"error\":\"Too many requests, please try again later.\"}")
+        case .woocommerce:
+            // WooCommerce has no limit of its own; hosts in front of it answer 429 (docs/providers.md §3).
+            response = Refusal.wooCommerce(429, "too_many_requests", "Too many requests.").response
         }
         response.headers.set("Retry-After", retry)
         return response

@@ -7,4 +7,6 @@ package enum Provider: String, Sendable, CaseIterable {
     case zohoToken = "zoho-token"
     /// The reqres-style generic customer source.
     case customers
+    /// WooCommerce's REST API (orders).
+    case woocommerce
 }

@@ -1,4 +1,5 @@
 internal import Crypto
+import OrderCore
 
 /// A webhook secret (`SHOPIFY_WEBHOOK_SECRET`, `WOOCOMMERCE_WEBHOOK_SECRET`): the HMAC key, never shown.
 package struct WebhookSecret: Sendable, CustomStringConvertible {

@@ -14,7 +14,9 @@ import ServiceSupport
 struct FakeProvidersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordersync-fake-providers",
-        abstract: "Local fakes of Shopify, Zoho CRM and a reqres-style customer API (see docs/fake-providers.md).")
+        abstract:
+            "Local fakes of Shopify, Zoho CRM, WooCommerce and a reqres-style customer API (see docs/fake-providers.md)."
+    )
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "TCP port; 0 picks a free one.") var port = 0
@@ -30,6 +32,11 @@ struct FakeProvidersCommand: ParsableCommand {
     @Option(name: .customLong("zoho-token-ttl"), help: "Access token lifetime in seconds.") var zohoTokenTTL = 3_600
     @Option(name: .customLong("customers-key"), help: "When set, /api/users requires this x-api-key.")
     var customersKey: String?
+    @Option(name: .customLong("woo-orders"), help: "WooCommerce orders to generate.") var wooOrders = 1_000
+    @Option(name: .customLong("woocommerce-key"), help: "The valid consumer key (HTTP Basic user).")
+    var wooCommerceKey = "ck_fake"
+    @Option(name: .customLong("woocommerce-secret"), help: "The valid consumer secret (HTTP Basic password).")
+    var wooCommerceSecret = "cs_fake"
     @Option(name: .customLong("shopify-bucket"), help: "Leaky bucket size (calls).") var shopifyBucket = 40
     @Option(name: .customLong("shopify-leak-per-second"), help: "Calls the bucket leaks per second.")
     var shopifyLeakPerSecond = 2.0
@@ -40,7 +47,9 @@ struct FakeProvidersCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535") }
-        guard orders >= 0, contacts >= 0, customers >= 0 else { throw ValidationError("sizes must not be negative") }
+        guard orders >= 0, contacts >= 0, customers >= 0, wooOrders >= 0 else {
+            throw ValidationError("sizes must not be negative")
+        }
         guard shopifyBucket >= 1, shopifyLeakPerSecond > 0, shopifyLeakPerSecond.isFinite else {
             throw ValidationError("--shopify-bucket must be ≥ 1 and --shopify-leak-per-second > 0")
         }
@@ -62,6 +71,9 @@ struct FakeProvidersCommand: ParsableCommand {
         configuration.zohoRefreshToken = zohoRefreshToken
         configuration.zohoTokenTTLSeconds = zohoTokenTTL
         configuration.customersKey = customersKey
+        configuration.wooOrders = wooOrders
+        configuration.wooCommerceKey = wooCommerceKey
+        configuration.wooCommerceSecret = wooCommerceSecret
         configuration.shopifyBucketSize = shopifyBucket
         configuration.shopifyLeakPerSecond = shopifyLeakPerSecond
         configuration.faults = faults.compactMap(Fault.init(spec:))

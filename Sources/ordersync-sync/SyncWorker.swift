@@ -5,8 +5,8 @@ import Logging
 import OrderCore
 import OrderStore
 import PostgresStore
-import Storage
 import ServiceSupport
+import Storage
 import SyncCore
 import Threads
 
@@ -22,7 +22,8 @@ import Threads
 struct SyncWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordersync-sync",
-        abstract: "Run the sync connectors once (Shopify orders, Zoho CRM contacts, generic customers).")
+        abstract:
+            "Run the sync connectors once (Shopify orders, Zoho CRM contacts, generic customers, WooCommerce orders).")
 
     @Option(name: .customLong("db-path"), help: "SQLite database file (env DB_PATH, default data/ordersync.db).")
     var dbPath: String?
@@ -169,6 +170,12 @@ struct SyncWorker: AsyncParsableCommand {
         if let customers = configuration.customers {
             connectors.append(
                 CustomersConnector(url: customers.url, apiKey: customers.apiKey, client: client("customers")))
+        }
+        if let woo = configuration.wooCommerce {
+            connectors.append(
+                WooCommerceConnector(
+                    url: woo.url, consumerKey: woo.consumerKey, consumerSecret: woo.consumerSecret,
+                    client: client("woocommerce")))
         }
         return connectors
     }

@@ -6,7 +6,7 @@ import Testing
     @Test func absentConnectorsAreSkippedWithTheirReason() throws {
         let configuration = try SyncConfiguration(environment: [:])
         #expect(configuration.shopify == nil && configuration.zoho == nil && configuration.customers == nil)
-        #expect(configuration.skipped.map(\.name) == ["shopify", "zoho", "customers"])
+        #expect(configuration.skipped.map(\.name) == ["shopify", "zoho", "customers", "woocommerce"])
     }
 
     @Test func fullConfigurationIsRead() throws {
@@ -14,8 +14,10 @@ import Testing
             "SHOPIFY_SHOP_URL": "https://example.myshopify.com/", "SHOPIFY_ACCESS_TOKEN": "shpat_x",
             "ZOHO_CLIENT_ID": "id", "ZOHO_CLIENT_SECRET": "secret", "ZOHO_REFRESH_TOKEN": "refresh",
             "ZOHO_API_URL": "https://www.zohoapis.eu", "CUSTOMERS_API_URL": "https://reqres.in/api/users",
-            "SYNC_DEADLINE_SECONDS": "120",
+            "SYNC_DEADLINE_SECONDS": "120", "WOOCOMMERCE_URL": "https://shop.example/store/",
+            "WOOCOMMERCE_CONSUMER_KEY": "ck_x", "WOOCOMMERCE_CONSUMER_SECRET": "cs_x",
         ])
+        #expect(configuration.wooCommerce?.url == "https://shop.example/store")
         #expect(configuration.shopify?.shopURL == "https://example.myshopify.com")
         #expect(configuration.shopify?.apiVersion == SyncConfiguration.defaultShopifyVersion)
         #expect(configuration.zoho?.accountsURL == "https://accounts.zoho.com")

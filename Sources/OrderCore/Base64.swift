@@ -1,6 +1,6 @@
-/// Standard base64 (RFC 4648 §4, with padding), for the signature headers. Decoding is strict: the
-/// alphabet only, length a multiple of four, padding only at the end, unused bits zero; anything else
-/// is nil, so one signature has one spelling.
+/// Standard base64 (RFC 4648 §4, with padding), for webhook signatures and HTTP Basic credentials.
+/// Decoding is strict: the alphabet only, length a multiple of four, padding only at the end, unused
+/// bits zero; anything else is nil, so one signature has one spelling.
 package enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let values: [UInt8] = {
