@@ -282,13 +282,16 @@ package enum SenderData {
             let product = String(Vocabulary.products[random.below(Vocabulary.products.count)].0.filter { $0 != "\"" })
             return (nextID, "new", 20_089 + random.below(150), "\(product) x\(random.int(1...3))")
         }
+        func append(_ op: Character, _ row: (id: Int64, status: String, day: Int, details: String)) {
+            changes.append(
+                DebeziumChange(
+                    op: op, orderID: row.id, status: row.status, lsn: lsn, txID: txID, sourceMilliseconds: time,
+                    orderDay: row.day, details: row.details))
+        }
         for _ in 0..<max(1, count / 5) {
             let row = newRow()
             live.append(row)
-            changes.append(
-                DebeziumChange(
-                    op: "r", orderID: row.id, status: row.status, lsn: lsn, txID: txID, sourceMilliseconds: time,
-                    orderDay: row.day, details: row.details))
+            append("r", row)
         }
         while changes.count < count {
             time += Int64(random.int(1...20))
@@ -298,19 +301,12 @@ package enum SenderData {
             if roll < 15 || live.isEmpty {
                 let row = newRow()
                 live.append(row)
-                changes.append(
-                    DebeziumChange(
-                        op: "c", orderID: row.id, status: row.status, lsn: lsn, txID: txID, sourceMilliseconds: time,
-                        orderDay: row.day, details: row.details))
+                append("c", row)
             } else if roll < 23 && live.count > 1 {
                 let index = random.below(live.count)
-                let row = live[index]
+                append("d", live[index])
                 live.swapAt(index, live.count - 1)
                 live.removeLast()
-                changes.append(
-                    DebeziumChange(
-                        op: "d", orderID: row.id, status: row.status, lsn: lsn, txID: txID, sourceMilliseconds: time,
-                        orderDay: row.day, details: row.details))
             } else {
                 let index = random.below(live.count)
                 let position = statuses.firstIndex(of: live[index].status) ?? statuses.count - 1
@@ -319,11 +315,7 @@ package enum SenderData {
                 } else if position + 1 < statuses.count {
                     live[index].status = statuses[position + 1]
                 }  // else an edit of another column: a new version all the same (its own ts_ms)
-                let row = live[index]
-                changes.append(
-                    DebeziumChange(
-                        op: "u", orderID: row.id, status: row.status, lsn: lsn, txID: txID, sourceMilliseconds: time,
-                        orderDay: row.day, details: row.details))
+                append("u", live[index])
             }
         }
         return changes

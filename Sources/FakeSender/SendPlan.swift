@@ -257,8 +257,8 @@ struct SendPlan: Sendable {
 
     // MARK: - Debezium
 
-    /// The stream, one partition per sender by order id (each row's changes in order, as a sink
-    /// delivers them), then after a "restart" its last `cdcReplayPercent` % again.
+    /// The snapshot, then the stream, one partition per sender by order id (each row's changes in
+    /// order, as a sink delivers them), then after a "restart" its last `cdcReplayPercent` % again.
     private mutating func planDebezium(_ options: SendOptions) {
         debezium = SenderData.debezium(seed: options.seed, changes: options.cdcChanges)
         let senders = max(1, options.concurrency)
@@ -278,7 +278,10 @@ struct SendPlan: Sendable {
             expectedLatest[String(change.orderID)] = change.op == "d" ? Order.deletedStatus : change.status
         }
         distinctEvents["debezium", default: 0] += debezium.count
-        phases.append(("debezium", stream))
+        // The snapshot is done before streaming starts, as a connector does.
+        let snapshot = debezium.prefix { $0.op == "r" }.count
+        phases.append(("debezium-snapshot", Array(stream.prefix(snapshot))))
+        phases.append(("debezium", Array(stream.dropFirst(snapshot))))
         let replay = debezium.count * min(max(options.cdcReplayPercent, 0), 100) / 100
         if replay > 0 {
             let copies = stream.suffix(replay).map { index in

@@ -1,23 +1,18 @@
 import FakeSender
 import Foundation
-import OrderAPI
 import Testing
-import Webhooks
 
 /// `ordersync-fake-providers send` against the real server (docs/fake-providers.md, "Sender"): small
 /// runs, every request acknowledged, every intended duplicate answered `duplicate`, and what the
 /// database holds afterwards equal to what the sender expected. Every request has a 5 s socket
 /// timeout and every test a time limit, so none can hang.
 @Suite(.timeLimit(.minutes(2))) struct FakeSenderTests {
-    static let shopifySecret = "shpss_sender_secret"
-    static let wooSecret = "wc_sender_secret"
+    // The event endpoints' own test server and secrets (EventEndpointTests).
+    static let shopifySecret = EventEndpointTests.shopifySecret
+    static let wooSecret = EventEndpointTests.wooSecret
 
     static func server(authToken: String? = nil) throws -> TestServer {
-        try TestServer(api: {
-            $0.authToken = authToken
-            $0.events = EventSettings(
-                shopifySecret: WebhookSecret(shopifySecret), wooCommerceSecret: WebhookSecret(wooSecret))
-        })
+        try EventEndpointTests.server(authToken: authToken)
     }
 
     static func options(_ server: TestServer) -> SendOptions {
