@@ -137,10 +137,15 @@ let package = Package(
         ),
         // Local emulation of Shopify, Zoho CRM and a reqres-style source, for connector tests and benchmarks.
         .target(name: "FakeProviders", dependencies: ["HTTPServer", "OrderCore", "Threads"], swiftSettings: strict),
+        // The fake sender (`ordersync-fake-providers send`): signed webhooks and a Debezium stream.
+        .target(
+            name: "FakeSender",
+            dependencies: ["FakeProviders", "HTTPServer", "OrderCore", "SyncCore", "Threads", "Webhooks"],
+            swiftSettings: strict),
         .executableTarget(
             name: "ordersync-fake-providers",
             dependencies: [
-                "FakeProviders", "HTTPServer", "ServiceSupport",
+                "FakeProviders", "FakeSender", "HTTPServer", "ServiceSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -182,7 +187,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "ordersync", "OrderAPI", "OrderStore", "PostgresStore", "PostgreSQL", "Storage", "Gzip", "SQLite",
-                "TestSupport", "Telemetry", "Webhooks", "SyncCore", "OrderCore",
+                "TestSupport", "Telemetry", "Webhooks", "SyncCore", "OrderCore", "FakeSender",
             ]
         ),
     ]

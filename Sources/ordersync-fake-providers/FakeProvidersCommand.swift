@@ -15,8 +15,8 @@ struct FakeProvidersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordersync-fake-providers",
         abstract:
-            "Local fakes of Shopify, Zoho CRM, WooCommerce and a reqres-style customer API (see docs/fake-providers.md)."
-    )
+            "Local fakes of Shopify, Zoho CRM, WooCommerce and a reqres-style customer API (see docs/fake-providers.md).",
+        subcommands: [SendCommand.self])
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "TCP port; 0 picks a free one.") var port = 0

@@ -43,7 +43,7 @@ def f_size(x):
 
 rows, failed = [], False
 # BENCH_ONLY=...: only the rows of the sections that ran, by the letter in "(a) ..."
-SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v", "sync": "s", "scale": "x", "pg": "p", "hostile": "h"}
+SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v", "sync": "s", "scale": "x", "pg": "p", "hostile": "h", "events": "w"}
 wanted = "".join(SECTIONS.get(x, "") for x in r["only"].split(",")) if r.get("only") else None
 
 
@@ -391,6 +391,48 @@ def hostile():
 
 
 hostile()
+
+
+def events():
+    """(w): webhooks and a Debezium stream from `ordersync-fake-providers send` (bench/lib/events.sh)."""
+    if r.get("events") != "1":  # not in a full run unless BENCH_EVENTS=1 (bench/run puts events=1)
+        return
+    g = lambda k: r.get(k, "?")
+
+    def stored_right(p):  # every distinct event once, the versions and each order's latest status as expected
+        keys = [p + x for x in ("events_expected", "events_stored", "versions_expected", "versions_stored", "latest_wrong")]
+        return (all(num(k) is not None for k in keys) and num(keys[0]) == num(keys[1]) and num(keys[2]) == num(keys[3])
+                and num(keys[4]) == 0 and num(p + "failed") == 0 and num(p + "missed") == 0)
+
+    def facts(p):
+        return (f"{g(p + 'sent')} sent, {g(p + 'failed')} failed, {g(p + 'duplicates')} duplicates ({g(p + 'missed')} not "
+                f"recognised); events {g(p + 'events_stored')} stored / {g(p + 'events_expected')} distinct; versions "
+                f"{g(p + 'versions_stored')} / {g(p + 'versions_expected')}; orders {g(p + 'orders_stored')} / "
+                f"{g(p + 'orders_expected')}, latest wrong {g(p + 'latest_wrong')}, deleted {g(p + 'deleted_stored')} / "
+                f"{g(p + 'deleted_expected')}")
+
+    row(f"(wa) {f_int(num('w_webhooks') or 0)} signed Shopify + WooCommerce webhooks, 20 % duplicates, shuffled, "
+        f"{g('w_concurrency')} senders: p99 acknowledgement", "w_hooks_p99_ms", "w_api_p99_ms",
+        "the same orders to `POST /`, one per request, same concurrency", fmt=f_ms,
+        bar=("≤ 10 ms", lambda s, q: s <= 10),
+        note=f"(p50 {g('w_hooks_p50_ms')} ms vs {g('w_api_p50_ms')} ms; {g('w_hooks_eps')} vs {g('w_api_eps')} requests/s)")
+    row("(wa) webhooks: every distinct event stored once, each order's latest status right", "w_hooks_events_stored",
+        "w_hooks_events_expected", "distinct events sent", ratio=False, bar=("exactly once, latest right", None),
+        ok=stored_right("w_hooks_"), note=f"({facts('w_hooks_')})")
+    row("(wa) the same orders through `POST /`: versions and latest statuses", "w_api_versions_stored",
+        "w_api_versions_expected", "versions sent", ratio=False, note=f"({facts('w_api_')})")
+    row(f"(wb) Debezium: {f_int(num('w_cdc') or 0)} changes (snapshot, then c/u/d) through `POST /cdc/debezium`, "
+        f"{g('w_cdc_concurrency')} partitions: events/s", "w_cdc_stream_eps", "w_bulk_rows_per_s",
+        "bulk ingest: orders/s, 1,000 per POST, 4 connections", note=f"(with the 10 % replay: {g('w_cdc_secs')} s in all; "
+        f"p99 {g('w_cdc_p99_ms')} ms)")
+    row("(wb) Debezium: every change stored once, the replay all `duplicate`, deletes as `deleted` tombstones",
+        "w_cdc_events_stored", "w_cdc_events_expected", "distinct changes sent", ratio=False,
+        bar=("exactly once, latest right", None),
+        ok=stored_right("w_cdc_") and num("w_cdc_deleted_stored") == num("w_cdc_deleted_expected"),
+        note=f"({facts('w_cdc_')}; the (w) section took {g('w_secs')} s)")
+
+
+events()
 
 m = lambda k: r.get(k, "?")
 print(f"# ordersync benchmark\n\n"
