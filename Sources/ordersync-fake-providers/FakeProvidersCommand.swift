@@ -33,9 +33,11 @@ struct FakeProvidersCommand: ParsableCommand {
     @Option(name: .customLong("customers-key"), help: "When set, /api/users requires this x-api-key.")
     var customersKey: String?
     @Option(name: .customLong("woo-orders"), help: "WooCommerce orders to generate.") var wooOrders = 1_000
-    @Option(name: .customLong("woocommerce-key"), help: "The valid consumer key (HTTP Basic user).")
+    // Not --woocommerce-secret: `send` has that option (the webhook secret), and ArgumentParser gave a
+    // subcommand's option to the parent when both declared it (FakeSenderTests).
+    @Option(name: .customLong("woocommerce-consumer-key"), help: "The valid consumer key (HTTP Basic user).")
     var wooCommerceKey = "ck_fake"
-    @Option(name: .customLong("woocommerce-secret"), help: "The valid consumer secret (HTTP Basic password).")
+    @Option(name: .customLong("woocommerce-consumer-secret"), help: "The valid consumer secret (HTTP Basic password).")
     var wooCommerceSecret = "cs_fake"
     @Option(name: .customLong("shopify-bucket"), help: "Leaky bucket size (calls).") var shopifyBucket = 40
     @Option(name: .customLong("shopify-leak-per-second"), help: "Calls the bucket leaks per second.")

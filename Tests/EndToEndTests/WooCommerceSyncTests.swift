@@ -55,7 +55,7 @@ import Testing
     @Test func aPullFindsTheWebhooksVersionUnchangedAndBackfillsWhatItMissed() throws {
         let fakes = try FakeProviders(arguments: [
             "--orders", "0", "--contacts", "40", "--customers", "0", "--woo-orders", "150",
-            "--woocommerce-key", Self.key, "--woocommerce-secret", Self.secret,
+            "--woocommerce-consumer-key", Self.key, "--woocommerce-consumer-secret", Self.secret,
         ])
         let server = try ServerProcess(
             dbPath: dbPath,
