@@ -362,6 +362,23 @@ extension DashboardPage {
             : `Showing all ${fmtInt(rows.length)} orders`;
         }
 
+        /** A plain table of rows: one cell per column, numbers right-aligned, times shortened. */
+        function renderTable(id, rows, columns) {
+          const table = $(id), body = table.tBodies[0];
+          body.replaceChildren();
+          table.hidden = rows.length === 0;
+          showEmpty(id.replace('-table', '-empty'), rows.length === 0);
+          for (const r of rows) {
+            const tr = htmlEl(body, 'tr', Object.fromEntries(columns.map((c) => ['data-' + c.replace(/_/g, '-'), r[c] ?? ''])));
+            for (const c of columns) {
+              const value = r[c];
+              if (typeof value === 'number') htmlEl(tr, 'td', { class: 'num' }, fmtInt(value));
+              else if (/_at$/.test(c)) htmlEl(tr, 'td', { class: 'when', title: value ?? '' }, fmtTime(value, true));
+              else htmlEl(tr, 'td', {}, value ?? '');
+            }
+          }
+        }
+
         /** GETs one view as JSON rows; a non-2xx answer throws with the problem document's detail. */
         async function fetchView(name, query) {
           const url = `${apiBase}views/${encodeURIComponent(name)}?${new URLSearchParams(query)}`;
@@ -392,6 +409,8 @@ extension DashboardPage {
           summary: () => fetchView('order_status_summary_v', { limit: 1000 }),
           timings: () => fetchView('order_stage_timings_v', { limit: 1000 }),
           orders: fetchOrders,
+          events: () => fetchView('source_event_summary_v', { limit: 1000 }),
+          conflicts: () => fetchView('conflict_summary_v', { limit: 1000 }),
         };
 
         function renderAll() {
@@ -403,6 +422,8 @@ extension DashboardPage {
           if (d.timings) renderTimings(d.timings);
           if (d.summary && d.timings) renderKpis(d.summary, d.timings);
           if (d.orders) renderOrders(d.orders);
+          if (d.events) renderTable('events-table', d.events, ['source', 'status', 'events', 'last_received_at']);
+          if (d.conflicts) renderTable('conflicts-table', d.conflicts, ['kind', 'winner_source', 'loser_source', 'conflicts', 'last_logged_at']);
           document.body.dataset.renderedWidth = window.innerWidth;
         }
 
@@ -423,7 +444,8 @@ extension DashboardPage {
           if (state.busy) { state.again = true; return; }
           state.busy = true;
           const results = await Promise.allSettled(names.map((n) => sources[n]()));
-          const errors = [], cards = { daily: 'daily', summary: 'status', timings: 'timings', orders: 'orders' };
+          const errors = [], cards = { daily: 'daily', summary: 'status', timings: 'timings', orders: 'orders', events: 'events',
+            conflicts: 'conflicts' };
           let changed = false;
           results.forEach((result, i) => {
             const name = names[i];
@@ -431,7 +453,7 @@ extension DashboardPage {
               errors.push(result.reason);
               if (!state.data[name]) {
                 showEmpty(cards[name] + '-empty', true, `Could not load this view: ${result.reason && result.reason.message}`);
-                const chart = $(cards[name] + '-chart') || $('orders-table');
+                const chart = $(cards[name] + '-chart') || $(cards[name] + '-table');
                 chart.hidden = true;
               }
               console.error(`ordersync dashboard: ${result.reason && result.reason.message || result.reason}`);

@@ -150,6 +150,28 @@ enum DashboardPage {
               <div class="empty" id="timings-empty" hidden>No order has reached a later stage yet.</div>
             </section>
           </div>
+          <div class="grid2">
+            <section class="card">
+              <div class="card-head"><div><h2>Events per source</h2><p class="hint">Webhooks and change events kept, by outcome (duplicates are only counted in <code>/metrics</code>)</p></div></div>
+              <div class="table-wrap">
+                <table data-testid="events-table" id="events-table">
+                  <thead><tr><th>Source</th><th>Outcome</th><th class="num">Events</th><th>Last</th></tr></thead>
+                  <tbody></tbody>
+                </table>
+              </div>
+              <div class="empty" id="events-empty" hidden>No webhook or change event yet.</div>
+            </section>
+            <section class="card">
+              <div class="card-head"><div><h2>Conflicts between sources</h2><p class="hint">Who lost to whom: a late version kept in history, or the same event time settled by <code>SOURCE_PRIORITY</code></p></div></div>
+              <div class="table-wrap">
+                <table data-testid="conflicts-table" id="conflicts-table">
+                  <thead><tr><th>Kind</th><th>Stood</th><th>Lost</th><th class="num">Times</th><th>Last</th></tr></thead>
+                  <tbody></tbody>
+                </table>
+              </div>
+              <div class="empty" id="conflicts-empty" hidden>No conflict between sources.</div>
+            </section>
+          </div>
           <section class="card">
             <div class="card-head"><div><h2>Latest orders</h2><p class="hint">Latest version of each order, most recently changed first</p></div>
               <label class="hint">Status <select id="filter" data-testid="status-filter"><option value="">All statuses</option></select></label></div>
@@ -163,7 +185,7 @@ enum DashboardPage {
             <p class="table-note" id="orders-note"></p>
           </section>
         </main>
-        <footer>Reads <code>/views/order_status_daily_v</code>, <code>order_status_summary_v</code>, <code>order_stage_timings_v</code> and <code>recent_orders_v</code> · refreshes every <span id="every">30</span> s</footer>
+        <footer>Reads <code>/views/order_status_daily_v</code>, <code>order_status_summary_v</code>, <code>order_stage_timings_v</code>, <code>recent_orders_v</code>, <code>source_event_summary_v</code> and <code>conflict_summary_v</code> · refreshes every <span id="every">30</span> s</footer>
         <script>
         \#(script)
         </script>

@@ -290,6 +290,8 @@ DRAWN = """(() => {
     status: pick('[data-testid=chart-status] circle[data-status]'),
     timings: pick('[data-testid=chart-timings] [data-stage]'),
     rows: pick('[data-testid=orders-table] tbody tr'),
+    events: pick('[data-testid=events-table] tbody tr'),
+    conflicts: pick('[data-testid=conflicts-table] tbody tr'),
     filter: document.querySelector('[data-testid=orders-table]').dataset.filter || '',
     kpiTotal: document.querySelector('[data-testid=kpi-total]').dataset.value,
     banner: banner.hidden ? '' : banner.innerText.replace(/\s+/g, ' '),
@@ -322,6 +324,17 @@ class Checks:
 
 def compare(checks, label, drawn, views):
     daily, summary, timings, latest = views["daily"], views["summary"], views["timings"], views["latest"]
+    events = sorted((r["source"], r["status"], str(r["events"])) for r in views["events"])
+    drawn_events = sorted((r.get("source"), r.get("status"), r.get("events")) for r in drawn["events"])
+    checks.check(f"{label}: events panel = source_event_summary_v ({len(events)} rows)", [
+        "the view has no rows: the seed sends change events" if not events else None,
+        f"drawn {drawn_events} ≠ API {events}" if drawn_events != events else None])
+    conflicts = sorted((r["kind"], r["winner_source"], r["loser_source"], str(r["conflicts"])) for r in views["conflicts"])
+    drawn_conflicts = sorted((r.get("kind"), r.get("winnerSource"), r.get("loserSource"), r.get("conflicts"))
+                             for r in drawn["conflicts"])
+    checks.check(f"{label}: conflicts panel = conflict_summary_v ({len(conflicts)} rows)", [
+        "the view has no rows: the seed makes both kinds of conflict" if len(conflicts) < 2 else None,
+        f"drawn {drawn_conflicts} ≠ API {conflicts}" if drawn_conflicts != conflicts else None])
     drawn_days = sorted(r.get("day") for r in drawn["daily"] if r.get("day"))
     first = drawn["range"].get("first") or (drawn_days[0] if drawn_days else "")
     last = drawn["range"].get("last") or (drawn_days[-1] if drawn_days else "")
@@ -436,7 +449,8 @@ def run(checks, base, out):
     token = os.environ.get("AUTH_TOKEN") or None
     api = API(base, token)
     views = {"daily": api.view("order_status_daily_v", limit=10000), "summary": api.view("order_status_summary_v", limit=1000),
-             "timings": api.view("order_stage_timings_v", limit=1000), "latest": api.view("recent_orders_v", limit=TABLE_LIMIT)}
+             "timings": api.view("order_stage_timings_v", limit=1000), "latest": api.view("recent_orders_v", limit=TABLE_LIMIT),
+             "events": api.view("source_event_summary_v", limit=1000), "conflicts": api.view("conflict_summary_v", limit=1000)}
     empty = [k for k, v in views.items() if not v]
     if empty or sum(r["orders"] for r in views["summary"]) == 0:
         raise Fatal(f"the API has no rows for {', '.join(empty) or 'summary'}: seed the server with orders first")

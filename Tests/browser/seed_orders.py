@@ -13,6 +13,10 @@ Shopify orders, with DB_PATH: 60 orders as the Shopify connector stores them (so
 status derived as Sources/SyncCore/RecordMapping.swift derives it; order_details the line items'
 JSON), written straight into the server's database (WAL: the server keeps running). Together with the
 API orders they make 17 statuses, for the colour and stage checks.
+Change events, POSTed to BASE_URL/cdc/debezium: three orders (cdc-1 … cdc-3) that an ERP changes
+beside POST /: the ERP's version at an event time POST / already stored (the ERP wins by
+SOURCE_PRIORITY), then a later one, then a late POST / version: both kinds of conflict, for the
+dashboard's events and conflicts panels.
 Retrying the POST is safe (the server stores identical versions once); the database part is not.
 """
 import json, os, random, sqlite3, sys, urllib.request
@@ -120,6 +124,32 @@ def store_shopify(db_path):
     print(f"seed: {count} Shopify order versions stored in {db_path}")
 
 
+def post(url, payload):
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    if os.environ.get("AUTH_TOKEN"):
+        request.add_header("Authorization", "Bearer " + os.environ["AUTH_TOKEN"])
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, response.read().decode().strip()
+
+
+def change_events(base):
+    """(path, payload) in sending order: POST / versions and Debezium change events of cdc-1 … cdc-3."""
+    lsn = 1000
+    for n in range(1, 4):
+        order_id, at = f"cdc-{n}", START + timedelta(days=n, hours=2)
+        api = {"order_id": order_id, "order_date": stamp(START + timedelta(days=n)), "order_details": "ERP order"}
+        yield "/", [dict(api, order_status="processing", updated_at=stamp(at))]
+        for status, when in [("shipped", at), ("delivered", at + timedelta(hours=2))]:
+            lsn += 8
+            row = dict(api, order_status=status, updated_at=stamp(when))
+            yield "/cdc/debezium", {"before": None, "after": row, "op": "u", "ts_ms": int(when.timestamp() * 1000) + 40,
+                                    "source": {"connector": "postgresql", "db": "erp", "schema": "public",
+                                               "table": "orders", "lsn": lsn, "txId": lsn // 8,
+                                               "ts_ms": int(when.timestamp() * 1000)}}
+        yield "/", [dict(api, order_status="shipped", updated_at=stamp(at + timedelta(hours=1)))]
+
+
 def main():
     if len(sys.argv) not in (2, 3):
         print(__doc__.split("\n\n")[1], file=sys.stderr)
@@ -131,6 +161,9 @@ def main():
         request.add_header("Authorization", "Bearer " + os.environ["AUTH_TOKEN"])
     with urllib.request.urlopen(request, timeout=30) as response:
         print(f"seed: {response.status} {response.read().decode().strip()}")
+    for path, payload in change_events(sys.argv[1]):
+        post(sys.argv[1].rstrip("/") + path, payload)
+    print("seed: 3 ERP orders with their change events and conflicting POST / versions")
     if len(sys.argv) == 3:
         store_shopify(sys.argv[2])
     return 0
