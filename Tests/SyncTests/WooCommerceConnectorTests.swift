@@ -56,7 +56,7 @@ final class WooFixture {
         policy.requestTimeout = 20  // a test never hangs: each request and the whole run are bounded
         let client = ProviderClient(
             transport: transport ?? session, connector: "woocommerce", policy: policy,
-            deadline: Threads.monotonicSeconds() + 120)
+            deadline: Threads.monotonicSeconds() + 3_600)
         let connector = WooCommerceConnector(url: baseURL, consumerKey: key, consumerSecret: secret, client: client)
         let engine = SyncEngine(store: store, connectors: [connector], skipped: [], logger: Logger(label: "test"))
         var summary = SyncSummary()
