@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
         .library(name: "Gzip", targets: ["Gzip"]),
         .library(name: "OrderCore", targets: ["OrderCore"]),
+        .library(name: "SyncCore", targets: ["SyncCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -57,6 +57,14 @@ let package = Package(
             swiftSettings: fuzzer
         ),
         .executableTarget(
+            name: "ProviderRecordFuzzer",
+            dependencies: [
+                "FuzzSupport", .product(name: "OrderCore", package: "ordersync"),
+                .product(name: "SyncCore", package: "ordersync"),
+            ],
+            swiftSettings: fuzzer
+        ),
+        .executableTarget(
             name: "OrderBatchFuzzer",
             dependencies: ["FuzzSupport", .product(name: "OrderCore", package: "ordersync")],
             swiftSettings: fuzzer
