@@ -89,6 +89,9 @@ let package = Package(
         ),
         // The sync domain without I/O: record mapping, paging and rate-limit headers, the run summary.
         .target(name: "SyncCore", dependencies: ["OrderCore"], swiftSettings: strict),
+        // Pushing customer changes to HubSpot and Salesforce (docs/customers.md): mapping, clients behind
+        // a transport protocol of their own, rate limiter, retry schedule, circuit breaker. No Foundation.
+        .target(name: "CRMPush", dependencies: ["OrderCore", "SyncCore"], swiftSettings: strict),
         // Inbound webhooks (issue 12): signatures through swift-crypto, deliveries decoded and mapped.
         .target(
             name: "Webhooks",
@@ -160,6 +163,7 @@ let package = Package(
             dependencies: ["FakeProviders", "HTTPServer", "OrderCore", "ordersync-fake-providers", "TestSupport"]
         ),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore", "TestSupport"]),
+        .testTarget(name: "CRMPushTests", dependencies: ["CRMPush", "OrderCore", "SyncCore"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "OrderCore", "SyncCore", "TestSupport"]),
         .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "TestSupport"]),
         .testTarget(
