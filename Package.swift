@@ -163,7 +163,7 @@ let package = Package(
             dependencies: ["FakeProviders", "HTTPServer", "OrderCore", "ordersync-fake-providers", "TestSupport"]
         ),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore", "TestSupport"]),
-        .testTarget(name: "CRMPushTests", dependencies: ["CRMPush", "OrderCore", "SyncCore"]),
+        .testTarget(name: "CRMPushTests", dependencies: ["CRMPush", "OrderCore", "SyncCore", "TestSupport"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "OrderCore", "SyncCore", "TestSupport"]),
         .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "TestSupport"]),
         .testTarget(

@@ -99,7 +99,9 @@ package enum CRMFieldMap {
             return (ContactField.trimmed(text) ?? "", "")
         }
         var rest = scalars.index(after: breakIndex)
-        if scalars[breakIndex] == "\r", rest < scalars.endIndex, scalars[rest] == "\n" { rest = scalars.index(after: rest) }
+        if scalars[breakIndex] == "\r", rest < scalars.endIndex, scalars[rest] == "\n" {
+            rest = scalars.index(after: rest)
+        }
         let line1 = ContactField.trimmed(String(scalars[..<breakIndex])) ?? ""
         let line2 = ContactField.trimmed(String(scalars[rest...])) ?? ""
         return (line1, line2)

@@ -18,7 +18,8 @@ package enum HubSpotAnswer {
             byKey[input.key] = byKey[input.key] ?? input.delivery.id
         }
         func all(_ reason: String) -> [Int64: CRMOutcome] {
-            Dictionary(inputs.map { ($0.delivery.id, .transient(reason: reason, retryAfter: nil)) }) { first, _ in first }
+            let outcome = CRMOutcome.transient(reason: reason, retryAfter: nil)
+            return Dictionary(inputs.map { ($0.delivery.id, outcome) }) { first, _ in first }
         }
         let body: JSONObject
         switch CRMText.json(response.body, maxBytes: maxBytes) {

@@ -37,7 +37,9 @@ enum CRMURL {
         }
         let host = rest.prefix { $0 != "/" }
         return !host.isEmpty
-            && !url.unicodeScalars.contains { $0.value <= 0x20 || $0.value >= 0x7F || "?#@\\".unicodeScalars.contains($0) }
+            && !url.unicodeScalars.contains {
+                $0.value <= 0x20 || $0.value >= 0x7F || "?#@\\".unicodeScalars.contains($0)
+            }
     }
 
     static func trimmingSlash(_ url: String) -> String {

@@ -30,7 +30,8 @@ package final class HubSpotPusher: Sendable {
         for delivery in deliveries {
             guard let key = delivery.hubSpotKey else {
                 result.outcomes[delivery.id] = .permanent(
-                    CRMRefusal(status: nil, code: "NO_EMAIL", message: "no email: HubSpot finds a contact by its email"))
+                    CRMRefusal(status: nil, code: "NO_EMAIL", message: "no email: HubSpot finds a contact by its email")
+                )
                 continue
             }
             guard keys.insert(key).inserted else { continue }
@@ -66,7 +67,8 @@ package final class HubSpotPusher: Sendable {
             for (id, outcome) in outcomes { result.outcomes[id] = outcome }
         case 404, 405:
             result.pause = CRMPause(
-                reason: "HubSpot has no batch upsert at \(HubSpotRequests.upsertPath) (\(response.status)): check the base URL",
+                reason:
+                    "HubSpot has no batch upsert at \(HubSpotRequests.upsertPath) (\(response.status)): check the base URL",
                 seconds: configuration.limits.authPause)
         case 400...499 where batch.count > 1:
             for input in batch where result.pause == nil {
@@ -118,13 +120,15 @@ package final class HubSpotPusher: Sendable {
             case 403:
                 let refusal = HubSpotAnswer.refusal(response, maxBytes: limits.maxAnswerBytes)
                 result.pause = CRMPause(
-                    reason: "HubSpot refused the request (403; does the token have the contacts write scope?): \(refusal)",
+                    reason:
+                        "HubSpot refused the request (403; does the token have the contacts write scope?): \(refusal)",
                     seconds: limits.authPause)
             case 429:
                 rateLimited(response, ids: ids, into: &result)
             case 500...599:
                 result.settle(
-                    ids, .transient(reason: "HubSpot answered \(response.status)", retryAfter: limits.retryAfter(response)))
+                    ids,
+                    .transient(reason: "HubSpot answered \(response.status)", retryAfter: limits.retryAfter(response)))
             default:
                 return response
             }

@@ -30,7 +30,11 @@ package final class SalesforcePusher: Sendable {
         var upserts: [(delivery: CRMDelivery, customer: Customer)] = []
         var deletes: [CRMDelivery] = []
         for delivery in deliveries {
-            if let customer = delivery.customer { upserts.append((delivery, customer)) } else { deletes.append(delivery) }
+            if let customer = delivery.customer {
+                upserts.append((delivery, customer))
+            } else {
+                deletes.append(delivery)
+            }
         }
         var start = 0
         while start < upserts.count, result.pause == nil {
@@ -46,7 +50,9 @@ package final class SalesforcePusher: Sendable {
 
     /// One collection upsert. Its 200 carries a result per record, in order; a 400 for the whole request
     /// (a malformed record) is answered by sending each record alone, so only the bad one is refused.
-    private func upsert(_ batch: [(delivery: CRMDelivery, customer: Customer)], into result: inout CRMPushResult) async {
+    private func upsert(
+        _ batch: [(delivery: CRMDelivery, customer: Customer)], into result: inout CRMPushResult
+    ) async {
         let ids = batch.map(\.delivery.id)
         let response = await send(ids: ids, into: &result) { session in
             SalesforceRequests.upsert(batch, session, self.configuration)
@@ -136,11 +142,13 @@ package final class SalesforcePusher: Sendable {
                 tokens.invalidate(session)
                 if !replay { continue }
                 result.pause = CRMPause(
-                    reason: "Salesforce refused a fresh token (401 \(code ?? "without a code"))", seconds: limits.authPause)
+                    reason: "Salesforce refused a fresh token (401 \(code ?? "without a code"))",
+                    seconds: limits.authPause)
             case 403 where code == "REQUEST_LIMIT_EXCEEDED":
                 let seconds = exchange.limiterState.configuration.quotaPause
                 exchange.block(until: exchange.now() + seconds, reason: "Salesforce's daily API quota is spent")
-                result.pause = CRMPause(reason: "Salesforce's daily API quota is spent (403 REQUEST_LIMIT_EXCEEDED)", seconds: seconds)
+                result.pause = CRMPause(
+                    reason: "Salesforce's daily API quota is spent (403 REQUEST_LIMIT_EXCEEDED)", seconds: seconds)
             case 403:
                 result.pause = CRMPause(
                     reason: "Salesforce refused the request (403 \(refusal(response)))", seconds: limits.authPause)

@@ -91,7 +91,8 @@ package final class SalesforceTokens: Sendable {
         switch response.status {
         case 200:
             guard case .success(let json) = body, case .string(let token)? = json["access_token"], !token.isEmpty,
-                token.utf8.count <= 4_096, !token.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F }),
+                token.utf8.count <= 4_096,
+                !token.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F }),
                 case .string(let instance)? = json["instance_url"], isAllowedInstance(instance)
             else { return .unavailable("token answer without a usable access_token and instance_url") }
             return .session(
@@ -102,7 +103,9 @@ package final class SalesforceTokens: Sendable {
             var reason = "Salesforce refused the app's credentials (\(response.status)"
             if case .success(let json) = body, let code = CRMText.string(json["error"], limit: 64) {
                 reason += " \(code)"
-                if let description = CRMText.string(json["error_description"], limit: 200) { reason += ": \(description)" }
+                if let description = CRMText.string(json["error_description"], limit: 200) {
+                    reason += ": \(description)"
+                }
             }
             return .refused(reason + ")")
         default:
