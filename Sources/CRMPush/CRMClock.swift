@@ -1,5 +1,5 @@
 /// The time the pushers, the rate limiter and the breaker go by, injected so tests run on a fake clock
-/// that never sleeps (docs/STYLE.md "Time you can inject").
+/// that never sleeps (the house style: time you can inject).
 ///
 /// Times are Unix seconds: HubSpot's daily limit resets at midnight of the account's time zone, and the
 /// outbox keeps its next attempt as a wall-clock time. A clock that steps back only makes a wait longer.

@@ -2,10 +2,10 @@ package import OrderCore
 
 /// How a customer's fields become HubSpot contact properties and Salesforce Contact fields, and HubSpot's
 /// properties customer fields again (inbound webhooks): the one place, documented as the table of
-/// docs/customers.md §"Field mapping". Facts: /work/shared/design/providers-realtime.md §A.2-A.3, §B.3-B.4.
+/// docs/customers.md §"Field mapping", with the facts and their sources.
 ///
 /// Every push carries every mapped field, an empty one as HubSpot's empty string (which clears a
-/// property, §A.3) or Salesforce's `null` (which clears a field): the CRM ends up with the whole state
+/// property) or Salesforce's `null` (which clears a field): the CRM ends up with the whole state
 /// of the version, whatever it had before and whichever earlier push was lost.
 package enum CRMFieldMap {
     // MARK: HubSpot
@@ -20,7 +20,7 @@ package enum CRMFieldMap {
     package static let hubSpotAddressProperty = "address"
 
     /// The key HubSpot finds a contact by (`idProperty: email`): trimmed and ASCII lower-cased, because
-    /// HubSpot's match is exact (§A.2) and ordersync keys customers by email the same way (ContactField).
+    /// HubSpot's match is exact and ordersync keys customers by email the same way (ContactField).
     package static func hubSpotKey(_ email: String?) -> String? { ContactField.emailKey(email) }
 
     /// The `properties` of a HubSpot upsert input: every mapped property, `""` for an empty field, the

@@ -26,11 +26,11 @@ package struct CRMRateLimiter: Sendable, Equatable {
             self.perSecond = perSecond
         }
 
-        /// HubSpot: 100 requests per 10 s for the smallest tier (§A.4), paced like the official SDK
+        /// HubSpot: 100 requests per 10 s for the smallest tier, paced like the official SDK
         /// (`minTime` 1000/9 ms, i.e. 9 per second) with a burst of 10.
         package static let hubSpot = Configuration(burst: 10, perSecond: 9)
 
-        /// Salesforce: 25 requests per second (its limit is a daily org quota, §B.5); the cap from
+        /// Salesforce: 25 requests per second (its limit is a daily org quota); the cap from
         /// configuration.
         package static let salesforce = Configuration(burst: 25, perSecond: 25)
     }
@@ -112,7 +112,7 @@ package struct CRMRateLimiter: Sendable, Equatable {
     }
 
     /// The first midnight after `now` in a time zone `utcOffset` seconds east of UTC (HubSpot's daily
-    /// reset, §A.4: the account's time zone; a daylight-saving change shifts it by an hour at most).
+    /// reset: the account's time zone; a daylight-saving change shifts it by an hour at most).
     package static func nextMidnight(after now: Double, utcOffset: Int) -> Double {
         let local = now + Double(utcOffset)
         return ((local / 86_400).rounded(.down) + 1) * 86_400 - Double(utcOffset)

@@ -1,6 +1,6 @@
 package import OrderCore
 
-/// What HubSpot's answers say, per input (providers-realtime.md §A.2, §A.4). Results and errors are not
+/// What HubSpot's answers say, per input (docs/customers.md §"Delivery to HubSpot"). Results and errors are not
 /// documented as index-aligned with the inputs, so each is matched by its `objectWriteTraceId` (the
 /// delivery id), else by the email it names; an input neither names stays transient.
 package enum HubSpotAnswer {
@@ -90,7 +90,7 @@ package enum HubSpotAnswer {
         return CRMRefusal(status: response.status, code: "HTTP_\(response.status)", message: text)
     }
 
-    /// A 429's `policyName` (`TEN_SECONDLY_ROLLING`, `DAILY`, §A.4); nil when the body does not say.
+    /// A 429's `policyName` (`TEN_SECONDLY_ROLLING`, `DAILY`); nil when the body does not say.
     package static func policyName(_ response: CRMResponse, maxBytes: Int) -> String? {
         guard case .success(let body) = CRMText.json(response.body, maxBytes: maxBytes) else { return nil }
         return CRMText.string(body["policyName"], limit: 64)

@@ -4,7 +4,7 @@ package struct HubSpotConfiguration: Sendable {
     package let baseURL: String
     /// A private app's access token (`Authorization: Bearer`); never logged, never in a reason.
     package let token: String
-    /// Inputs per batch upsert: HubSpot's cap is 100 (providers-realtime.md §A.2).
+    /// Inputs per batch upsert: HubSpot's cap is 100 (docs/customers.md §"Delivery to HubSpot").
     package let batchSize: Int
     package var limits = CRMPushLimits()
 

@@ -8,7 +8,7 @@ package struct HubSpotInput: Sendable, Equatable {
     package let key: String
 }
 
-/// The requests HubSpot gets (providers-realtime.md §A.2-A.3). Bodies are canonical JSON written by
+/// The requests HubSpot gets (docs/customers.md §"Delivery to HubSpot"). Bodies are canonical JSON written by
 /// OrderCore's JSONWriter: members in byte order, so equal batches are equal bytes.
 package enum HubSpotRequests {
     package static let upsertPath = "/crm/v3/objects/contacts/batch/upsert"
@@ -23,7 +23,7 @@ package enum HubSpotRequests {
     }
 
     /// `{"inputs":[{"id":<email>,"idProperty":"email","objectWriteTraceId":"<delivery id>",
-    /// "properties":{…}}, …]}`: the trace id lets a 207 name each input's fate (§A.2).
+    /// "properties":{…}}, …]}`: the trace id lets a 207 name each input's fate.
     package static func upsertBody(_ inputs: [HubSpotInput]) -> [UInt8] {
         let elements: [JSONValue] = inputs.map { input in
             .object([

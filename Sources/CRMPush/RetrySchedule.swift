@@ -5,7 +5,7 @@
 /// 30 min, 2 h, 5 h, 10 h and 10 h (about 27.5 hours in all, so a CRM down for a day loses nothing),
 /// then the dead-letter queue. Each wait is spread ±20 % by an injected random source, so deliveries that
 /// failed together (a CRM outage) do not all come back in the same second. A dead-letter queue that never
-/// fills is a known complaint (providers-realtime.md §G #7): `maxAttempts` always ends the retries.
+/// fills is a known complaint: `maxAttempts` always ends the retries.
 package struct RetrySchedule: Sendable, Equatable {
     /// Seconds before retry 1, 2, …; past the end the last one repeats.
     package var delays: [Double]

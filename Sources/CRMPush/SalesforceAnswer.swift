@@ -1,6 +1,6 @@
 import OrderCore
 
-/// What Salesforce's answers say (providers-realtime.md §B.3-B.5, §H 4-5). A collection upsert answers
+/// What Salesforce's answers say (docs/customers.md §"Delivery to Salesforce"). A collection upsert answers
 /// 200 even when records failed: every element is read, in the order of the records sent.
 package enum SalesforceAnswer {
     /// Per-record status codes that say "later", not "never".

@@ -3,17 +3,17 @@ package struct SalesforceConfiguration: Sendable {
     /// The My Domain URL the token is asked of (`https://<MyDomain>.my.salesforce.com`), or a fake's.
     /// The API itself is called at the `instance_url` the token answer names.
     package let loginURL: String
-    /// The connected app's consumer key and secret (client-credentials flow, providers-realtime.md §B.1);
+    /// The connected app's consumer key and secret (client-credentials flow);
     /// sent in a form body only, never logged.
     package let clientID: String
     package let clientSecret: String
-    /// The pinned API version, `62.0`: sObject Collections upsert needs 46.0 or later (§B.4), and answers
-    /// change with the version (§B.3).
+    /// The pinned API version, `62.0`: sObject Collections upsert needs 46.0 or later, and answers
+    /// change with the version.
     package let apiVersion: String
     /// The Contact's custom external id field that holds ordersync's customer id (`Ordersync_Id__c`):
     /// upserts match on it, so a changed email never makes a second Contact.
     package let externalIDField: String
-    /// Records per collection upsert: Salesforce's cap is 200 (§B.4).
+    /// Records per collection upsert: Salesforce's cap is 200 (docs/customers.md §"Delivery to Salesforce").
     package let batchSize: Int
     package var limits = CRMPushLimits()
 

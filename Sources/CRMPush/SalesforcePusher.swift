@@ -1,7 +1,7 @@
 import OrderCore
 
-/// Pushes customer states to Salesforce Contacts (docs/customers.md §"Delivery to Salesforce"; facts:
-/// providers-realtime.md §B): sObject Collections upserts by the external id field holding the customer
+/// Pushes customer states to Salesforce Contacts (docs/customers.md §"Delivery to Salesforce", with the facts and
+/// their sources): sObject Collections upserts by the external id field holding the customer
 /// id, deletes by the same field, a client-credentials token fetched once and again after a 401.
 package final class SalesforcePusher: Sendable {
     package let configuration: SalesforceConfiguration
@@ -106,8 +106,8 @@ package final class SalesforcePusher: Sendable {
 
     /// Sends the request `build` makes with a session, and settles what every answer means alike: no
     /// token or no answer and 5xx/429 are transient, a refused token is replaced and the request replayed
-    /// once (a second 401 pauses the CRM), 403 pauses it (`REQUEST_LIMIT_EXCEEDED`: the org's daily quota,
-    /// §B.5; anything else: the app lacks a permission). Returns the answer for the caller to read otherwise.
+    /// once (a second 401 pauses the CRM), 403 pauses it (`REQUEST_LIMIT_EXCEEDED`: the org's daily quota;
+    /// anything else: the app lacks a permission). Returns the answer for the caller to read otherwise.
     private func send(
         ids: [Int64], into result: inout CRMPushResult, _ build: (SalesforceSession) -> CRMRequest
     ) async -> CRMResponse? {

@@ -1,7 +1,7 @@
 package import OrderCore
 import SyncCore
 
-/// An access token and the instance it is good for (client-credentials answer, providers-realtime.md §B.1).
+/// An access token and the instance it is good for (client-credentials answer).
 package struct SalesforceSession: Sendable, Equatable {
     package let accessToken: String
     /// `instance_url` from the token answer: the API's base, never a hard-coded host.
@@ -10,7 +10,7 @@ package struct SalesforceSession: Sendable, Equatable {
     package let generation: Int
 }
 
-/// The requests Salesforce gets (providers-realtime.md §B.1, §B.3, §B.4). Bodies are canonical JSON
+/// The requests Salesforce gets (docs/customers.md §"Delivery to Salesforce"). Bodies are canonical JSON
 /// written by OrderCore's JSONWriter.
 package enum SalesforceRequests {
     /// `POST {login}/services/oauth2/token` with `grant_type=client_credentials` and the app's key and
