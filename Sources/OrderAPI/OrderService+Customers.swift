@@ -232,6 +232,6 @@ extension OrderService {
     }
 
     func customersUnavailable() -> HTTPResponse {
-        Problem(status: 503, detail: "the customer API is not available on this storage engine yet").response
+        Problem(status: 503, detail: "the customer API is not configured on this server").response
     }
 }

@@ -62,9 +62,8 @@ package struct CustomerInput: Sendable, Equatable {
         }
         switch (mode, fields[.email]) {
         case (.replace, nil), (.replace, ""?):
-            if object[CustomerField.email.rawValue] != nil || problems.allSatisfy({ $0.field != "email" }) {
-                fail("email", "is required: the CRMs find a customer by it")
-            }
+            // An email refused above already has its problem.
+            if problems.allSatisfy({ $0.field != "email" }) { fail("email", "is required: the CRMs find a customer by it") }
         case (.merge, ""?): fail("email", "can not be cleared: the CRMs find a customer by it")
         default: break
         }

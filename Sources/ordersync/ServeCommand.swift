@@ -68,6 +68,7 @@ struct ServeCommand: ParsableCommand {
                     sourcePriority: settings.sourcePriority)
                 store = postgres
                 location = postgres.target
+                customers = PostgresCustomerStore(url: url)
             } else {
                 let projectionLog = ProjectionLog(logger: logger)
                 store = try OrderStore(

@@ -69,7 +69,8 @@ final class TestServer {
 
     /// The customer store beside `store`, on the same database.
     static func customerStore(_ dbPath: String, _ databaseURL: String?) throws -> any CustomerStorage {
-        try CustomerStore(path: dbPath)
+        if let databaseURL { return PostgresCustomerStore(url: databaseURL) }
+        return try CustomerStore(path: dbPath)
     }
 
     func stop() {
