@@ -103,7 +103,7 @@ package struct CustomerInput: Sendable, Equatable {
     }
 
     /// Why `value` (trimmed) is no valid `field`, nil when it is one.
-    static func fieldProblem(_ value: String, _ field: CustomerField) -> String? {
+    package static func fieldProblem(_ value: String, _ field: CustomerField) -> String? {
         if value.isEmpty { return nil }
         if let problem = OrderValidator.checkText(value, length: 1...field.maxLength) { return problem }
         if field == .email && !isEmailShaped(value) {
