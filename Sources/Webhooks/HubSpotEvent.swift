@@ -1,7 +1,6 @@
 package import OrderCore
 
-/// One element of a HubSpot webhook body, checked and mapped (docs/realtime.md "HubSpot webhooks";
-/// /work/shared/design/providers-realtime.md §A.5): what the caller stores, dedups and applies.
+/// One element of a HubSpot webhook body, checked and mapped (docs/realtime.md §5): what the caller stores, dedups and applies.
 package struct HubSpotEvent: Equatable, Sendable {
     /// Position in the body's array.
     package let index: Int

@@ -1,8 +1,7 @@
 internal import Crypto
 package import OrderCore
 
-/// HubSpot's request signature v3 (/work/shared/design/providers-realtime.md §A.5, §H item 2;
-/// docs/realtime.md "HubSpot webhooks"): `X-HubSpot-Signature-v3` is base64 of the HMAC-SHA256, keyed
+/// HubSpot's request signature v3 (docs/realtime.md §5): `X-HubSpot-Signature-v3` is base64 of the HMAC-SHA256, keyed
 /// with the app's client secret, of `method + URL + raw body + timestamp`, where the timestamp is
 /// `X-HubSpot-Request-Timestamp` (epoch milliseconds) as sent and the URL the one HubSpot called.
 /// Through swift-crypto; the comparison is its constant-time one.
@@ -121,7 +120,7 @@ package enum HubSpotSignature {
 
     /// The URL as received, then, when it differs, with the escapes HubSpot's v3 page says to decode
     /// (`%3A` `:`, `%2F` `/`, `%3F` `?`, `%40` `@`, `%21` `!`, `%24` `$`, `%27` `'`, `%28` `(`, `%29` `)`,
-    /// `%2A` `*`, `%2C` `,`, `%3B` `;`). The exact list is unconfirmed (providers-realtime.md §A.5), and
+    /// `%2A` `*`, `%2C` `,`, `%3B` `;`). The exact list is unconfirmed (docs/realtime.md §5), and
     /// HubSpot's own Node SDK signs the URL as given: both spellings are tried.
     static func urlSpellings(_ url: String) -> [String] {
         let decoded = decodingReservedEscapes(url)

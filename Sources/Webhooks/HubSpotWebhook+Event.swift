@@ -1,6 +1,6 @@
 import OrderCore
 
-/// One array element → a `HubSpotEvent` or the reason it is none (docs/realtime.md "HubSpot webhooks").
+/// One array element → a `HubSpotEvent` or the reason it is none (docs/realtime.md §5).
 /// Members are read by name and type; members this service does not use (`appId`, `changeFlag`, …) are
 /// not checked, so a field HubSpot adds later breaks nothing.
 extension HubSpotWebhook {

@@ -1,10 +1,10 @@
 package import OrderCore
 
-/// `POST /webhooks/hubspot` without the HTTP and storage around it (docs/realtime.md "HubSpot webhooks"):
+/// `POST /webhooks/hubspot` without the HTTP and storage around it (docs/realtime.md §5):
 /// the v3 signature first, then the body, a JSON array of events, each checked on its own.
 package enum HubSpotWebhook {
     /// Most events one body may carry. HubSpot sends batches (often quoted as at most 100, unconfirmed:
-    /// /work/shared/design/providers-realtime.md §A.5); ten times that is refused whole (400).
+    /// docs/realtime.md §5); ten times that is refused whole (400).
     package static let maxEvents = 1_000
     /// Largest body decoded (413 beyond): the caller bounds the body before reading it (docs/realtime.md
     /// §4, 2 MiB); this holds for any caller.
@@ -24,7 +24,7 @@ package enum HubSpotWebhook {
     /// The events of a (verified) body. The whole body is refused only when it is no array of at most
     /// `maxEvents` JSON values (400) or too large (413); an element that is no valid event is listed in
     /// `invalid` with its reason and the others still decode, so one odd event does not make HubSpot
-    /// redeliver, up to 10 times, the ones that were fine (docs/realtime.md "HubSpot webhooks").
+    /// redeliver, up to 10 times, the ones that were fine (docs/realtime.md §5).
     package static func decode(body: [UInt8]) throws(WebhookError) -> HubSpotBatch {
         guard body.count <= maxBodyBytes else {
             throw WebhookError(413, "the body is over \(maxBodyBytes) bytes")

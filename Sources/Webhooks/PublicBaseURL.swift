@@ -1,8 +1,7 @@
 /// The service's public base URL (configuration `PUBLIC_URL`, e.g. `https://orders.example.com`): what a
-/// sender that signs the URL it called (HubSpot's v3 signature, /work/shared/design/providers-realtime.md
-/// §A.5 and §H item 2) had in front of the request target. Behind a proxy or load balancer the server sees
-/// its internal address; the URL HubSpot called is only known from configuration (docs/realtime.md,
-/// "HubSpot webhooks").
+/// sender that signs the URL it called (HubSpot's v3 signature,
+/// docs/realtime.md §5) had in front of the request target. Behind a proxy or load balancer the server sees
+/// its internal address; the URL HubSpot called is only known from configuration (docs/realtime.md §5).
 package struct PublicBaseURL: Sendable, Equatable, CustomStringConvertible {
     /// `scheme://authority[/prefix]` as configured, without a trailing `/`.
     package let text: String

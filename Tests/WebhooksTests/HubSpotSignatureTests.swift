@@ -3,8 +3,7 @@ import TestSupport
 import Testing
 import Webhooks
 
-/// HubSpot's v3 signature (Sources/Webhooks/HubSpotSignature.swift, PublicBaseURL.swift; docs/realtime.md
-/// "HubSpot webhooks"): against vectors computed outside Swift, then every way a request can be off.
+/// HubSpot's v3 signature (Sources/Webhooks/HubSpotSignature.swift, PublicBaseURL.swift; docs/realtime.md §5): against vectors computed outside Swift, then every way a request can be off.
 @Suite struct HubSpotSignatureTests {
     // MARK: - The signature
 

@@ -4,10 +4,10 @@ import Testing
 import Webhooks
 
 /// HubSpot webhook bodies (Sources/Webhooks/HubSpotWebhook.swift, HubSpotWebhook+Event.swift;
-/// docs/realtime.md "HubSpot webhooks"): HubSpot's documented example, what each subscription type does,
+/// docs/realtime.md §5): HubSpot's documented example, what each subscription type does,
 /// duplicates in one body, and hostile bodies, which get a clear error and never a trap.
 @Suite struct HubSpotWebhookTests {
-    /// HubSpot's example (its v1 request-validation page, quoted in providers-realtime.md §A.5), with the
+    /// HubSpot's example (its v1 request-validation page, quoted in docs/realtime.md §5), with the
     /// second element's elided members filled in as the first has them.
     static let documentedExample = """
         [{"eventId":1,"subscriptionId":12345,"portalId":62515,"appId":54321,"occurredAt":1564113600000,
