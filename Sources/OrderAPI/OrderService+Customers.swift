@@ -75,7 +75,9 @@ extension OrderService {
         do {
             input = try CustomerInput.parse(value, mode: mode, pathID: pathID)
         } catch {
-            var problem = Problem(status: 422, detail: "the customer is not valid; nothing was stored")
+            var problem = Problem(
+                status: 422, detail: "the customer is not valid; nothing was stored",
+                type: "urn:ordersync:problem:invalid-customer")
             problem.errors = error.problems
             return problem.response
         }
