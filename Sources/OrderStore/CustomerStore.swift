@@ -196,7 +196,10 @@ package final class CustomerStore: CustomerStorage {
         try run { connection throws(SQLiteError) in
             let select = try connection.cached(
                 """
-                SELECT o.delivery_id, o.customer_id, o.version, o.attempts, o.queued_at, v.deleted, v.payload
+                SELECT o.delivery_id, o.customer_id, o.version, o.attempts, o.queued_at, v.deleted, v.payload,
+                    CASE WHEN v.deleted = 1 THEN (SELECT p.payload FROM customer_versions AS p
+                    WHERE p.customer_id = o.customer_id AND p.version < o.version AND p.deleted = 0 AND p.applied = 1
+                    ORDER BY p.version DESC LIMIT 1) END
                 FROM customer_outbox AS o
                 JOIN customer_versions AS v ON v.customer_id = o.customer_id AND v.version = o.version
                 WHERE o.crm = ? AND o.state = 'pending' AND o.next_attempt_at <= ?
@@ -215,7 +218,8 @@ package final class CustomerStore: CustomerStorage {
                         deliveryID: select.int64(0), crm: crm, customerID: select.string(1) ?? "",
                         version: Int(select.int64(2)),
                         customer: deleted ? nil : select.withText(6) { $0.flatMap { Customer(payload: Array($0)) } },
-                        attempts: Int(select.int64(3)), queuedAt: select.string(4) ?? ""))
+                        attempts: Int(select.int64(3)), queuedAt: select.string(4) ?? "",
+                        lastEmail: select.string(7).flatMap { Customer(payload: Array($0.utf8))?[.email] }))
             }
             return items
         }

@@ -153,7 +153,10 @@ package final class PostgresCustomerStore: CustomerStorage {
         try run { connection throws(PostgresError) in
             let result = try connection.queryCached(
                 """
-                SELECT o.delivery_id, o.customer_id, o.version, o.attempts, o.queued_at, v.deleted, v.payload
+                SELECT o.delivery_id, o.customer_id, o.version, o.attempts, o.queued_at, v.deleted, v.payload,
+                    CASE WHEN v.deleted = 1 THEN (SELECT p.payload FROM customer_versions AS p
+                    WHERE p.customer_id = o.customer_id AND p.version < o.version AND p.deleted = 0 AND p.applied = 1
+                    ORDER BY p.version DESC LIMIT 1) END
                 FROM customer_outbox AS o
                 JOIN customer_versions AS v ON v.customer_id = o.customer_id AND v.version = o.version
                 WHERE o.crm = $1 AND o.state = 'pending' AND o.next_attempt_at <= $2
@@ -169,7 +172,8 @@ package final class PostgresCustomerStore: CustomerStorage {
                         deliveryID: try result.int64(row, 0) ?? 0, crm: crm, customerID: result.string(row, 1) ?? "",
                         version: Int(try result.int64(row, 2) ?? 0),
                         customer: deleted ? nil : result.string(row, 6).flatMap { Customer(payload: Array($0.utf8)) },
-                        attempts: Int(try result.int64(row, 3) ?? 0), queuedAt: result.string(row, 4) ?? ""))
+                        attempts: Int(try result.int64(row, 3) ?? 0), queuedAt: result.string(row, 4) ?? "",
+                        lastEmail: result.string(row, 7).flatMap { Customer(payload: Array($0.utf8))?[.email] }))
             }
             return items
         }

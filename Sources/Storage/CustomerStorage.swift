@@ -155,10 +155,12 @@ package struct OutboxItem: Sendable, Equatable {
     package let attempts: Int
     /// When the version was queued (end-to-end latency starts here).
     package let queuedAt: String
+    /// For a deletion: the email of the customer's last state (HubSpot finds a contact by email only).
+    package let lastEmail: String?
 
     package init(
         deliveryID: Int64, crm: String, customerID: String, version: Int, customer: Customer?, attempts: Int,
-        queuedAt: String
+        queuedAt: String, lastEmail: String? = nil
     ) {
         self.deliveryID = deliveryID
         self.crm = crm
@@ -167,6 +169,7 @@ package struct OutboxItem: Sendable, Equatable {
         self.customer = customer
         self.attempts = attempts
         self.queuedAt = queuedAt
+        self.lastEmail = lastEmail
     }
 }
 

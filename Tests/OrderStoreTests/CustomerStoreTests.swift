@@ -107,6 +107,12 @@ import Testing
                     #expect(item.version == newest, "\(engine) seed \(seed) step \(step): \(item)")
                     #expect(item.version > delivered[item.customerID] ?? 0, "never an older version after a newer")
                     #expect(item.customer == model.current(item.customerID)?.1.state)
+                    if item.customer == nil {
+                        // A deletion carries the email of the last state before it.
+                        let before = model.versions[item.customerID]?.prefix(item.version - 1)
+                            .last { $0.applied && $0.state != nil }
+                        #expect(item.lastEmail == before?.state?[.email], "\(engine) seed \(seed) step \(step)")
+                    }
                     switch Int.random(in: 0..<3, using: &generator) {
                     case 0:
                         delivered[item.customerID] = item.version
