@@ -10,9 +10,11 @@ import Threads
 /// connection; customer changes are far fewer than orders, so they do without group commit.
 package final class CustomerStore: CustomerStorage {
     private let connection: Locked<Connection>
+    let path: String
 
     /// Opens the database at `path`, whose schema the server's OrderStore already applied.
     package init(path: String) throws(StoreError) {
+        self.path = path
         do {
             let connection = try Connection(path: path, mode: .readWrite, busyTimeoutMilliseconds: 10_000)
             try connection.configureAsWriter()
@@ -350,5 +352,35 @@ package final class CustomerStore: CustomerStorage {
             }
             return (changed[1], changed[0])
         }
+    }
+}
+
+extension CustomerStore {
+    package func claimDelivery(crm: String) throws(StoreError) -> (any DeliveryLease)? {
+        let key = path + "\u{0}" + crm
+        return Self.leases.withLock { $0.insert(key).inserted } ? ProcessLease(key: key) : nil
+    }
+
+    /// CRMs whose outbox a worker of this process delivers, by database file: a SQLite database has one
+    /// serving process, so a lease is that process's (docs/customers.md §3).
+    static let leases = Locked<Set<String>>([])
+
+    final class ProcessLease: DeliveryLease {
+        let key: String
+        private let held = Locked(true)
+
+        init(key: String) { self.key = key }
+
+        var isHeld: Bool { held.withLock { $0 } }
+
+        func release() {
+            let wasHeld = held.withLock { held -> Bool in
+                defer { held = false }
+                return held
+            }
+            if wasHeld { _ = CustomerStore.leases.withLock { $0.remove(key) } }
+        }
+
+        deinit { release() }
     }
 }

@@ -1,6 +1,7 @@
 import OrderCore
 import PostgreSQL
 package import Storage
+import Threads
 
 /// Customers and their outbox on PostgreSQL, the twin of Sources/OrderStore/CustomerStore.swift (same
 /// rule, Storage's CustomerRule; same tables, sql/postgresql/tables/customer_*.sql). Each change is one
@@ -9,11 +10,13 @@ package import Storage
 /// caller hears of it.
 package final class PostgresCustomerStore: CustomerStorage {
     private let pool: ConnectionPool
+    private let url: String
     /// Advisory-lock class of a customer's changes (hashtextextended's seed; PostgresEvents uses 12).
     static let lockSeed: Int64 = 13
 
     /// A pool of `capacity` connections to `url`, whose schema the server's PostgresStore applied.
     package init(url: String, capacity: Int = 4) {
+        self.url = url
         pool = ConnectionPool(capacity: capacity) { () throws(PostgresError) in try PostgresStore.connect(url) }
     }
 
@@ -281,5 +284,45 @@ package final class PostgresCustomerStore: CustomerStorage {
                 """, values)
             return (Int(try redriven.int64(0, 0) ?? 0), Int(try superseded.int64(0, 0) ?? 0))
         }
+    }
+}
+
+extension PostgresCustomerStore {
+    /// A session-level advisory lock on a connection of its own, held while the worker delivers: when
+    /// the instance dies, its session ends and the lock goes with it, so another instance takes over.
+    package func claimDelivery(crm: String) throws(StoreError) -> (any DeliveryLease)? {
+        let connection: PGConnection
+        do {
+            connection = try PostgresStore.connect(url)
+            let taken = try connection.query(
+                "SELECT pg_try_advisory_lock(\(Self.deliveryLockClass), hashtext($1))", [.text(crm)]
+            ).bool(0, 0)
+            guard taken == true else { return nil }
+        } catch {
+            throw StoreError(error)
+        }
+        return SessionLease(connection: connection)
+    }
+
+    /// Advisory-lock class of a CRM's delivery (PostgresSyncStore.runLockClass is the sync run's).
+    static let deliveryLockClass: Int32 = 1869768545
+
+    final class SessionLease: DeliveryLease {
+        /// The session holding the lock; nil once released (ending the session frees the lock).
+        private let connection: Locked<PGConnection?>
+
+        init(connection: PGConnection) { self.connection = Locked(connection) }
+
+        /// One round trip: a session that answers still holds its lock.
+        var isHeld: Bool {
+            connection.withLock { connection in
+                guard let session = connection else { return false }
+                if (try? session.query("SELECT 1").rowCount) == 1 { return true }
+                connection = nil
+                return false
+            }
+        }
+
+        func release() { connection.withLock { $0 = nil } }
     }
 }

@@ -26,6 +26,17 @@ package protocol CustomerStorage: AnyObject, Sendable {
     /// version of the same customer already replaced is superseded instead (it would overtake it).
     /// Returns how many became pending and how many were superseded.
     func redrive(deliveryID: Int64?, crm: String?, at now: String) throws(StoreError) -> (redriven: Int, superseded: Int)
+    /// The right to deliver `crm`'s outbox: one worker per CRM across every process sharing the
+    /// database, so one customer's versions never travel on two paths at once. Nil while another holds it.
+    func claimDelivery(crm: String) throws(StoreError) -> (any DeliveryLease)?
+}
+
+/// A worker's hold on one CRM's outbox (`CustomerStorage.claimDelivery`).
+package protocol DeliveryLease: AnyObject, Sendable {
+    /// False once the hold is lost (PostgreSQL: the session holding the lock ended); the worker stops
+    /// delivering and claims again.
+    var isHeld: Bool { get }
+    func release()
 }
 
 /// One change to apply: what, to whom, from where and when.

@@ -149,4 +149,33 @@ import Testing
             #expect(try store.redrive(deliveryID: 1, crm: nil, at: "2026-01-01T00:00:00.000Z") == (0, 0))
         }
     }
+
+    /// One worker per CRM: a second claim (another instance, on PostgreSQL another store) gets nothing
+    /// until the first lets go; each CRM has its own lease.
+    @Test func oneLeasePerCRMUntilItIsReleased() throws {
+        let fixture = try StoreFixture()
+        let sqlite = try fixture.open()
+        defer { sqlite.close() }
+        let url = try PostgresCluster.shared().makeDatabase()
+        let postgres = try PostgresStore(url: url, sqlDirectory: nil)
+        defer { postgres.close() }
+        let pairs: [(any CustomerStorage, any CustomerStorage)] = [
+            (try CustomerStore(path: fixture.dbPath), try CustomerStore(path: fixture.dbPath)),
+            (PostgresCustomerStore(url: url), PostgresCustomerStore(url: url)),
+        ]
+        for (first, second) in pairs {
+            let lease = try first.claimDelivery(crm: "hubspot")
+            #expect(lease?.isHeld == true)
+            #expect(try second.claimDelivery(crm: "hubspot") == nil)
+            let other = try second.claimDelivery(crm: "salesforce")
+            #expect(other?.isHeld == true)
+            lease?.release()
+            #expect(lease?.isHeld == false)
+            let taken = try second.claimDelivery(crm: "hubspot")
+            #expect(taken?.isHeld == true)
+            #expect(try first.claimDelivery(crm: "hubspot") == nil)
+            taken?.release()
+            other?.release()
+        }
+    }
 }
