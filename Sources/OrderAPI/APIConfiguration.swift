@@ -1,4 +1,5 @@
 package import OrderCore
+package import Storage
 package import Webhooks
 
 /// Settings of the API layer (docs/contract.md §3), each with its default.
@@ -31,7 +32,23 @@ package struct APIConfiguration: Sendable {
     /// Runs `/sync` (nil: the endpoint answers 503).
     package var syncRunner: (any SyncRunning)?
 
+    /// The customer API and its outbox (docs/customers.md).
+    package var customers = CustomerSettings()
+
     package init() {}
+}
+
+/// Settings of `/customers` and `/outbox`.
+package struct CustomerSettings: Sendable {
+    /// Where customers and their outbox live (nil: those endpoints answer 503).
+    package var store: (any CustomerStorage)?
+    /// The CRMs configured (`hubspot`, `salesforce`): each change queues one delivery per CRM.
+    package var crms: [String] = []
+
+    package init(store: (any CustomerStorage)? = nil, crms: [String] = []) {
+        self.store = store
+        self.crms = crms
+    }
 }
 
 /// Settings of `POST /webhooks/…` and `POST /cdc/debezium`.

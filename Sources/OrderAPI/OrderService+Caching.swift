@@ -21,6 +21,10 @@ extension OrderService {
         case .ingest, .health, .readiness, .version, .metrics, .sync, .shopifyWebhook, .wooCommerceWebhook, .debeziumEvent,
             nil:
             .noStore
+        // The customers and the outbox change with every delivery, which no data generation counts.
+        case .putCustomer, .patchCustomer, .deleteCustomer, .getCustomer, .postCustomer, .listCustomers, .outbox,
+            .deadLetters, .redriveOne, .redriveAll:
+            .noStore
         }
     }
 

@@ -36,6 +36,8 @@ package final class OrderService: HTTPHandler {
     enum Endpoint: Sendable {
         case ingest, latest, order, health, readiness, metrics, views, view, dashboard, sync, version
         case shopifyWebhook, wooCommerceWebhook, debeziumEvent
+        case putCustomer, patchCustomer, deleteCustomer, getCustomer, postCustomer, listCustomers
+        case outbox, deadLetters, redriveOne, redriveAll
     }
 
     /// Endpoints that never require the bearer token: probes must work for the platform, `/version`
@@ -76,6 +78,16 @@ package final class OrderService: HTTPHandler {
         router.add("POST", "/webhooks/shopify", .shopifyWebhook)
         router.add("POST", "/webhooks/woocommerce", .wooCommerceWebhook)
         router.add("POST", "/cdc/debezium", .debeziumEvent)
+        router.add("PUT", "/customers/{id}", .putCustomer)
+        router.add("PATCH", "/customers/{id}", .patchCustomer)
+        router.add("DELETE", "/customers/{id}", .deleteCustomer)
+        router.add("GET", "/customers/{id}", .getCustomer)
+        router.add("POST", "/customers", .postCustomer)
+        router.add("GET", "/customers", .listCustomers)
+        router.add("GET", "/outbox", .outbox)
+        router.add("GET", "/outbox/dead", .deadLetters)
+        router.add("POST", "/outbox/dead/{id}/redrive", .redriveOne)
+        router.add("POST", "/outbox/dead/redrive", .redriveAll)
         self.router = router
         self.requestMetrics = RequestMetrics(routes: router.patterns, factory: metrics.factory)
         self.syncMetrics = SyncMetrics(factory: metrics.factory)
@@ -141,6 +153,11 @@ package final class OrderService: HTTPHandler {
         case .found(_, let pattern, _):
             if head.method == "POST" && pattern == "/" { return ingestPreflight(head) }
             if head.method == "POST" && OrderService.eventPaths.contains(head.path) { return eventPreflight(head) }
+            if pattern == "/customers" && head.method == "POST" || pattern == "/customers/{id}"
+                && (head.method == "PUT" || head.method == "PATCH")
+            {
+                return customerPreflight(head)
+            }
             return nil
         }
     }
@@ -202,6 +219,16 @@ package final class OrderService: HTTPHandler {
         case .shopifyWebhook: shopifyWebhook(request)
         case .wooCommerceWebhook: wooCommerceWebhook(request)
         case .debeziumEvent: debeziumEvent(request)
+        case .putCustomer: putCustomer(request)
+        case .patchCustomer: patchCustomer(request)
+        case .deleteCustomer: deleteCustomer(request)
+        case .getCustomer: getCustomer(request)
+        case .postCustomer: postCustomer(request)
+        case .listCustomers: listCustomers(request)
+        case .outbox: outbox(request)
+        case .deadLetters: deadLetters(request)
+        case .redriveOne: redriveOne(request)
+        case .redriveAll: redriveAll(request)
         }
     }
 

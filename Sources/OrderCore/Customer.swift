@@ -68,6 +68,15 @@ package enum CustomerChange: Sendable, Equatable {
     /// `DELETE`: the customer is gone; its history stays.
     case delete
 
+    /// `replace`, `merge` or `delete`, as customer_versions.change keeps it.
+    package var name: String {
+        switch self {
+        case .replace: "replace"
+        case .merge: "merge"
+        case .delete: "delete"
+        }
+    }
+
     /// The state after this change; nil when the customer is deleted. A merge onto no customer starts
     /// from an empty one.
     package func applied(to current: Customer?, id: String) -> Customer? {

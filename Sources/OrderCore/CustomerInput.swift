@@ -62,9 +62,8 @@ package struct CustomerInput: Sendable, Equatable {
         }
         switch (mode, fields[.email]) {
         case (.replace, nil), (.replace, ""?):
-            if object[CustomerField.email.rawValue] != nil || problems.allSatisfy({ $0.field != "email" }) {
-                fail("email", "is required: the CRMs find a customer by it")
-            }
+            // An email refused above already has its problem.
+            if problems.allSatisfy({ $0.field != "email" }) { fail("email", "is required: the CRMs find a customer by it") }
         case (.merge, ""?): fail("email", "can not be cleared: the CRMs find a customer by it")
         default: break
         }
@@ -104,7 +103,7 @@ package struct CustomerInput: Sendable, Equatable {
     }
 
     /// Why `value` (trimmed) is no valid `field`, nil when it is one.
-    static func fieldProblem(_ value: String, _ field: CustomerField) -> String? {
+    package static func fieldProblem(_ value: String, _ field: CustomerField) -> String? {
         if value.isEmpty { return nil }
         if let problem = OrderValidator.checkText(value, length: 1...field.maxLength) { return problem }
         if field == .email && !isEmailShaped(value) {

@@ -53,7 +53,7 @@ package final class PostgresCopyTarget: CopyTarget {
     }
 
     package func finish(_ table: CopiedTable) throws(StoreError) {
-        guard let key = table.key else { return }
+        guard let key = table.numbered else { return }
         try run { () throws(PostgresError) in
             _ = try connection.query(
                 """

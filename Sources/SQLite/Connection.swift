@@ -105,6 +105,9 @@ package final class Connection {
         return try statement.step() ? statement.int64(0) : nil
     }
 
+    /// Rows the last INSERT, UPDATE or DELETE changed (https://sqlite.org/c3ref/changes.html).
+    package var changes: Int { Int(sqlite3_changes(handle)) }
+
     /// True while a transaction is open; rollback only then (sqlite3_get_autocommit).
     package var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 

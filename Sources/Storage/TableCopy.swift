@@ -13,17 +13,24 @@ package struct CopiedTable: Sendable, Equatable {
     package let bytes: Set<String>
     /// A keyless table's primary key: the order its rows are read in, on both engines alike.
     package let primaryKey: [String]
+    /// The column numbered by the engine (an identity): after a copy, new rows continue past it.
+    package let numbered: String?
 
-    init(name: String, columns: [String], key: String?, bytes: Set<String> = [], primaryKey: [String]? = nil) {
+    init(
+        name: String, columns: [String], key: String?, bytes: Set<String> = [], primaryKey: [String]? = nil,
+        numbered: String? = nil
+    ) {
         self.name = name
         self.columns = columns
         self.key = key
         self.bytes = bytes
         self.primaryKey = primaryKey ?? [columns[0]]
+        self.numbered = numbered ?? key
     }
 
     /// The data of ordersync: the history, the provider records, the events as received, the sync runs
-    /// and positions, the conflicts between sources and the per-entity state of the events. The
+    /// and positions, the conflicts between sources, the per-entity state of the events, and the customers'
+    /// versions and outbox. The
     /// projections and the status vocabulary are not data: each engine derives or loads them itself.
     package static let all: [CopiedTable] = [
         CopiedTable(
@@ -57,6 +64,19 @@ package struct CopiedTable: Sendable, Equatable {
             name: "entity_sync_state",
             columns: ["entity", "source", "version", "last_event_time", "content_hash", "status", "updated_at"],
             key: nil, primaryKey: ["entity", "source"]),
+        CopiedTable(
+            name: "customer_versions",
+            columns: [
+                "seq", "customer_id", "version", "source", "change", "changed_at", "received_at", "deleted", "applied",
+                "payload",
+            ], key: "seq"),
+        // Its rows change state (pending, delivered, ...): copied whole at every run, like sync_state.
+        CopiedTable(
+            name: "customer_outbox",
+            columns: [
+                "delivery_id", "crm", "customer_id", "version", "state", "attempts", "next_attempt_at", "last_error",
+                "remote_id", "queued_at", "settled_at",
+            ], key: nil, numbered: "delivery_id"),
     ]
 }
 

@@ -12,7 +12,8 @@ package struct WebhookSecret: Sendable, CustomStringConvertible {
         bytes = Array(secret.utf8)
     }
 
-    fileprivate var key: SymmetricKey { SymmetricKey(data: bytes) }
+    /// Internal, not fileprivate: HubSpotSignature keys its HMAC with it too.
+    var key: SymmetricKey { SymmetricKey(data: bytes) }
 
     package var description: String { "WebhookSecret(redacted)" }
 }

@@ -60,6 +60,7 @@ struct ServeCommand: ParsableCommand {
         // A start that fails after this leaves no database it created (OrderStore removes its own).
         let store: any OrderDatabase
         let location: String  // the file, or the PostgreSQL target without its password
+        var customers: (any CustomerStorage)?
         do {
             if let url = settings.databaseURL {
                 let postgres = try PostgresStore(
@@ -67,12 +68,14 @@ struct ServeCommand: ParsableCommand {
                     sourcePriority: settings.sourcePriority)
                 store = postgres
                 location = postgres.target
+                customers = PostgresCustomerStore(url: url)
             } else {
                 let projectionLog = ProjectionLog(logger: logger)
                 store = try OrderStore(
                     path: settings.dbPath, sqlDirectory: settings.sqlDirectory, metricsFactory: metrics.factory,
                     onProjections: projectionLog.record, sourcePriority: settings.sourcePriority)
                 location = settings.dbPath
+                customers = try CustomerStore(path: settings.dbPath)
             }
         } catch {
             listener.close()
@@ -92,6 +95,7 @@ struct ServeCommand: ParsableCommand {
         apiConfiguration.events = settings.events
         apiConfiguration.maxBodyBytes = settings.maxBodyBytes
         apiConfiguration.traceProject = settings.cloudProject
+        apiConfiguration.customers = CustomerSettings(store: customers, crms: settings.crms)
         let syncLauncher = SyncLauncher(
             workerPath: SyncLauncher.workerPath(environment: settings.environment), databasePath: settings.dbPath,
             sqlDirectory: settings.sqlDirectory, deadlineSeconds: settings.syncDeadlineSeconds)

@@ -35,7 +35,8 @@ final class TestServer {
 
     init(
         configure: (inout ServerConfiguration) -> Void = { _ in }, api: (inout APIConfiguration) -> Void = { _ in },
-        sqlDirectory: String = Repository.sqlDirectory, sourcePriority: SourcePriority = .standard
+        sqlDirectory: String = Repository.sqlDirectory, sourcePriority: SourcePriority = .standard,
+        crms: [String]? = nil
     ) throws {
         if TestEngine.isPostgres {
             let url = try PostgresCluster.shared().makeDatabase()
@@ -49,6 +50,10 @@ final class TestServer {
                 sourcePriority: sourcePriority)
         }
         var apiConfiguration = APIConfiguration()
+        if let crms {
+            apiConfiguration.customers = CustomerSettings(
+                store: try TestServer.customerStore(directory.file("orders.db"), databaseURL), crms: crms)
+        }
         api(&apiConfiguration)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -60,6 +65,12 @@ final class TestServer {
         server = try HTTPServer(configuration: configuration, handler: service)
         port = try server.start()
         service.attach(server)
+    }
+
+    /// The customer store beside `store`, on the same database.
+    static func customerStore(_ dbPath: String, _ databaseURL: String?) throws -> any CustomerStorage {
+        if let databaseURL { return PostgresCustomerStore(url: databaseURL) }
+        return try CustomerStore(path: dbPath)
     }
 
     func stop() {
