@@ -2,7 +2,7 @@ package import OrderCore
 
 /// How a customer's fields become HubSpot contact properties and Salesforce Contact fields, and HubSpot's
 /// properties customer fields again (inbound webhooks): the one place, documented as the table of
-/// docs/customers.md §"Field mapping", with the facts and their sources.
+/// docs/customers.md §5, with the facts and their sources.
 ///
 /// Every push carries every mapped field, an empty one as HubSpot's empty string (which clears a
 /// property) or Salesforce's `null` (which clears a field): the CRM ends up with the whole state

@@ -1,6 +1,6 @@
 /// The rate-limit headers HubSpot and Salesforce send with every answer, read strictly (a value that
 /// is not a plain non-negative integer is ignored, never guessed at).
-/// Facts and sources: docs/customers.md §"Rate limits".
+/// Facts and sources: docs/customers.md §8.
 package enum CRMLimitHeaders {
     /// HubSpot's rolling window: `X-HubSpot-RateLimit-Remaining`, `-Max`, `-Interval-Milliseconds`.
     package struct HubSpotWindow: Sendable, Equatable {

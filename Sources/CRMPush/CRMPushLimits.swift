@@ -1,6 +1,6 @@
 import SyncCore
 
-/// Bounds on one CRM's exchanges, each with a documented default (docs/customers.md §"Rate limits").
+/// Bounds on one CRM's exchanges, each with a documented default (docs/customers.md §8).
 package struct CRMPushLimits: Sendable, Equatable {
     /// Upper bound of one request, connect to last byte.
     package var requestTimeout = 30.0

@@ -1,5 +1,5 @@
 /// One CRM's pace: a token bucket sized from configuration, slowed further by what the CRM's headers say
-/// (docs/customers.md §"Rate limits"). Pure: it answers "how long until the next request may go",
+/// (docs/customers.md §8). Pure: it answers "how long until the next request may go",
 /// given now; the exchange waits that long (on the injected clock) or, when it is too long, pauses the CRM.
 package struct CRMRateLimiter: Sendable, Equatable {
     /// The sizes of the bucket and the thresholds; defaults per CRM below.

@@ -2,7 +2,7 @@
 ///
 /// CRMPush has its own transport protocol so that it needs neither Foundation nor the Connectors target.
 /// It has the shape of Connectors' `HTTPTransport` (Sources/Connectors/HTTPTransport.swift), so the
-/// worker adapts `URLSessionTransport` in a few lines (docs/customers.md §"Delivery to HubSpot"):
+/// worker adapts `URLSessionTransport` in a few lines (docs/customers.md §6):
 ///
 /// ```swift
 /// struct CRMTransportAdapter: CRMTransport {

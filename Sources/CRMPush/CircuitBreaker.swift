@@ -1,4 +1,4 @@
-/// One CRM's circuit breaker (docs/customers.md §"Retries, dead letters and the circuit breaker"): after
+/// One CRM's circuit breaker (docs/customers.md §9): after
 /// `failureThreshold` consecutive transient failures, or at once on a pause (token refused, quota spent),
 /// it opens and no request goes for a cool-down that doubles with every opening in a row, up to a
 /// maximum. Then it is half-open: one request may go; its success closes the breaker, its failure opens it

@@ -1,6 +1,6 @@
 package import OrderCore
 
-/// What HubSpot's answers say, per input (docs/customers.md §"Delivery to HubSpot"). Results and errors are not
+/// What HubSpot's answers say, per input (docs/customers.md §6). Results and errors are not
 /// documented as index-aligned with the inputs, so each is matched by its `objectWriteTraceId` (the
 /// delivery id), else by the email it names; an input neither names stays transient.
 package enum HubSpotAnswer {

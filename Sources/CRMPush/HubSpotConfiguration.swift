@@ -1,10 +1,10 @@
-/// Where and how to push to HubSpot (docs/customers.md §"Delivery to HubSpot").
+/// Where and how to push to HubSpot (docs/customers.md §6).
 package struct HubSpotConfiguration: Sendable {
     /// `https://api.hubapi.com`, or a fake's address; no trailing slash.
     package let baseURL: String
     /// A private app's access token (`Authorization: Bearer`); never logged, never in a reason.
     package let token: String
-    /// Inputs per batch upsert: HubSpot's cap is 100 (docs/customers.md §"Delivery to HubSpot").
+    /// Inputs per batch upsert: HubSpot's cap is 100 (docs/customers.md §6).
     package let batchSize: Int
     package var limits = CRMPushLimits()
 

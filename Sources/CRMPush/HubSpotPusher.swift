@@ -1,4 +1,4 @@
-/// Pushes customer states to HubSpot contacts (docs/customers.md §"Delivery to HubSpot", with the facts and
+/// Pushes customer states to HubSpot contacts (docs/customers.md §6, with the facts and
 /// their sources): batch upserts keyed by email with one trace id per input, deletes by email,
 /// and every answer turned into an outcome per delivery or a pause of the whole CRM.
 package final class HubSpotPusher: Sendable {
@@ -136,9 +136,9 @@ package final class HubSpotPusher: Sendable {
         }
     }
 
-    /// A 429 by its policy (docs/customers.md §"Rate limits"): `DAILY` pauses the CRM until the account's midnight (or Retry-After);
-    /// any other (`TEN_SECONDLY_ROLLING`) waits out the window: Retry-After, else the window the headers
-    /// name, else 10 s. The limiter holds every request back until then.
+    /// A 429 by its policy (docs/customers.md §8): `DAILY` pauses the CRM until the account's midnight (or
+    /// Retry-After); any other (`TEN_SECONDLY_ROLLING`) waits out the window: Retry-After, else the window
+    /// the headers name, else 10 s. The limiter holds every request back until then.
     private func rateLimited(_ response: CRMResponse, ids: [Int64], into result: inout CRMPushResult) {
         let limits = configuration.limits
         let now = exchange.now()

@@ -8,7 +8,7 @@ package struct HubSpotInput: Sendable, Equatable {
     package let key: String
 }
 
-/// The requests HubSpot gets (docs/customers.md §"Delivery to HubSpot"). Bodies are canonical JSON written by
+/// The requests HubSpot gets (docs/customers.md §6). Bodies are canonical JSON written by
 /// OrderCore's JSONWriter: members in byte order, so equal batches are equal bytes.
 package enum HubSpotRequests {
     package static let upsertPath = "/crm/v3/objects/contacts/batch/upsert"

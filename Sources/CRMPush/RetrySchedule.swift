@@ -1,5 +1,5 @@
 /// When a delivery that failed transiently is tried again, and when it goes to the dead-letter queue
-/// (docs/customers.md §"Retries, dead letters and the circuit breaker").
+/// (docs/customers.md §9).
 ///
 /// The default is Svix's published schedule: the first attempt at once, then retries after 5 s, 5 min,
 /// 30 min, 2 h, 5 h, 10 h and 10 h (about 27.5 hours in all, so a CRM down for a day loses nothing),

@@ -1,6 +1,6 @@
 import OrderCore
 
-/// What Salesforce's answers say (docs/customers.md §"Delivery to Salesforce"). A collection upsert answers
+/// What Salesforce's answers say (docs/customers.md §7). A collection upsert answers
 /// 200 even when records failed: every element is read, in the order of the records sent.
 package enum SalesforceAnswer {
     /// Per-record status codes that say "later", not "never".

@@ -1,4 +1,4 @@
-/// Where and how to push to Salesforce (docs/customers.md §"Delivery to Salesforce").
+/// Where and how to push to Salesforce (docs/customers.md §7).
 package struct SalesforceConfiguration: Sendable {
     /// The My Domain URL the token is asked of (`https://<MyDomain>.my.salesforce.com`), or a fake's.
     /// The API itself is called at the `instance_url` the token answer names.
@@ -13,7 +13,7 @@ package struct SalesforceConfiguration: Sendable {
     /// The Contact's custom external id field that holds ordersync's customer id (`Ordersync_Id__c`):
     /// upserts match on it, so a changed email never makes a second Contact.
     package let externalIDField: String
-    /// Records per collection upsert: Salesforce's cap is 200 (docs/customers.md §"Delivery to Salesforce").
+    /// Records per collection upsert: Salesforce's cap is 200 (docs/customers.md §7).
     package let batchSize: Int
     package var limits = CRMPushLimits()
 

@@ -1,6 +1,6 @@
 import OrderCore
 
-/// Pushes customer states to Salesforce Contacts (docs/customers.md §"Delivery to Salesforce", with the facts and
+/// Pushes customer states to Salesforce Contacts (docs/customers.md §7, with the facts and
 /// their sources): sObject Collections upserts by the external id field holding the customer
 /// id, deletes by the same field, a client-credentials token fetched once and again after a 401.
 package final class SalesforcePusher: Sendable {

@@ -10,7 +10,7 @@ package struct SalesforceSession: Sendable, Equatable {
     package let generation: Int
 }
 
-/// The requests Salesforce gets (docs/customers.md §"Delivery to Salesforce"). Bodies are canonical JSON
+/// The requests Salesforce gets (docs/customers.md §7). Bodies are canonical JSON
 /// written by OrderCore's JSONWriter.
 package enum SalesforceRequests {
     /// `POST {login}/services/oauth2/token` with `grant_type=client_credentials` and the app's key and

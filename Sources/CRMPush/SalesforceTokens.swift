@@ -1,7 +1,7 @@
 import OrderCore
 import Synchronization
 
-/// Salesforce's client-credentials token (docs/customers.md §"Delivery to Salesforce"): fetched when first needed,
+/// Salesforce's client-credentials token (docs/customers.md §7): fetched when first needed,
 /// kept in memory only, shared by every push, and fetched again only after the API refused it. One
 /// fetch at a time (single-flight): callers that need a token while one is being fetched wait for that
 /// one instead of asking again.
