@@ -107,10 +107,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The CRM outbox workers (issue 13): one per configured CRM, pushing through CRMPush on the
+        // connectors' URLSession transport.
+        .target(
+            name: "CRMOutbox",
+            dependencies: [
+                "CRMPush", "Connectors", "OrderCore", "Storage", "Threads",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "OrderAPI",
             dependencies: [
-                "HTTPServer", "Gzip", "OrderCore", "Storage", "SyncCore", "Telemetry", "Threads", "Webhooks",
+                "CRMOutbox", "HTTPServer", "Gzip", "OrderCore", "Storage", "SyncCore", "Telemetry", "Threads", "Webhooks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
@@ -120,7 +131,7 @@ let package = Package(
             name: "ordersync",
             dependencies: [
                 "OrderAPI", "OrderStore", "PostgresStore", "Storage", "OrderCore", "HTTPServer", "Threads",
-                "ServiceSupport",
+                "ServiceSupport", "CRMOutbox", "CRMPush",
                 "SyncCore", "Webhooks",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -163,6 +174,12 @@ let package = Package(
             dependencies: ["FakeProviders", "HTTPServer", "OrderCore", "ordersync-fake-providers", "TestSupport"]
         ),
         .testTarget(name: "OrderCoreTests", dependencies: ["OrderCore", "TestSupport"]),
+        .testTarget(
+            name: "CRMOutboxTests",
+            dependencies: [
+                "CRMOutbox", "CRMPush", "OrderCore", "OrderStore", "Storage", "TestSupport",
+                .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]),
         .testTarget(name: "CRMPushTests", dependencies: ["CRMPush", "OrderCore", "SyncCore", "TestSupport"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "OrderCore", "SyncCore", "TestSupport"]),
         .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "TestSupport"]),

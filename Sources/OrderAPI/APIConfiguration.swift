@@ -44,10 +44,13 @@ package struct CustomerSettings: Sendable {
     package var store: (any CustomerStorage)?
     /// The CRMs configured (`hubspot`, `salesforce`): each change queues one delivery per CRM.
     package var crms: [String] = []
+    /// Called after a change queued deliveries (the outbox workers look at once).
+    package var onQueued: (@Sendable () -> Void)?
 
-    package init(store: (any CustomerStorage)? = nil, crms: [String] = []) {
+    package init(store: (any CustomerStorage)? = nil, crms: [String] = [], onQueued: (@Sendable () -> Void)? = nil) {
         self.store = store
         self.crms = crms
+        self.onQueued = onQueued
     }
 }
 

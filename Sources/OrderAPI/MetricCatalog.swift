@@ -1,3 +1,4 @@
+import CRMOutbox
 import Storage
 package import Telemetry
 
@@ -145,6 +146,33 @@ package enum MetricCatalog {
             EventMetrics.lag, .histogram,
             "Seconds from the change at the source (the order's updated_at, Debezium's source.ts_ms) to its commit here, by source.",
             labels: ["source"], buckets: EventMetrics.lagBuckets),
+        MetricDescription(
+            OutboxMetrics.deliveries, .counter,
+            "Outbox deliveries settled, by CRM (hubspot, salesforce) and outcome: delivered, retry (a transient failure, tried again on the schedule), dead (to the dead-letter queue).",
+            labels: ["crm", "outcome"]),
+        MetricDescription(
+            OutboxMetrics.requests, .counter, "API requests sent to the CRM by the outbox worker (token requests excluded).",
+            labels: ["crm"]),
+        MetricDescription(
+            OutboxMetrics.pauses, .counter,
+            "Times the CRM's circuit breaker opened: transient failures in a row, a refused token, a spent quota or a long rate-limit window.",
+            labels: ["crm"]),
+        MetricDescription(
+            OutboxMetrics.latency, .histogram,
+            "Seconds from a customer change's commit here to the CRM's acknowledgement of it, by CRM.",
+            labels: ["crm"], buckets: OutboxMetrics.latencyBuckets),
+        MetricDescription(
+            OutboxMetrics.pendingVersions, .gauge, "Customer versions waiting for the CRM (read at each scrape).",
+            labels: ["crm"]),
+        MetricDescription(
+            OutboxMetrics.pendingCustomers, .gauge, "Customers with a version waiting for the CRM (read at each scrape).",
+            labels: ["crm"]),
+        MetricDescription(
+            OutboxMetrics.oldestPendingAge, .gauge,
+            "Seconds the oldest waiting version has been queued for the CRM (0 when none waits).", labels: ["crm"]),
+        MetricDescription(
+            OutboxMetrics.deadLetters, .gauge, "Dead letters of the CRM waiting for a redrive (read at each scrape).",
+            labels: ["crm"]),
         MetricDescription(
             syncRuns, .counter,
             "Sync runs through /sync by outcome: succeeded, failed, busy (another run held the lock), stopped (deadline or shutdown), error (the worker could not run).",

@@ -97,6 +97,7 @@ extension OrderService {
         } catch {
             return storeFailure(error)
         }
+        if result.queued > 0 { configuration.customers.onQueued?() }
         guard let version = result.version else {
             return Problem(status: 404, detail: "no customer with this id (PUT creates one)").response
         }

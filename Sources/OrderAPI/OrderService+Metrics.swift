@@ -9,6 +9,7 @@ extension OrderService {
         scrapeGauges.update(
             connections: connectionFigures, requestMemory: requestMemory, files: store.localSizes,
             process: ProcessStatistics.read())
+        outboxGauges.update(store: configuration.customers.store, crms: configuration.customers.crms)
         var response = HTTPResponse(
             status: 200, contentType: MetricsRegistry.contentType, body: metricsRegistry.exposition())
         response.headers.add("Cache-Control", "no-store")

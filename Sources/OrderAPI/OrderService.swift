@@ -1,3 +1,4 @@
+import CRMOutbox
 import CoreMetrics
 package import HTTPServer
 package import Logging
@@ -19,6 +20,10 @@ package final class OrderService: HTTPHandler {
     let scrapeGauges: ScrapeGauges
     let connectionMetrics: ConnectionMetrics
     let eventMetrics: EventMetrics
+    let outboxGauges: OutboxGauges
+    /// The outbox workers' series, registered at 0 here so they exist before the first delivery (the
+    /// workers record through the same registry: Sources/CRMOutbox/OutboxMetrics.swift).
+    let outboxMetrics: OutboxMetrics
     private let authorization: Authorization?
     private let draining = Atomic<Bool>(false)
     /// The Google Cloud project for trace names in logs (`GOOGLE_CLOUD_PROJECT`), when known.
@@ -94,6 +99,8 @@ package final class OrderService: HTTPHandler {
         self.scrapeGauges = ScrapeGauges(factory: metrics.factory)
         self.connectionMetrics = ConnectionMetrics(factory: metrics.factory)
         self.eventMetrics = EventMetrics(factory: metrics.factory)
+        self.outboxGauges = OutboxGauges(factory: metrics.factory)
+        self.outboxMetrics = OutboxMetrics(factory: metrics.factory)
         Gauge(label: MetricCatalog.storageEngine, dimensions: [("engine", store.engine)], factory: metrics.factory)
             .record(1)
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CoreMetrics
 import HTTPServer
 import Logging
+import CRMOutbox
 import OrderAPI
 import OrderCore
 import OrderStore
@@ -95,7 +96,17 @@ struct ServeCommand: ParsableCommand {
         apiConfiguration.events = settings.events
         apiConfiguration.maxBodyBytes = settings.maxBodyBytes
         apiConfiguration.traceProject = settings.cloudProject
-        apiConfiguration.customers = CustomerSettings(store: customers, crms: settings.crms)
+        // One outbox worker per configured CRM (docs/customers.md §5), woken by each change queued.
+        var outbox: OutboxWorkers?
+        if let customers {
+            outbox = OutboxWorkers.make(
+                hubSpot: settings.crm.hubSpot, hubSpotLimiter: settings.crm.hubSpotLimiter,
+                salesforce: settings.crm.salesforce, salesforceLimiter: settings.crm.salesforceLimiter,
+                retry: settings.crm.retry, store: customers, metrics: metrics.factory, logger: logger)
+        }
+        let workers = outbox
+        apiConfiguration.customers = CustomerSettings(
+            store: customers, crms: settings.crm.names, onQueued: { workers?.wake() })
         let syncLauncher = SyncLauncher(
             workerPath: SyncLauncher.workerPath(environment: settings.environment), databasePath: settings.dbPath,
             sqlDirectory: settings.sqlDirectory, deadlineSeconds: settings.syncDeadlineSeconds)
@@ -112,6 +123,7 @@ struct ServeCommand: ParsableCommand {
         }
         let boundPort = server.start(on: listener)
         service.attach(server)
+        outbox?.start()
         // The URL to open, with the port actually bound (PORT=0 picks one); `port` stays a field of its
         // own for tools that read it.
         let url = "http://\(settings.host.urlHost):\(boundPort)"
@@ -130,6 +142,7 @@ struct ServeCommand: ParsableCommand {
         service.beginDraining()
         syncLauncher.terminateAll()
         let clean = server.drain()
+        outbox?.stop()
         store.close()
         let stats = store.writerStatistics
         logger.info(

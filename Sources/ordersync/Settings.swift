@@ -39,9 +39,9 @@ struct Settings {
     /// SHOPIFY_WEBHOOK_SECRET, WOOCOMMERCE_WEBHOOK_SECRET (also `_FILE`), CDC_ORDERS_TABLE and
     /// CDC_COLUMN_MAP (docs/realtime.md §4).
     var events = EventSettings()
-    /// The CRMs each customer change is queued for (docs/customers.md §3): `hubspot` with
-    /// HUBSPOT_ACCESS_TOKEN (or `_FILE`), `salesforce` with SALESFORCE_CLIENT_ID.
-    var crms: [String] = []
+    /// The CRMs customer changes go out to (docs/customers.md §3, §5): HubSpot with
+    /// HUBSPOT_ACCESS_TOKEN (or `_FILE`), Salesforce with SALESFORCE_CLIENT_ID and the rest.
+    var crm = CRMSettings()
     /// SOURCE_PRIORITY: which source's version stands at equal event times (docs/contract.md §2).
     var sourcePriority = SourcePriority.standard
     /// `GOOGLE_CLOUD_PROJECT` (or `GCP_PROJECT`), for trace names in logs.
@@ -150,7 +150,6 @@ struct Settings {
             events.shopifySecret = try Secrets.value("SHOPIFY_WEBHOOK_SECRET", in: environment).flatMap(WebhookSecret.init)
             events.wooCommerceSecret = try Secrets.value("WOOCOMMERCE_WEBHOOK_SECRET", in: environment)
                 .flatMap(WebhookSecret.init)
-            if try Secrets.value("HUBSPOT_ACCESS_TOKEN", in: environment) != nil { crms.append("hubspot") }
         } catch {
             throw Invalid(description: error.description)
         }
@@ -167,7 +166,11 @@ struct Settings {
                 throw Invalid(description: error.message)
             }
         }
-        if value(nil, "SALESFORCE_CLIENT_ID") != nil { crms.append("salesforce") }
+        do {
+            crm = try CRMSettings(environment: environment)
+        } catch {
+            throw Invalid(description: error.description)
+        }
         cloudProject = value(nil, "GOOGLE_CLOUD_PROJECT") ?? value(nil, "GCP_PROJECT")
         if let seconds = value(nil, "SYNC_DEADLINE_SECONDS").flatMap(Double.init), seconds > 0, seconds <= 3_600 {
             syncDeadlineSeconds = seconds
