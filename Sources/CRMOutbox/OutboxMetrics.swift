@@ -1,6 +1,6 @@
 package import CoreMetrics
 
-/// Metrics of the CRM outbox workers (docs/customers.md §5): deliveries by CRM and outcome, API
+/// Metrics of the CRM outbox workers (docs/customers.md §10): deliveries by CRM and outcome, API
 /// requests, pauses, and the end-to-end latency from a change's commit to the CRM's acknowledgement.
 /// The queue figures (depth, oldest age, dead letters) are read from the database at each scrape
 /// (Sources/OrderAPI/OrderService+Metrics.swift). Labels come from fixed sets only.

@@ -4,7 +4,7 @@ import OrderCore
 package import Storage
 import Synchronization
 
-/// Delivers one CRM's outbox (docs/customers.md §3, §5): takes each customer's newest pending version,
+/// Delivers one CRM's outbox (docs/customers.md §3, §10): takes each customer's newest pending version,
 /// pushes the batch, settles every delivery in one transaction — delivered, retried on the schedule,
 /// or dead-lettered with the CRM's message — and only then takes the next batch, so for one customer
 /// nothing is in flight twice and no version overtakes an earlier one. One worker per CRM across every

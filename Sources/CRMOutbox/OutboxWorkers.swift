@@ -5,7 +5,7 @@ package import Logging
 package import Storage
 import Synchronization
 
-/// The workers of a running server, one per configured CRM (docs/customers.md §5): started with the
+/// The workers of a running server, one per configured CRM (docs/customers.md §10): started with the
 /// server, woken by each change the API queues, stopped when it drains.
 package final class OutboxWorkers: Sendable {
     package let workers: [OutboxWorker]

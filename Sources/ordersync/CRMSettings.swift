@@ -1,7 +1,7 @@
 import CRMPush
 import ServiceSupport
 
-/// Where customer changes go out (docs/customers.md §5–§9), read from the environment: HubSpot with
+/// Where customer changes go out (docs/customers.md §5–§10), read from the environment: HubSpot with
 /// HUBSPOT_ACCESS_TOKEN, Salesforce with SALESFORCE_CLIENT_ID. A CRM half configured stops the start
 /// with the variable at fault named (never its value).
 struct CRMSettings {

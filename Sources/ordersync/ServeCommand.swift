@@ -96,7 +96,7 @@ struct ServeCommand: ParsableCommand {
         apiConfiguration.events = settings.events
         apiConfiguration.maxBodyBytes = settings.maxBodyBytes
         apiConfiguration.traceProject = settings.cloudProject
-        // One outbox worker per configured CRM (docs/customers.md §5), woken by each change queued.
+        // One outbox worker per configured CRM (docs/customers.md §10), woken by each change queued.
         var outbox: OutboxWorkers?
         if let customers {
             outbox = OutboxWorkers.make(

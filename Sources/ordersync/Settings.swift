@@ -39,7 +39,7 @@ struct Settings {
     /// SHOPIFY_WEBHOOK_SECRET, WOOCOMMERCE_WEBHOOK_SECRET (also `_FILE`), CDC_ORDERS_TABLE and
     /// CDC_COLUMN_MAP (docs/realtime.md §4).
     var events = EventSettings()
-    /// The CRMs customer changes go out to (docs/customers.md §3, §5): HubSpot with
+    /// The CRMs customer changes go out to (docs/customers.md §3, §10): HubSpot with
     /// HUBSPOT_ACCESS_TOKEN (or `_FILE`), Salesforce with SALESFORCE_CLIENT_ID and the rest.
     var crm = CRMSettings()
     /// SOURCE_PRIORITY: which source's version stands at equal event times (docs/contract.md §2).
