@@ -36,7 +36,10 @@ struct CRMRequestLog: Sendable {
         /// The injected fault's kind, if one answered.
         let fault: String?
 
-        var recordBytes: Int { records.reduce(0) { $0 + ($1.content?.count ?? 0) + $1.key.utf8.count } }
+        /// What the entry holds, counted against `maxRecordBytes` (a path may be 8 KiB long).
+        var recordBytes: Int {
+            records.reduce(path.utf8.count + method.utf8.count) { $0 + ($1.content?.count ?? 0) + $1.key.utf8.count }
+        }
     }
 
     private var entries: [Entry] = []

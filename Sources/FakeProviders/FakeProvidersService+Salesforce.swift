@@ -90,7 +90,7 @@ extension FakeProvidersService {
     static func salesforceVersion(_ text: String) -> Int? {
         guard text.hasPrefix("v"), text.hasSuffix(".0") else { return nil }
         let digits = text.dropFirst().dropLast(2)
-        guard (1...3).contains(digits.count), digits.allSatisfy(\.isASCII) else { return nil }
+        guard (1...3).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return Int(digits)
     }
 }
