@@ -151,7 +151,11 @@ let package = Package(
             swiftSettings: strict
         ),
         // Local emulation of Shopify, Zoho CRM and a reqres-style source, for connector tests and benchmarks.
-        .target(name: "FakeProviders", dependencies: ["HTTPServer", "OrderCore", "Threads"], swiftSettings: strict),
+        // HubSpot and Salesforce too (issue 13); Crypto signs Salesforce's token answers.
+        .target(
+            name: "FakeProviders",
+            dependencies: ["HTTPServer", "OrderCore", "Threads", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         // The fake sender (`ordersync-fake-providers send`): signed webhooks and a Debezium stream.
         .target(
             name: "FakeSender",

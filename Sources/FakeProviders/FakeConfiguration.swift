@@ -29,6 +29,10 @@ package struct FakeConfiguration: Sendable {
     package var shopifyBucketSize = 40
     /// Calls the bucket leaks per second.
     package var shopifyLeakPerSecond = 2.0
+    /// The fake HubSpot's token, limits and properties (`--hubspot-*`).
+    package var hubspot = HubSpotConfiguration()
+    /// The fake Salesforce's credentials, limits and fields (`--salesforce-*`).
+    package var salesforce = SalesforceConfiguration()
     /// Faults scheduled from the start (`--fault`).
     package var faults: [Fault] = []
     /// `http://host:port` as clients reach the fake: used in `Link` headers and as Zoho's `api_domain`.

@@ -19,7 +19,7 @@ extension FakeProvidersService {
             let now = clock.monotonicSeconds()
             let expired = state.withLock { state in
                 defer { state.tokens.expireAll() }
-                return state.tokens.liveCount(now: now)
+                return state.tokens.liveCount(now: now) + state.crm.salesforceTokens.expireAll(now: now)
             }
             return JSON.response(200, JSON.object([("expired", JSON.int(expired))]))
         case .stats:
@@ -34,6 +34,8 @@ extension FakeProvidersService {
             return JSON.response(200, text: "{}")
         case .dataset:
             return JSON.response(200, state.withLock { $0.data.summary() })
+        case .crm(let endpoint):
+            return crmControl(endpoint, request)
         default:
             return JSON.response(404, text: "{}")
         }
@@ -49,9 +51,9 @@ extension FakeProvidersService {
             guard case .string(let providerName)? = item["provider"], let provider = Provider(rawValue: providerName),
                 case .string(let kindName)? = item["kind"], let kind = Fault.Kind(rawValue: kindName)
             else {
+                let providers = Provider.allCases.map(\.rawValue).joined(separator: ", ")
                 return badRequest(
-                    "provider must be shopify, zoho, zoho-token, customers or woocommerce; kind status, rate-limit, slow, truncate or drop"
-                )
+                    "provider must be one of \(providers); kind status, rate-limit, slow, truncate or drop")
             }
             guard let count = Self.integer(item["count"], 1), let status = Self.integer(item["status"], 503),
                 let delay = Self.integer(item["delay_ms"], 2_000)

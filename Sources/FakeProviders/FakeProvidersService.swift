@@ -8,9 +8,10 @@ import Synchronization
 
 /// The emulated APIs and the control API behind one `HTTPHandler`: Shopify orders under
 /// `/admin/api/`, Zoho Accounts' token endpoint and Zoho CRM records under `/oauth/` and `/crm/`, the
-/// reqres-style source under `/api/users`, WooCommerce orders under `/wp-json/`, and `/_fake/` for
-/// tests. Each provider's handlers live in their own file (`+Shopify`, `+Zoho`, `+Customers`,
-/// `+WooCommerce`, `+Control`).
+/// reqres-style source under `/api/users`, WooCommerce orders under `/wp-json/`, the outbound CRMs
+/// (HubSpot under `/hubspot/crm/v3/`, Salesforce under `/services/`), and `/_fake/` for tests. Each
+/// provider's handlers live in their own file (`+Shopify`, `+Zoho`, `+Customers`, `+WooCommerce`,
+/// `+HubSpot`, `+Salesforce`, `+Control`, `+CRMControl`).
 package final class FakeProvidersService: HTTPHandler {
     /// Everything that changes while serving, behind one lock (requests are small and fast).
     struct State: Sendable {
@@ -18,6 +19,7 @@ package final class FakeProvidersService: HTTPHandler {
         var tokens: TokenStore
         var bucket: LeakyBucket
         var woo: WooCommerceData
+        var crm: CRMState
         var faults = FaultPlan()
         var stats = ProviderStats()
     }
@@ -25,6 +27,7 @@ package final class FakeProvidersService: HTTPHandler {
     enum Endpoint: Sendable {
         case shopifyOrders, shopifyOrder, zohoToken, zohoRecords, users, user, wooOrders, wooOrder
         case addFaults, clearFaults, mutate, expireTokens, stats, resetStats, dataset, wooMutate
+        case crm(CRMEndpoint)
 
         var provider: Provider? {
             switch self {
@@ -33,6 +36,7 @@ package final class FakeProvidersService: HTTPHandler {
             case .zohoRecords: .zoho
             case .users, .user: .customers
             case .wooOrders, .wooOrder: .woocommerce
+            case .crm(let endpoint): endpoint.provider
             default: nil
             }
         }
@@ -46,6 +50,7 @@ package final class FakeProvidersService: HTTPHandler {
             case .zohoRecords: "records"
             case .users: "users"
             case .user: "user"
+            case .crm(let endpoint): endpoint.name
             default: "control"
             }
         }
@@ -67,7 +72,8 @@ package final class FakeProvidersService: HTTPHandler {
             bucket: LeakyBucket(
                 size: configuration.shopifyBucketSize, leakPerSecond: configuration.shopifyLeakPerSecond),
             woo: WooCommerceData(
-                seed: configuration.seed, count: configuration.wooOrders, buyers: data.contactsWithEmail))
+                seed: configuration.seed, count: configuration.wooOrders, buyers: data.contactsWithEmail),
+            crm: CRMState(configuration: configuration, now: clock.monotonicSeconds()))
         for fault in configuration.faults { initial.faults.add(fault) }
         state = Mutex(initial)
         base = Mutex(configuration.baseURL)
@@ -88,6 +94,7 @@ package final class FakeProvidersService: HTTPHandler {
         router.add("GET", "/_fake/stats", .stats)
         router.add("POST", "/_fake/reset-stats", .resetStats)
         router.add("GET", "/_fake/dataset", .dataset)
+        CRMEndpoint.addRoutes(to: &router) { .crm($0) }
         self.router = router
     }
 
@@ -131,6 +138,7 @@ package final class FakeProvidersService: HTTPHandler {
         case .rateLimit?: response = FaultResponse.rateLimited(retryAfter: fault?.retryAfterSeconds ?? 1, for: provider)
         case .drop?:
             state.withLock { $0.stats.record(provider, endpoint: endpoint.name, status: nil, fault: .drop) }
+            crmDropped(provider, request)
             return FaultResponse.drop()
         default: response = answer(endpoint, request)
         }
@@ -138,6 +146,9 @@ package final class FakeProvidersService: HTTPHandler {
         if provider == .shopify, let kind = fault?.kind, kind == .status || kind == .rateLimit {
             let used = state.withLock { $0.bucket.used(now: clock.monotonicSeconds()) }
             response.headers.set("X-Shopify-Shop-Api-Call-Limit", "\(used)/\(configuration.shopifyBucketSize)")
+        }
+        if let kind = fault?.kind, kind == .status || kind == .rateLimit {
+            crmInjected(provider, request, &response, fault: kind)
         }
         state.withLock {
             $0.stats.record(provider, endpoint: endpoint.name, status: response.status, fault: fault?.kind)
@@ -155,6 +166,7 @@ package final class FakeProvidersService: HTTPHandler {
         case .user: user(request)
         case .wooOrders: wooCommerceOrders(request)
         case .wooOrder: wooCommerceOrder(request)
+        case .crm(let endpoint): crmAnswer(endpoint, request)
         default: notFound(request.head.path)
         }
     }
@@ -170,6 +182,10 @@ package final class FakeProvidersService: HTTPHandler {
         if path.hasPrefix("/wp-json/") {
             return Refusal.wooCommerce(404, "rest_no_route", "No route was found matching the URL and request method.")
                 .response
+        }
+        if path.hasPrefix("/services/") { return Refusal.salesforceNotFound.response }
+        if path.hasPrefix("/hubspot/") {
+            return Refusal.hubSpotNotFound(correlationID: FaultResponse.injectedCorrelationID).response
         }
         return JSON.response(404, text: "{}")
     }

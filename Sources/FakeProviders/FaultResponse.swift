@@ -19,6 +19,8 @@ enum FaultResponse {
             return JSON.response(status, JSON.object([("error", .string(reason))]))
         case .woocommerce:
             return Refusal.wooCommerce(status, "fake_fault", reason).response
+        case .hubspot, .salesforce, .salesforceToken:
+            return crmStatus(status, for: provider)
         }
     }
 
@@ -47,6 +49,8 @@ enum FaultResponse {
         case .woocommerce:
             // WooCommerce has no limit of its own; hosts in front of it answer 429 (docs/providers.md §3).
             response = Refusal.wooCommerce(429, "too_many_requests", "Too many requests.").response
+        case .hubspot, .salesforce, .salesforceToken:
+            response = crmRateLimited(for: provider)
         }
         response.headers.set("Retry-After", retry)
         return response

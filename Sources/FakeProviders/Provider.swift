@@ -9,4 +9,10 @@ package enum Provider: String, Sendable, CaseIterable {
     case customers
     /// WooCommerce's REST API (orders).
     case woocommerce
+    /// HubSpot's CRM API (contacts), the outbound side (docs/fake-providers.md).
+    case hubspot
+    /// Salesforce's REST API (Contact collections and deletes).
+    case salesforce
+    /// Salesforce's OAuth token endpoint (client credentials).
+    case salesforceToken = "salesforce-token"
 }

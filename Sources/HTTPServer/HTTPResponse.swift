@@ -53,6 +53,7 @@ package enum HTTPStatus {
         case 201: "Created"
         case 202: "Accepted"
         case 204: "No Content"
+        case 207: "Multi-Status"
         case 304: "Not Modified"
         case 400: "Bad Request"
         case 401: "Unauthorized"

@@ -15,7 +15,7 @@ struct FakeProvidersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordersync-fake-providers",
         abstract:
-            "Local fakes of Shopify, Zoho CRM, WooCommerce and a reqres-style customer API (see docs/fake-providers.md).",
+            "Local fakes of Shopify, Zoho CRM, WooCommerce, a reqres-style customer API, HubSpot and Salesforce (see docs/fake-providers.md).",
         subcommands: [SendCommand.self])
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
@@ -46,6 +46,7 @@ struct FakeProvidersCommand: ParsableCommand {
         name: .customLong("fault"),
         help: "provider:kind:count[:arg], repeatable (e.g. shopify:status:3:503, zoho:slow:1:2000).")
     var faults: [String] = []
+    @OptionGroup var crm: CRMOptions
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535") }
@@ -79,6 +80,7 @@ struct FakeProvidersCommand: ParsableCommand {
         configuration.shopifyBucketSize = shopifyBucket
         configuration.shopifyLeakPerSecond = shopifyLeakPerSecond
         configuration.faults = faults.compactMap(Fault.init(spec:))
+        crm.apply(to: &configuration)
         let signals = SignalWaiter()
         let service = FakeProvidersService(configuration: configuration)
         var serverConfiguration = ServerConfiguration()
