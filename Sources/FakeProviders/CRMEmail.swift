@@ -20,7 +20,7 @@ enum CRMEmail {
     }
 
     /// The key both CRMs match an address by: ASCII lower case (HubSpot: "CRM match is exact", so
-    /// ordersync lower-cases; providers-realtime.md §A.2).
+    /// ordersync lower-cases; docs/customers.md §6).
     static func key(_ address: String) -> String {
         String(decoding: address.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }

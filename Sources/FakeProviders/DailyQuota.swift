@@ -1,6 +1,6 @@
 /// A count of requests that starts again every 24 hours of the fake's monotonic clock, counted from the
 /// service's start: HubSpot's daily limit resets at the account's midnight and Salesforce's is a rolling
-/// 24 hours (providers-realtime.md §A.4, §B.5); a fixed day from the start keeps both testable with an
+/// 24 hours (docs/customers.md §6, §B.5); a fixed day from the start keeps both testable with an
 /// injected clock (docs/fake-providers.md says so).
 struct DailyQuota: Sendable {
     static let daySeconds = 86_400.0

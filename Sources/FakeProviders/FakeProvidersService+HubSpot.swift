@@ -1,7 +1,7 @@
 import HTTPServer
 import OrderCore
 
-/// HubSpot CRM v3 contacts (providers-realtime.md §A, providers.md §4): `POST …/contacts/batch/upsert`,
+/// HubSpot CRM v3 contacts (docs/customers.md §6, docs/providers.md §4): `POST …/contacts/batch/upsert`,
 /// `GET` and `DELETE …/contacts/{id}` (`?idProperty=email`), behind a private-app bearer token and the
 /// rolling ten-second and daily limits, whose seven headers every authenticated answer carries.
 extension FakeProvidersService {

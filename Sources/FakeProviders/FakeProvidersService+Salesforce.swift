@@ -1,7 +1,7 @@
 import HTTPServer
 import OrderCore
 
-/// Salesforce REST (providers-realtime.md §B, providers.md §4): the Contact collection upsert
+/// Salesforce REST (docs/customers.md §7, docs/providers.md §4): the Contact collection upsert
 /// `PATCH /services/data/vNN.0/composite/sobjects/Contact/{ExtIdField}` (v46 and later) and
 /// `DELETE /services/data/vNN.0/sobjects/Contact/{ExtIdField}/{value}`, behind a session token and the
 /// org's daily request count (`Sforce-Limit-Info` on every answer past authentication).

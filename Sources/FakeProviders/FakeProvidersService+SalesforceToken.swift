@@ -2,7 +2,7 @@ import Crypto
 import HTTPServer
 import OrderCore
 
-/// Salesforce's OAuth 2.0 client-credentials flow (providers-realtime.md §B.1): `POST
+/// Salesforce's OAuth 2.0 client-credentials flow (docs/customers.md §7): `POST
 /// /services/oauth2/token` with a form body `grant_type=client_credentials&client_id=…&client_secret=…`.
 /// Errors answer 400 with `{"error":…,"error_description":…}`: an unknown `client_id` is
 /// `invalid_client_id`, a wrong secret `invalid_client`, another grant `unsupported_grant_type`.

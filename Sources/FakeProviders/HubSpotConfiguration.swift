@@ -3,7 +3,7 @@ package struct HubSpotConfiguration: Sendable {
     /// The one valid private-app token (`Authorization: Bearer …`).
     package var token = "pat-fake"
     /// Requests admitted in a rolling ten seconds: Free and Starter accounts' burst limit
-    /// (/work/shared/design/providers-realtime.md §A.4).
+    /// (docs/customers.md §6).
     package var perTenSeconds = 100
     /// Requests a day (Free and Starter: 250,000, §A.4).
     package var daily = 250_000

@@ -1,7 +1,7 @@
 import OrderCore
 
 /// One contact in the fake HubSpot portal: an object id ("1", "2", … as strings), its properties as
-/// strings (HubSpot's model is a map of string to string, providers-realtime.md §A.2), keyed by the
+/// strings (HubSpot's model is a map of string to string, docs/customers.md §6), keyed by the
 /// lower-cased email.
 struct HubSpotContact: Sendable {
     let id: Int

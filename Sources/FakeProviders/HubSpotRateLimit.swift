@@ -1,4 +1,4 @@
-/// HubSpot's two limits for a private app (providers-realtime.md §A.4): a rolling ten-second window and a
+/// HubSpot's two limits for a private app (docs/customers.md §6): a rolling ten-second window and a
 /// daily count, with the seven `X-HubSpot-RateLimit-*` headers every authenticated answer carries.
 ///
 /// A refused request (429) takes no slot in the window, so a client that waits out the window gets

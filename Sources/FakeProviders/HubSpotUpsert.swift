@@ -2,7 +2,7 @@ import OrderCore
 
 /// Applies a decoded batch to the contacts. Each input succeeds or fails alone: the answer is 200 when
 /// all succeed, else 207 with `results` for the good ones and one `errors` entry per bad one
-/// (`BatchResponseSimplePublicUpsertObjectWithErrors`, providers-realtime.md §A.2).
+/// (`BatchResponseSimplePublicUpsertObjectWithErrors`, docs/customers.md §6).
 struct HubSpotUpsert {
     /// Longest property value HubSpot stores (65,536 characters).
     static let maxValueLength = 65_536

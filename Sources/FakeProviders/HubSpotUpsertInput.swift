@@ -2,7 +2,7 @@ import OrderCore
 
 /// One input of `POST /crm/v3/objects/contacts/batch/upsert` (`SimplePublicObjectBatchInputUpsert`:
 /// `id` and `properties` required, `idProperty` and `objectWriteTraceId` optional, per input;
-/// providers-realtime.md §A.2).
+/// docs/customers.md §6).
 struct HubSpotUpsertInput: Sendable {
     /// The id as sent (an email when `idProperty` is `email`).
     var id: String

@@ -1,6 +1,6 @@
 import OrderCore
 
-/// HubSpot's error bodies (providers-realtime.md §A, providers.md §4): `{"status":"error","message":…,
+/// HubSpot's error bodies (docs/customers.md §6, docs/providers.md §4): `{"status":"error","message":…,
 /// "correlationId":…,"category":…}`, and the 429 shape with `errorType` and `policyName`.
 extension Refusal {
     /// The portal id the fake reports in property errors.

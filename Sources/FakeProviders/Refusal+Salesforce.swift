@@ -2,7 +2,7 @@ import HTTPServer
 import OrderCore
 
 /// Salesforce's top-level REST errors: a JSON array `[{"message":…,"errorCode":…}]`
-/// (providers-realtime.md §B.3; per-record errors in collections use `statusCode` instead, §B.4).
+/// (docs/customers.md §7; per-record errors in collections use `statusCode` instead, §B.4).
 extension Refusal {
     static func salesforce(_ status: Int, _ code: String, _ message: String) -> Refusal {
         Refusal(

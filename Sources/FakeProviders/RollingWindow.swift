@@ -1,5 +1,5 @@
 /// Requests admitted in the last `seconds` (a rolling window, as HubSpot's `TEN_SECONDLY_ROLLING` policy,
-/// providers-realtime.md §A.4). Keeps one timestamp per admitted request, so memory is bounded by `limit`.
+/// docs/customers.md §6). Keeps one timestamp per admitted request, so memory is bounded by `limit`.
 struct RollingWindow: Sendable {
     let limit: Int
     let seconds: Double

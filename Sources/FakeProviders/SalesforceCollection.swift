@@ -1,7 +1,7 @@
 import OrderCore
 
 /// The body of `PATCH /services/data/vNN.0/composite/sobjects/Contact/{ExtIdField}` (sObject Collections
-/// upsert, providers-realtime.md §B.4): `{"allOrNone":false,"records":[{"attributes":{"type":"Contact"},
+/// upsert, docs/customers.md §7): `{"allOrNone":false,"records":[{"attributes":{"type":"Contact"},
 /// "<ExtIdField>":"cust-42",…}]}`. A body that does not bind (not JSON, wrong shapes, a record without
 /// `attributes.type` Contact, a value that is an object) is refused whole with 400; everything else is
 /// decided per record.

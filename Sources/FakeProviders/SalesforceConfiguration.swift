@@ -1,7 +1,7 @@
 /// What the fake Salesforce accepts (flags `--salesforce-*`, docs/fake-providers.md "Salesforce").
 package struct SalesforceConfiguration: Sendable {
     /// The connected app's consumer key and secret (client-credentials flow,
-    /// /work/shared/design/providers-realtime.md §B.1).
+    /// docs/customers.md §7).
     package var clientID = "sf-fake-client"
     package var clientSecret = "sf-fake-secret"
     /// A session ends after this many seconds without a request (Salesforce's default timeout: 2 hours).

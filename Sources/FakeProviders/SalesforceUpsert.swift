@@ -1,6 +1,6 @@
 import OrderCore
 
-/// Runs a collection upsert against the Contacts (providers-realtime.md §B.4): records in order, one
+/// Runs a collection upsert against the Contacts (docs/customers.md §7): records in order, one
 /// `UpsertResult` per record in the same order, HTTP 200 even when some fail. With `allOrNone` one
 /// failure rolls back everything: the failed records keep their errors, every other one reports
 /// `ALL_OR_NONE_OPERATION_ROLLED_BACK`, and nothing is written.
