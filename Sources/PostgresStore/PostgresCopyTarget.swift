@@ -84,7 +84,10 @@ package final class PostgresCopyTarget: CopyTarget {
             sql += " WHERE \(key) > $1 ORDER BY \(key) LIMIT $2"
             parameters = [.int64(after), .int64(Int64(limit))]
         } else {
-            sql += " ORDER BY " + table.primaryKey.map { "t.\(PostgresSchema.quote($0)) COLLATE \"C\"" }.joined(separator: ", ")
+            // Text keys in byte order, as SQLite compares them; the numbered column as a number.
+            sql += " ORDER BY " + table.primaryKey.map {
+                "t.\(PostgresSchema.quote($0))" + ($0 == table.numbered ? "" : " COLLATE \"C\"")
+            }.joined(separator: ", ")
         }
         return try run { () throws(PostgresError) in
             let result = try connection.queryCached(sql, parameters)

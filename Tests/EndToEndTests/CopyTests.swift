@@ -1,6 +1,9 @@
 import Foundation
 import OrderCore
+import OrderStore
+import PostgresStore
 import SQLite
+import Storage
 import Testing
 
 #if canImport(Glibc)
@@ -36,11 +39,22 @@ import Testing
                     'ignored', 'c0ffee')
             """)
 
+        // Customers with their outbox (docs/customers.md §2, §3): versions and queued deliveries.
+        let customers = try CustomerStore(path: dbPath)
+        for number in 0..<5 {
+            _ = try customers.change(
+                CustomerChangeRequest(
+                    customerID: "k-\(number)", change: .replace([.email: "k\(number)@example.org"]), source: "api",
+                    changedAt: "2025-08-08T10:00:00.000Z", receivedAt: "2025-08-08T10:00:00.000Z", crms: ["hubspot"]))
+        }
+
         let (status, output) = try runOrdersync(["copy", "--to", url, "--chunk", "100"], environment: ["DB_PATH": dbPath])
         #expect(status == 0, "\(output)")
         #expect(output.contains("verified"), "\(output)")
         #expect(output.contains("orders_raw 600"), "\(output)")
         #expect(output.contains("source_events 1"), "\(output)")
+        #expect(output.contains("customer_versions 5"), "\(output)")
+        #expect(output.contains("customer_outbox 5"), "\(output)")
         let payload = try cluster.psql("SELECT encode(payload, 'hex') FROM source_events", database: database)
         #expect(payload.contains("00ff0a5c78"), "\(payload)")
 
@@ -63,6 +77,14 @@ import Testing
         // New writes on PostgreSQL continue after the copied keys.
         let postgres = try ServerProcess(dbPath: nil, environment: ["DATABASE_URL": url])
         try post(postgres.port, ["after-copy"], status: "new")
+        let moved = PostgresCustomerStore(url: url)
+        let next = try moved.change(
+            CustomerChangeRequest(
+                customerID: "k-0", change: .merge([.city: "Lima"]), source: "api", changedAt: "2025-08-09T10:00:00.000Z",
+                receivedAt: "2025-08-09T10:00:00.000Z", crms: ["hubspot"]))
+        #expect(next.version?.version == 2)
+        #expect(try moved.dueDeliveries(crm: "hubspot", now: "2999-01-01T00:00:00.000Z", limit: 10).count == 5)
+        moved.close()
         postgres.signal(SIGTERM)
         _ = postgres.waitForExit()
 
