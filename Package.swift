@@ -95,7 +95,9 @@ let package = Package(
         // Inbound webhooks (issue 12): signatures through swift-crypto, deliveries decoded and mapped.
         .target(
             name: "Webhooks",
-            dependencies: ["OrderCore", "Storage", "SyncCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "CRMPush", "OrderCore", "Storage", "SyncCore", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         // The provider connectors on URLSession. Only the sync worker links them (and so Foundation).

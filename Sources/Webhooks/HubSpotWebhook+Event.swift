@@ -1,3 +1,4 @@
+import CRMPush
 import OrderCore
 
 /// One array element → a `HubSpotEvent` or the reason it is none (docs/realtime.md §5).
@@ -94,24 +95,27 @@ extension HubSpotWebhook {
         guard let name = try text("propertyName", object) else {
             throw Problem("propertyName is required for a property change")
         }
-        guard let field = HubSpotContactProperty.fields[name] else {
-            return .ignore("property \(name.prefix(64)) is not a customer field")
-        }
         let value: String
         switch object["propertyValue"] {
-        case nil: throw Problem("propertyValue is required for a change of \(name)")
+        case nil: throw Problem("propertyValue is required for a change of \(name.prefix(64))")
         // HubSpot clears a property with an empty value; null is taken the same way.
         case .null?: value = ""
-        case .string(let text)?: value = ContactField.trimmed(text) ?? ""
+        case .string(let text)?: value = text
         case let other?: throw Problem("propertyValue must be a string, not \(other.typeName)")
         }
-        if field == .email && value.isEmpty {
+        // The one mapping both ways (Sources/CRMPush/CRMFieldMap.swift, docs/customers.md §5).
+        guard let fields = CRMFieldMap.customerFields(hubSpotProperty: name, value: value) else {
+            return .ignore("property \(name.prefix(64)) is not a customer field")
+        }
+        if fields[.email]?.isEmpty == true {
             return .ignore("an emptied email is not applied: the CRMs find a customer by it")
         }
-        if let problem = CustomerInput.fieldProblem(value, field) {
-            throw Problem("propertyValue of \(name) \(problem)")
+        for (field, text) in fields {
+            if let problem = CustomerInput.fieldProblem(text, field) {
+                throw Problem("propertyValue of \(name.prefix(64)) \(problem)")
+            }
         }
-        return .change(.merge([field: value]))
+        return .change(.merge(fields))
     }
 
     // MARK: - Members

@@ -128,7 +128,10 @@ import Webhooks
             let value = field == .email ? "ana@example.com" : "Value of \(name)"
             let element = Self.element(
                 "contact.propertyChange", #""objectId":901,"propertyName":"\#(name)","propertyValue":"\#(value)""#)
-            #expect(try Self.effect(element) == .change(.merge([field: value])), "\(name)")
+            // `address` is both lines (docs/customers.md §5): no line break, no second line.
+            let expected: [CustomerField: String] =
+                name == "address" ? [.addressLine1: value, .addressLine2: ""] : [field: value]
+            #expect(try Self.effect(element) == .change(.merge(expected)), "\(name)")
         }
         func change(_ members: String) throws -> Outcome {
             try Self.only(Self.element("contact.propertyChange", #""objectId":901,"# + members))
