@@ -1,5 +1,5 @@
 /// Access tokens of the fake Salesforce org. A session ends `ttl` seconds after its last request
-/// (Salesforce's session timeout counts inactivity; providers.md §4: "Sessions expire after inactivity
+/// (Salesforce's session timeout counts inactivity; docs/providers.md §4: "Sessions expire after inactivity
 /// (default 2 h)"), or at once through `POST /_fake/expire-tokens`.
 struct SalesforceTokens: Sendable {
     /// Live tokens kept at most: a client minting one per request must not grow the fake without bound.

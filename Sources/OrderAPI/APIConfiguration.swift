@@ -62,6 +62,11 @@ package struct EventSettings: Sendable {
     package var wooCommerceSecret: WebhookSecret?
     /// CDC_ORDERS_TABLE and CDC_COLUMN_MAP: which table's changes are orders, and which column is which.
     package var cdcMapping: CDCOrderMapping
+    /// HUBSPOT_CLIENT_SECRET: the app's client secret, the key of HubSpot's v3 signature; without it (or
+    /// without PUBLIC_URL) `POST /webhooks/hubspot` answers 503.
+    package var hubSpotSecrets: [WebhookSecret] = []
+    /// PUBLIC_URL: the service's address as HubSpot calls it (the signature covers the full URL).
+    package var publicURL: PublicBaseURL?
 
     package init(shopifySecret: WebhookSecret? = nil, wooCommerceSecret: WebhookSecret? = nil, cdcMapping: CDCOrderMapping? = nil) {
         self.shopifySecret = shopifySecret

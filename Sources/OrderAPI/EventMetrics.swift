@@ -13,7 +13,7 @@ package final class EventMetrics: Sendable {
     /// Seconds from the change at the source to its commit here (histogram).
     package static let lag = "ordersync_source_event_lag_seconds"
 
-    static let sources = ["shopify", "woocommerce", "debezium"]
+    static let sources = ["shopify", "woocommerce", "debezium", "hubspot"]
     /// What became of a request: the stored outcomes, and the refusals before anything was stored.
     static let outcomes = EventOutcome.allCases.map(\.rawValue) + ["rejected_signature", "refused", "failed"]
     static let operations = ["c", "u", "d", "r", "t", "m", "tombstone"]

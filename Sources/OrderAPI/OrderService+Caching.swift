@@ -19,7 +19,7 @@ extension OrderService {
         case .latest, .order, .views, .view: .revalidate(dataDependent: true)
         case .dashboard: .revalidate(dataDependent: false)
         case .ingest, .health, .readiness, .version, .metrics, .sync, .shopifyWebhook, .wooCommerceWebhook, .debeziumEvent,
-            nil:
+            .hubSpotWebhook, nil:
             .noStore
         // The customers and the outbox change with every delivery, which no data generation counts.
         case .putCustomer, .patchCustomer, .deleteCustomer, .getCustomer, .postCustomer, .listCustomers, .outbox,

@@ -30,7 +30,7 @@ extension OrderService {
     }
 
     /// A chunked body has no declared length for the preflight: its size is checked once read.
-    private func oversized(_ request: HTTPRequest) -> HTTPResponse? {
+    func oversized(_ request: HTTPRequest) -> HTTPResponse? {
         if let refusal = eventPreflight(request.head) { return refusal }
         guard request.body.count > OrderService.maxEventBodyBytes else { return nil }
         return Problem(status: 413, detail: "an event body may be at most \(OrderService.maxEventBodyBytes) bytes")
@@ -103,7 +103,7 @@ extension OrderService {
         return OrderService.outcome(outcome, detail: nil, result: result)
     }
 
-    private func refused(_ error: WebhookError, source: String) -> HTTPResponse {
+    func refused(_ error: WebhookError, source: String) -> HTTPResponse {
         eventMetrics.count(source, error.status == 401 ? "rejected_signature" : "refused")
         if error.status == 401 {
             // Counted, never stored, and nothing in the answer helps a forger (docs/realtime.md §4).
@@ -113,7 +113,7 @@ extension OrderService {
     }
 
     /// 503 (the sender retries: Shopify for hours) until the secret is set; nothing can be verified.
-    private func notConfigured(_ variable: String) -> HTTPResponse {
+    func notConfigured(_ variable: String) -> HTTPResponse {
         Problem(status: 503, detail: "this endpoint is not configured: \(variable) is not set").response
     }
 
@@ -130,7 +130,7 @@ extension OrderService {
 
     /// Header lookup for the webhook decoders: a header sent twice is as good as missing (two
     /// signatures or two event ids: which one counts would be a guess).
-    private static func singleHeader(_ request: HTTPRequest) -> HeaderLookup {
+    static func singleHeader(_ request: HTTPRequest) -> HeaderLookup {
         let headers = request.headers
         return { name in
             let values = headers.values(name)

@@ -40,7 +40,7 @@ package final class OrderService: HTTPHandler {
     /// Every resource of the API.
     enum Endpoint: Sendable {
         case ingest, latest, order, health, readiness, metrics, views, view, dashboard, sync, version
-        case shopifyWebhook, wooCommerceWebhook, debeziumEvent
+        case shopifyWebhook, wooCommerceWebhook, debeziumEvent, hubSpotWebhook
         case putCustomer, patchCustomer, deleteCustomer, getCustomer, postCustomer, listCustomers
         case outbox, deadLetters, redriveOne, redriveAll
     }
@@ -53,10 +53,13 @@ package final class OrderService: HTTPHandler {
     /// before anything is read or stored (docs/realtime.md §1, §2).
     private static let openPaths: Set<String> = [
         "/healthz", "/readyz", "/version", "/dashboard", "/webhooks/shopify", "/webhooks/woocommerce",
+        "/webhooks/hubspot",
     ]
     /// The routes of source events (`OrderService+Events`): their bodies are held whole, bounded by
     /// `maxEventBodyBytes`.
-    static let eventPaths: Set<Substring> = ["/webhooks/shopify", "/webhooks/woocommerce", "/cdc/debezium"]
+    static let eventPaths: Set<Substring> = [
+        "/webhooks/shopify", "/webhooks/woocommerce", "/webhooks/hubspot", "/cdc/debezium",
+    ]
 
     /// A service over `store`. `metrics` should be the registry whose factory the store was opened
     /// with (`MetricCatalog.makeRegistry()`), so `/metrics` shows the writer's figures too.
@@ -83,6 +86,7 @@ package final class OrderService: HTTPHandler {
         router.add("POST", "/webhooks/shopify", .shopifyWebhook)
         router.add("POST", "/webhooks/woocommerce", .wooCommerceWebhook)
         router.add("POST", "/cdc/debezium", .debeziumEvent)
+        router.add("POST", "/webhooks/hubspot", .hubSpotWebhook)
         router.add("PUT", "/customers/{id}", .putCustomer)
         router.add("PATCH", "/customers/{id}", .patchCustomer)
         router.add("DELETE", "/customers/{id}", .deleteCustomer)
@@ -226,6 +230,7 @@ package final class OrderService: HTTPHandler {
         case .shopifyWebhook: shopifyWebhook(request)
         case .wooCommerceWebhook: wooCommerceWebhook(request)
         case .debeziumEvent: debeziumEvent(request)
+        case .hubSpotWebhook: hubSpotWebhook(request)
         case .putCustomer: putCustomer(request)
         case .patchCustomer: patchCustomer(request)
         case .deleteCustomer: deleteCustomer(request)

@@ -47,57 +47,121 @@ package final class CustomerStore: CustomerStorage {
     }
 
     package func change(_ request: CustomerChangeRequest) throws(StoreError) -> CustomerChangeResult {
+        try run(write: true) { connection throws(SQLiteError) in try Self.apply(request, on: connection) }
+    }
+
+    /// One change inside the caller's transaction: the version, its deliveries or its conflict.
+    private static func apply(_ request: CustomerChangeRequest, on connection: Connection) throws(SQLiteError)
+        -> CustomerChangeResult
+    {
+        let current = try Self.current(request.customerID, on: connection)
+        let decision = CustomerRule.decide(request, current: current)
+        let state: Customer?
+        let applied: Bool
+        switch decision {
+        case .notFound: return CustomerChangeResult(outcome: .notFound, version: nil, queued: 0)
+        case .unchanged: return CustomerChangeResult(outcome: .unchanged, version: current, queued: 0)
+        case .apply(let next): (state, applied) = (next, true)
+        case .stale(let next): (state, applied) = (next, false)
+        }
+        let last = try connection.cached("SELECT max(version) FROM customer_versions WHERE customer_id = ?")
+        defer { last.reset() }
+        try last.bind(1, request.customerID)
+        let number = try last.step() ? Int(last.int64(0)) + 1 : 1
+        last.reset()
+        let version = CustomerVersion(
+            customerID: request.customerID, version: number, source: request.source,
+            changedAt: request.changedAt, receivedAt: request.receivedAt, customer: state, applied: applied)
+        let insert = try connection.cached(
+            """
+            INSERT INTO customer_versions (customer_id, version, source, change, changed_at, received_at, deleted,
+                applied, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insert.bind([request.customerID])
+        try insert.bind(2, Int64(number))
+        try insert.bind(3, request.source)
+        try insert.bind(4, request.change.name)
+        try insert.bind(5, request.changedAt)
+        try insert.bind(6, request.receivedAt)
+        try insert.bind(7, Int64(state == nil ? 1 : 0))
+        try insert.bind(8, Int64(applied ? 1 : 0))
+        try insert.bind(9, Self.payload(state, id: request.customerID))
+        try insert.run()
+        guard applied else {
+            if let current { try Self.logLate(request, current: current, on: connection) }
+            return CustomerChangeResult(outcome: .stale, version: version, queued: 0)
+        }
+        let enqueue = try connection.cached(
+            """
+            INSERT INTO customer_outbox (crm, customer_id, version, state, attempts, next_attempt_at, queued_at)
+            VALUES (?, ?, ?, 'pending', 0, ?, ?)
+            """)
+        for crm in request.crms {
+            try enqueue.bind([crm, request.customerID])
+            try enqueue.bind(3, Int64(number))
+            try enqueue.bind(4, request.receivedAt)
+            try enqueue.bind(5, request.receivedAt)
+            try enqueue.run()
+        }
+        return CustomerChangeResult(outcome: .applied, version: version, queued: request.crms.count)
+    }
+
+    package func applyCRMEvents(_ events: [CRMEvent], receivedAt: String, crms: [String]) throws(StoreError)
+        -> [(outcome: CRMEvent.Outcome, detail: String?)]
+    {
         try run(write: true) { connection throws(SQLiteError) in
-            let current = try Self.current(request.customerID, on: connection)
-            let decision = CustomerRule.decide(request, current: current)
-            let state: Customer?
-            let applied: Bool
-            switch decision {
-            case .notFound: return CustomerChangeResult(outcome: .notFound, version: nil, queued: 0)
-            case .unchanged: return CustomerChangeResult(outcome: .unchanged, version: current, queued: 0)
-            case .apply(let next): (state, applied) = (next, true)
-            case .stale(let next): (state, applied) = (next, false)
+            var results: [(outcome: CRMEvent.Outcome, detail: String?)] = []
+            for event in events {
+                results.append(
+                    try event.resolve(
+                        receivedAt: receivedAt, crms: crms,
+                        known: { key throws(SQLiteError) in
+                            let select = try connection.cached(
+                                "SELECT 1 FROM source_events WHERE event_key = ?1 OR delivery_key = ?1")
+                            defer { select.reset() }
+                            try select.bind(1, key)
+                            return try select.step()
+                        },
+                        linked: { recordID throws(SQLiteError) in
+                            let select = try connection.cached(
+                                """
+                                SELECT customer_id FROM customer_outbox WHERE crm = ? AND remote_id = ? AND state = 'delivered'
+                                ORDER BY delivery_id DESC LIMIT 1
+                                """)
+                            defer { select.reset() }
+                            try select.bind([event.crm, recordID])
+                            return try select.step() ? select.string(0) : nil
+                        },
+                        delivered: { customerID throws(SQLiteError) in
+                            let select = try connection.cached(
+                                """
+                                SELECT v.payload FROM customer_outbox AS o
+                                JOIN customer_versions AS v ON v.customer_id = o.customer_id AND v.version = o.version
+                                WHERE o.crm = ? AND o.customer_id = ? AND o.state = 'delivered' AND v.deleted = 0
+                                ORDER BY o.version DESC LIMIT 1
+                                """)
+                            defer { select.reset() }
+                            try select.bind([event.crm, customerID])
+                            return try select.step() ? select.string(0).flatMap { Customer(payload: Array($0.utf8)) } : nil
+                        },
+                        apply: { request throws(SQLiteError) in try Self.apply(request, on: connection) },
+                        record: { status, detail throws(SQLiteError) in
+                            let insert = try connection.cached(
+                                """
+                                INSERT INTO source_events (event_key, source, source_id, event_type, payload, received_at,
+                                    event_time, status, detail, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                """)
+                            try insert.bind([event.key, event.crm, event.recordID, event.type])
+                            try insert.bind(5, blob: event.payload)
+                            try insert.bind(6, receivedAt)
+                            try insert.bind(7, event.occurredAt)
+                            try insert.bind(8, status)
+                            try insert.bind(9, detail)
+                            try insert.bind(10, event.checksum)
+                            try insert.run()
+                        }))
             }
-            let last = try connection.cached("SELECT max(version) FROM customer_versions WHERE customer_id = ?")
-            defer { last.reset() }
-            try last.bind(1, request.customerID)
-            let number = try last.step() ? Int(last.int64(0)) + 1 : 1
-            last.reset()
-            let version = CustomerVersion(
-                customerID: request.customerID, version: number, source: request.source,
-                changedAt: request.changedAt, receivedAt: request.receivedAt, customer: state, applied: applied)
-            let insert = try connection.cached(
-                """
-                INSERT INTO customer_versions (customer_id, version, source, change, changed_at, received_at, deleted,
-                    applied, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            try insert.bind([request.customerID])
-            try insert.bind(2, Int64(number))
-            try insert.bind(3, request.source)
-            try insert.bind(4, request.change.name)
-            try insert.bind(5, request.changedAt)
-            try insert.bind(6, request.receivedAt)
-            try insert.bind(7, Int64(state == nil ? 1 : 0))
-            try insert.bind(8, Int64(applied ? 1 : 0))
-            try insert.bind(9, Self.payload(state, id: request.customerID))
-            try insert.run()
-            guard applied else {
-                if let current { try Self.logLate(request, current: current, on: connection) }
-                return CustomerChangeResult(outcome: .stale, version: version, queued: 0)
-            }
-            let enqueue = try connection.cached(
-                """
-                INSERT INTO customer_outbox (crm, customer_id, version, state, attempts, next_attempt_at, queued_at)
-                VALUES (?, ?, ?, 'pending', 0, ?, ?)
-                """)
-            for crm in request.crms {
-                try enqueue.bind([crm, request.customerID])
-                try enqueue.bind(3, Int64(number))
-                try enqueue.bind(4, request.receivedAt)
-                try enqueue.bind(5, request.receivedAt)
-                try enqueue.run()
-            }
-            return CustomerChangeResult(outcome: .applied, version: version, queued: request.crms.count)
+            return results
         }
     }
 

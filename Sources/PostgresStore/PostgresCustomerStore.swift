@@ -33,59 +33,120 @@ package final class PostgresCustomerStore: CustomerStorage {
     }
 
     package func change(_ request: CustomerChangeRequest) throws(StoreError) -> CustomerChangeResult {
-        try run(write: true) { connection throws(PostgresError) in
-            _ = try connection.queryCached(
-                "SELECT pg_advisory_xact_lock(hashtextextended($1, \(Self.lockSeed)))", [.text(request.customerID)])
-            let current = try Self.current(request.customerID, on: connection)
-            let state: Customer?
-            let applied: Bool
-            switch CustomerRule.decide(request, current: current) {
-            case .notFound: return CustomerChangeResult(outcome: .notFound, version: nil, queued: 0)
-            case .unchanged: return CustomerChangeResult(outcome: .unchanged, version: current, queued: 0)
-            case .apply(let next): (state, applied) = (next, true)
-            case .stale(let next): (state, applied) = (next, false)
-            }
-            let last = try connection.queryCached(
-                "SELECT coalesce(max(version), 0) FROM customer_versions WHERE customer_id = $1",
-                [.text(request.customerID)])
-            let number = Int(try last.int64(0, 0) ?? 0) + 1
-            _ = try connection.queryCached(
-                """
-                INSERT INTO customer_versions (customer_id, version, source, change, changed_at, received_at, deleted,
-                    applied, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                """,
-                [
-                    .text(request.customerID), .int64(Int64(number)), .text(request.source), .text(request.change.name),
-                    .text(request.changedAt), .text(request.receivedAt), .int64(state == nil ? 1 : 0),
-                    .int64(applied ? 1 : 0), .text(String(decoding: (state ?? Customer(id: request.customerID, fields: [:])).payload, as: UTF8.self)),
-                ])
-            let version = CustomerVersion(
-                customerID: request.customerID, version: number, source: request.source,
-                changedAt: request.changedAt, receivedAt: request.receivedAt, customer: state, applied: applied)
-            guard applied else {
-                if let current {
-                    _ = try connection.queryCached(
-                        """
-                        INSERT INTO conflict_log (entity, kind, winner_source, loser_source, resolution, event_time,
-                            winner_time, details, logged_at) VALUES ($1, 'late', $2, $3, 'kept_in_history', $4, $5, $6, $7)
-                        """,
-                        [
-                            .text(CustomerRule.conflictEntity(request.customerID)), .text(current.source),
-                            .text(request.source), .text(request.changedAt), .text(current.changedAt),
-                            .text(CustomerRule.lateDetails(request, current: current)), .text(request.receivedAt),
-                        ])
-                }
-                return CustomerChangeResult(outcome: .stale, version: version, queued: 0)
-            }
-            for crm in request.crms {
+        try run(write: true) { connection throws(PostgresError) in try Self.apply(request, on: connection) }
+    }
+
+    /// One change inside the caller's transaction: the customer's lock, then the version, its deliveries
+    /// or its conflict.
+    private static func apply(_ request: CustomerChangeRequest, on connection: PGConnection) throws(PostgresError)
+        -> CustomerChangeResult
+    {
+        _ = try connection.queryCached(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, \(Self.lockSeed)))", [.text(request.customerID)])
+        let current = try Self.current(request.customerID, on: connection)
+        let state: Customer?
+        let applied: Bool
+        switch CustomerRule.decide(request, current: current) {
+        case .notFound: return CustomerChangeResult(outcome: .notFound, version: nil, queued: 0)
+        case .unchanged: return CustomerChangeResult(outcome: .unchanged, version: current, queued: 0)
+        case .apply(let next): (state, applied) = (next, true)
+        case .stale(let next): (state, applied) = (next, false)
+        }
+        let last = try connection.queryCached(
+            "SELECT coalesce(max(version), 0) FROM customer_versions WHERE customer_id = $1",
+            [.text(request.customerID)])
+        let number = Int(try last.int64(0, 0) ?? 0) + 1
+        _ = try connection.queryCached(
+            """
+            INSERT INTO customer_versions (customer_id, version, source, change, changed_at, received_at, deleted,
+                applied, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """,
+            [
+                .text(request.customerID), .int64(Int64(number)), .text(request.source), .text(request.change.name),
+                .text(request.changedAt), .text(request.receivedAt), .int64(state == nil ? 1 : 0),
+                .int64(applied ? 1 : 0), .text(String(decoding: (state ?? Customer(id: request.customerID, fields: [:])).payload, as: UTF8.self)),
+            ])
+        let version = CustomerVersion(
+            customerID: request.customerID, version: number, source: request.source,
+            changedAt: request.changedAt, receivedAt: request.receivedAt, customer: state, applied: applied)
+        guard applied else {
+            if let current {
                 _ = try connection.queryCached(
                     """
-                    INSERT INTO customer_outbox (crm, customer_id, version, state, attempts, next_attempt_at, queued_at)
-                    VALUES ($1, $2, $3, 'pending', 0, $4, $4)
+                    INSERT INTO conflict_log (entity, kind, winner_source, loser_source, resolution, event_time,
+                        winner_time, details, logged_at) VALUES ($1, 'late', $2, $3, 'kept_in_history', $4, $5, $6, $7)
                     """,
-                    [.text(crm), .text(request.customerID), .int64(Int64(number)), .text(request.receivedAt)])
+                    [
+                        .text(CustomerRule.conflictEntity(request.customerID)), .text(current.source),
+                        .text(request.source), .text(request.changedAt), .text(current.changedAt),
+                        .text(CustomerRule.lateDetails(request, current: current)), .text(request.receivedAt),
+                    ])
             }
-            return CustomerChangeResult(outcome: .applied, version: version, queued: request.crms.count)
+            return CustomerChangeResult(outcome: .stale, version: version, queued: 0)
+        }
+        for crm in request.crms {
+            _ = try connection.queryCached(
+                """
+                INSERT INTO customer_outbox (crm, customer_id, version, state, attempts, next_attempt_at, queued_at)
+                VALUES ($1, $2, $3, 'pending', 0, $4, $4)
+                """,
+                [.text(crm), .text(request.customerID), .int64(Int64(number)), .text(request.receivedAt)])
+        }
+        return CustomerChangeResult(outcome: .applied, version: version, queued: request.crms.count)
+    }
+
+    package func applyCRMEvents(_ events: [CRMEvent], receivedAt: String, crms: [String]) throws(StoreError)
+        -> [(outcome: CRMEvent.Outcome, detail: String?)]
+    {
+        try run(write: true) { connection throws(PostgresError) in
+            // Instances that take the same redelivery at once take turns: the second finds the first's row.
+            for key in Set(events.map(\.key)).sorted() {
+                _ = try connection.queryCached("SELECT pg_advisory_xact_lock(hashtextextended($1, 12))", [.text(key)])
+            }
+            var results: [(outcome: CRMEvent.Outcome, detail: String?)] = []
+            for event in events {
+                results.append(
+                    try event.resolve(
+                        receivedAt: receivedAt, crms: crms,
+                        known: { key throws(PostgresError) in
+                            try connection.queryCached(
+                                "SELECT 1 FROM source_events WHERE event_key = $1 OR delivery_key = $1", [.text(key)]
+                            ).rowCount > 0
+                        },
+                        linked: { recordID throws(PostgresError) in
+                            let result = try connection.queryCached(
+                                """
+                                SELECT customer_id FROM customer_outbox WHERE crm = $1 AND remote_id = $2 AND state = 'delivered'
+                                ORDER BY delivery_id DESC LIMIT 1
+                                """, [.text(event.crm), .text(recordID)])
+                            return result.rowCount > 0 ? result.string(0, 0) : nil
+                        },
+                        delivered: { customerID throws(PostgresError) in
+                            let result = try connection.queryCached(
+                                """
+                                SELECT v.payload FROM customer_outbox AS o
+                                JOIN customer_versions AS v ON v.customer_id = o.customer_id AND v.version = o.version
+                                WHERE o.crm = $1 AND o.customer_id = $2 AND o.state = 'delivered' AND v.deleted = 0
+                                ORDER BY o.version DESC LIMIT 1
+                                """, [.text(event.crm), .text(customerID)])
+                            return result.rowCount > 0
+                                ? result.string(0, 0).flatMap { Customer(payload: Array($0.utf8)) } : nil
+                        },
+                        apply: { request throws(PostgresError) in try Self.apply(request, on: connection) },
+                        record: { status, detail throws(PostgresError) in
+                            _ = try connection.queryCached(
+                                """
+                                INSERT INTO source_events (event_key, source, source_id, event_type, payload, received_at,
+                                    event_time, status, detail, checksum) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                """,
+                                [
+                                    .text(event.key), .text(event.crm), PGValue(event.recordID), .text(event.type),
+                                    .bytes(event.payload), .text(receivedAt), .text(event.occurredAt), .text(status),
+                                    PGValue(detail), .text(event.checksum),
+                                ])
+                        }))
+            }
+            return results
         }
     }
 

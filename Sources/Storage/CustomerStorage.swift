@@ -26,6 +26,11 @@ package protocol CustomerStorage: AnyObject, Sendable {
     /// version of the same customer already replaced is superseded instead (it would overtake it).
     /// Returns how many became pending and how many were superseded.
     func redrive(deliveryID: Int64?, crm: String?, at now: String) throws(StoreError) -> (redriven: Int, superseded: Int)
+    /// Applies a CRM's events about its contacts in one transaction (docs/customers.md §11): each kept in
+    /// source_events (a redelivery stores nothing), and applied to the linked customer unless an echo.
+    /// Durable on return; one outcome and detail per event, in order.
+    func applyCRMEvents(_ events: [CRMEvent], receivedAt: String, crms: [String]) throws(StoreError)
+        -> [(outcome: CRMEvent.Outcome, detail: String?)]
     /// The right to deliver `crm`'s outbox: one worker per CRM across every process sharing the
     /// database, so one customer's versions never travel on two paths at once. Nil while another holds it.
     func claimDelivery(crm: String) throws(StoreError) -> (any DeliveryLease)?

@@ -1,4 +1,5 @@
 package import OrderCore
+package import Storage
 
 /// One element of a HubSpot webhook body, checked and mapped (docs/realtime.md §5): what the caller stores, dedups and applies.
 package struct HubSpotEvent: Equatable, Sendable {
@@ -25,6 +26,8 @@ package struct HubSpotEvent: Equatable, Sendable {
     package let changeSource: String?
     package let sourceID: String?
     package let effect: Effect
+    /// The element as received, canonical JSON: what source_events keeps of it.
+    package var payload: [UInt8] = []
 
     /// What the event does to the linked customer.
     package enum Effect: Equatable, Sendable {
@@ -60,5 +63,21 @@ package struct HubSpotBatch: Equatable, Sendable {
         package let index: Int
         /// The member and what is wrong with it; never longer than a few hundred bytes.
         package let reason: String
+    }
+}
+
+extension HubSpotEvent {
+    /// The event as the customer stores take it (Sources/Storage/CRMEvent.swift); a contact to read
+    /// (`fetch`) is kept and not applied, with why: reading contacts is not built yet (docs/customers.md §11).
+    package var crmEvent: CRMEvent {
+        let effect: CRMEvent.Effect
+        switch self.effect {
+        case .change(let change): effect = .change(change)
+        case .fetch(let reason): effect = .ignore(reason + " (reading contacts is not built yet)")
+        case .ignore(let reason): effect = .ignore(reason)
+        }
+        return CRMEvent(
+            key: key, crm: "hubspot", recordID: objectID, type: subscriptionType, payload: payload,
+            checksum: SourceEvents.checksum(payload), occurredAt: occurredAt, effect: effect)
     }
 }

@@ -52,7 +52,7 @@ extension HubSpotWebhook {
             index: index, key: "hubspot|\(portalID)|\(subscriptionID)|\(eventID)|\(occurredAt)", portalID: portalID,
             subscriptionID: subscriptionID, eventID: eventID, subscriptionType: subscriptionType, objectID: objectID,
             occurredAt: Timestamp(millisecondsSinceEpoch: occurredAt).millisecondsText, attemptNumber: attemptNumber,
-            changeSource: changeSource, sourceID: sourceID, effect: effect)
+            changeSource: changeSource, sourceID: sourceID, effect: effect, payload: JSONWriter.canonical(value))
     }
 
     /// What `subscriptionType` does; `contact.X` and `object.X` with objectTypeId `0-1` alike.

@@ -150,6 +150,8 @@ struct Settings {
             events.shopifySecret = try Secrets.value("SHOPIFY_WEBHOOK_SECRET", in: environment).flatMap(WebhookSecret.init)
             events.wooCommerceSecret = try Secrets.value("WOOCOMMERCE_WEBHOOK_SECRET", in: environment)
                 .flatMap(WebhookSecret.init)
+            events.hubSpotSecrets = try Secrets.value("HUBSPOT_CLIENT_SECRET", in: environment)
+                .flatMap(WebhookSecret.init).map { [$0] } ?? []
         } catch {
             throw Invalid(description: error.description)
         }
@@ -165,6 +167,13 @@ struct Settings {
             } catch {
                 throw Invalid(description: error.message)
             }
+        }
+        if let text = value(nil, "PUBLIC_URL") {
+            guard let url = PublicBaseURL(text) else {
+                throw Invalid(
+                    description: "PUBLIC_URL must be the service's http(s) address as senders call it, e.g. https://orders.example.com, without query")
+            }
+            events.publicURL = url
         }
         do {
             crm = try CRMSettings(environment: environment)

@@ -16,3 +16,5 @@ CREATE TABLE IF NOT EXISTS customer_outbox (
 );
 
 CREATE INDEX IF NOT EXISTS customer_outbox_due ON customer_outbox (crm, state, next_attempt_at);
+-- A CRM's webhook names its record: the customer is the one delivered as it (docs/customers.md §11).
+CREATE INDEX IF NOT EXISTS customer_outbox_by_record ON customer_outbox (crm, remote_id);
