@@ -404,6 +404,19 @@ extension DashboardPage {
           return { rows: answer.rows, text: state.filter + answer.text };
         }
 
+        /** The outbox per CRM (`GET /outbox`); a server without the customer store (503) has none. */
+        async function fetchOutbox() {
+          const headers = { Accept: 'application/json' };
+          if (token) headers.Authorization = 'Bearer ' + token;
+          const response = await fetch(`${apiBase}outbox`, { cache: 'no-cache', headers });
+          const text = await response.text();
+          if (response.status === 503) return { rows: [], text: '' };
+          if (!response.ok) throw new Error(`outbox: HTTP ${response.status}`);
+          const answer = JSON.parse(text);
+          if (!answer || !Array.isArray(answer.crms)) throw new Error('outbox: the answer has no crms array');
+          return { rows: answer.crms, text };
+        }
+
         const sources = {
           daily: () => fetchView('order_status_daily_v', { limit: 10000 }),
           summary: () => fetchView('order_status_summary_v', { limit: 1000 }),
@@ -411,6 +424,7 @@ extension DashboardPage {
           orders: fetchOrders,
           events: () => fetchView('source_event_summary_v', { limit: 1000 }),
           conflicts: () => fetchView('conflict_summary_v', { limit: 1000 }),
+          outbox: fetchOutbox,
         };
 
         function renderAll() {
@@ -424,6 +438,7 @@ extension DashboardPage {
           if (d.orders) renderOrders(d.orders);
           if (d.events) renderTable('events-table', d.events, ['source', 'status', 'events', 'last_received_at']);
           if (d.conflicts) renderTable('conflicts-table', d.conflicts, ['kind', 'winner_source', 'loser_source', 'conflicts', 'last_logged_at']);
+          if (d.outbox) renderTable('outbox-table', d.outbox, ['crm', 'pending_customers', 'pending_versions', 'oldest_pending_age_seconds', 'dead', 'delivered']);
           document.body.dataset.renderedWidth = window.innerWidth;
         }
 
@@ -445,7 +460,7 @@ extension DashboardPage {
           state.busy = true;
           const results = await Promise.allSettled(names.map((n) => sources[n]()));
           const errors = [], cards = { daily: 'daily', summary: 'status', timings: 'timings', orders: 'orders', events: 'events',
-            conflicts: 'conflicts' };
+            conflicts: 'conflicts', outbox: 'outbox' };
           let changed = false;
           results.forEach((result, i) => {
             const name = names[i];

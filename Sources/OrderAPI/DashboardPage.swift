@@ -173,6 +173,16 @@ enum DashboardPage {
             </section>
           </div>
           <section class="card">
+            <div class="card-head"><div><h2>CRM outbox</h2><p class="hint">Customer changes waiting for each CRM, the oldest one's age, and dead letters to redrive (<code>/outbox</code>)</p></div></div>
+            <div class="table-wrap">
+              <table data-testid="outbox-table" id="outbox-table">
+                <thead><tr><th>CRM</th><th class="num">Customers waiting</th><th class="num">Versions waiting</th><th class="num">Oldest (s)</th><th class="num">Dead letters</th><th class="num">Delivered</th></tr></thead>
+                <tbody></tbody>
+              </table>
+            </div>
+            <div class="empty" id="outbox-empty" hidden>No CRM configured.</div>
+          </section>
+          <section class="card">
             <div class="card-head"><div><h2>Latest orders</h2><p class="hint">Latest version of each order, most recently changed first</p></div>
               <label class="hint">Status <select id="filter" data-testid="status-filter"><option value="">All statuses</option></select></label></div>
             <div class="table-wrap">
@@ -185,7 +195,7 @@ enum DashboardPage {
             <p class="table-note" id="orders-note"></p>
           </section>
         </main>
-        <footer>Reads <code>/views/order_status_daily_v</code>, <code>order_status_summary_v</code>, <code>order_stage_timings_v</code>, <code>recent_orders_v</code>, <code>source_event_summary_v</code> and <code>conflict_summary_v</code> · refreshes every <span id="every">30</span> s</footer>
+        <footer>Reads <code>/views/order_status_daily_v</code>, <code>order_status_summary_v</code>, <code>order_stage_timings_v</code>, <code>recent_orders_v</code>, <code>source_event_summary_v</code>, <code>conflict_summary_v</code> and <code>/outbox</code> · refreshes every <span id="every">30</span> s</footer>
         <script>
         \#(script)
         </script>

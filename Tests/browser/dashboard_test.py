@@ -250,6 +250,20 @@ class API:
         except (urllib.error.URLError, OSError) as error:
             raise Fatal(f"GET {self.base}{path} failed: {error}")
 
+    def outbox(self):
+        """The CRMs of GET /outbox."""
+        request = urllib.request.Request(self.base + "/outbox", headers={"Accept": "application/json"})
+        if self.token:
+            request.add_header("Authorization", "Bearer " + self.token)
+        try:
+            with urllib.request.urlopen(request, timeout=remaining(10)) as response:
+                answer = json.load(response)
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            raise Fatal(f"GET {self.base}/outbox failed: {error}")
+        if not isinstance(answer, dict) or not isinstance(answer.get("crms"), list):
+            raise Fatal("GET /outbox did not answer {\"crms\": [...]}")
+        return answer["crms"]
+
     def view(self, name, **query):
         url = f"{self.base}/views/{name}?{urllib.parse.urlencode(query)}"
         request = urllib.request.Request(url, headers={"Accept": "application/json"})
@@ -292,6 +306,7 @@ DRAWN = """(() => {
     rows: pick('[data-testid=orders-table] tbody tr'),
     events: pick('[data-testid=events-table] tbody tr'),
     conflicts: pick('[data-testid=conflicts-table] tbody tr'),
+    outbox: pick('[data-testid=outbox-table] tbody tr'),
     filter: document.querySelector('[data-testid=orders-table]').dataset.filter || '',
     kpiTotal: document.querySelector('[data-testid=kpi-total]').dataset.value,
     banner: banner.hidden ? '' : banner.innerText.replace(/\s+/g, ' '),
@@ -335,6 +350,12 @@ def compare(checks, label, drawn, views):
     checks.check(f"{label}: conflicts panel = conflict_summary_v ({len(conflicts)} rows)", [
         "the view has no rows: the seed makes both kinds of conflict" if len(conflicts) < 2 else None,
         f"drawn {drawn_conflicts} ≠ API {conflicts}" if drawn_conflicts != conflicts else None])
+    outbox = sorted((r["crm"], str(r["pending_customers"]), str(r["pending_versions"]), str(r["dead"])) for r in views["outbox"])
+    drawn_outbox = sorted((r.get("crm"), r.get("pendingCustomers"), r.get("pendingVersions"), r.get("dead"))
+                          for r in drawn["outbox"])
+    checks.check(f"{label}: outbox panel = /outbox ({len(outbox)} rows)", [
+        "/outbox has no CRM: run-with-server configures HubSpot" if not outbox else None,
+        f"drawn {drawn_outbox} ≠ API {outbox}" if drawn_outbox != outbox else None])
     drawn_days = sorted(r.get("day") for r in drawn["daily"] if r.get("day"))
     first = drawn["range"].get("first") or (drawn_days[0] if drawn_days else "")
     last = drawn["range"].get("last") or (drawn_days[-1] if drawn_days else "")
@@ -450,7 +471,8 @@ def run(checks, base, out):
     api = API(base, token)
     views = {"daily": api.view("order_status_daily_v", limit=10000), "summary": api.view("order_status_summary_v", limit=1000),
              "timings": api.view("order_stage_timings_v", limit=1000), "latest": api.view("recent_orders_v", limit=TABLE_LIMIT),
-             "events": api.view("source_event_summary_v", limit=1000), "conflicts": api.view("conflict_summary_v", limit=1000)}
+             "events": api.view("source_event_summary_v", limit=1000), "conflicts": api.view("conflict_summary_v", limit=1000),
+             "outbox": api.outbox()}
     empty = [k for k, v in views.items() if not v]
     if empty or sum(r["orders"] for r in views["summary"]) == 0:
         raise Fatal(f"the API has no rows for {', '.join(empty) or 'summary'}: seed the server with orders first")

@@ -150,6 +150,13 @@ def change_events(base):
         yield "/", [dict(api, order_status="shipped", updated_at=stamp(at + timedelta(hours=1)))]
 
 
+def customers(base):
+    """Three customers through POST /customers: with a CRM configured that cannot be reached
+    (run-with-server), their deliveries wait in the outbox the dashboard shows."""
+    for n in range(1, 4):
+        post(base.rstrip("/") + "/customers", {"id": f"cust-{n}", "email": f"cust{n}@example.org", "first_name": f"C{n}"})
+
+
 def main():
     if len(sys.argv) not in (2, 3):
         print(__doc__.split("\n\n")[1], file=sys.stderr)
@@ -164,6 +171,8 @@ def main():
     for path, payload in change_events(sys.argv[1]):
         post(sys.argv[1].rstrip("/") + path, payload)
     print("seed: 3 ERP orders with their change events and conflicting POST / versions")
+    customers(sys.argv[1])
+    print("seed: 3 customers queued for the CRM")
     if len(sys.argv) == 3:
         store_shopify(sys.argv[2])
     return 0
