@@ -36,7 +36,9 @@ package final class CRMExchange: Sendable {
             while true {
                 let now = clock.now()
                 let (delay, reason) = limiter.withLock { ($0.delay(now: now), $0.reason(now: now)) }
-                if delay <= 0 { break }
+                // Below a millisecond is no wait: a clock read in milliseconds never sees it pass, and
+                // four such rounds would pause the CRM for nothing (docs/customers.md §8).
+                if delay < Self.negligibleWait { break }
                 rounds += 1
                 if delay > limits.maxInlineWait || rounds > 4 {
                     return .mustWait(CRMPause(reason: "rate limit: \(reason)", seconds: delay))
@@ -57,6 +59,9 @@ package final class CRMExchange: Sendable {
         limiter.withLock { $0.observe(response.headers, now: now) }
         return .answer(response)
     }
+
+    /// Waits shorter than this (seconds) are not waited for.
+    static let negligibleWait = 0.001
 
     /// No request before `until` (a 429's window).
     func block(until: Double, reason: String) {

@@ -49,13 +49,19 @@ extension HTTPServer {
         var tokens: [UInt64] = []
         var scratch = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
-            let (earliest, finished, open) = state.withLock { state in
+            let (earliest, finished, open, draining) = state.withLock { state in
                 (
                     state.deadlines.earliest, state.draining && state.connections.isEmpty && state.refusing == 0,
-                    state.connections.count
+                    state.connections.count, state.draining
                 )
             }
             updatePressure(openConnections: open)
+            // The drain's wake-up byte is a hint: the flag itself is read at every turn (at least once a
+            // second), so a drain never waits on a byte that went missing.
+            if draining && listenerOpen {
+                listenerOpen = false
+                stopAccepting(listener)
+            }
             if finished && !listenerOpen { break }
             var wait: Int64 = listenerOpen ? 1_000 : 50
             if let earliest { wait = min(wait, max(0, earliest - Syscall.nowMilliseconds())) }

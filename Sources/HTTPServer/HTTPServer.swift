@@ -106,7 +106,11 @@ package final class HTTPServer: Sendable {
             $0.listener = fd
             $0.port = port
         }
-        Threads.start(stackSize: 512 * 1024) { [self] in eventLoop(listener: fd) }
+        if !Threads.start(stackSize: 512 * 1024, { [self] in eventLoop(listener: fd) }) {
+            // No event thread: nothing is served; a drain must still end (it waits for the acceptor).
+            Syscall.close(fd)
+            acceptorFinished.signal()
+        }
         return port
     }
 
