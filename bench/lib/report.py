@@ -43,7 +43,7 @@ def f_size(x):
 
 rows, failed = [], False
 # BENCH_ONLY=...: only the rows of the sections that ran, by the letter in "(a) ..."
-SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v", "sync": "s", "scale": "x", "pg": "p", "hostile": "h", "events": "w"}
+SECTIONS = {"ingest": "abe", "get": "c", "cold": "d", "views": "v", "sync": "s", "scale": "x", "pg": "p", "hostile": "h", "events": "w", "crm": "y"}
 wanted = "".join(SECTIONS.get(x, "") for x in r["only"].split(",")) if r.get("only") else None
 
 
@@ -433,6 +433,53 @@ def events():
 
 
 events()
+
+
+def crm():
+    """(y): issue 13's bar, customers to both fake CRMs through faults and two kill -9 (bench/lib/crm.sh)."""
+    if r.get("crm") != "1":  # not in a full run unless BENCH_CRM=1 (bench/run puts crm=1)
+        return
+    g = lambda k: r.get(k, "?")
+    zero = lambda *ks: all(num(k) == 0 for k in ks)
+    both = lambda *ks: [f"y_{p}_{k}" for p in ("hs", "sf") for k in ks]
+    what = (f"(y) {f_int(num('y_changes') or 0)} changes to {f_int(num('y_customers') or 0)} customers "
+            f"({g('y_invalid')} invalid), 429/5xx/drops injected, kill -9 twice")
+    ran = r.get("y_drained") == "1" and num("y_failed") == 0 and num("y_changes") == num("y_changes_planned")
+    row(f"{what}: both CRMs hold every valid live customer's latest state", "y_valid_live", "y_live",
+        "live customers in ordersync", ratio=False, bar=("exact", None),
+        ok=ran and zero("y_state_wrong", *both("missing", "extra", "wrong")),
+        note=f"(HubSpot {g('y_hs_contacts')} contacts, missing {g('y_hs_missing')}, extra {g('y_hs_extra')}, wrong city "
+             f"{g('y_hs_wrong')}; Salesforce {g('y_sf_contacts')}, {g('y_sf_missing')}, {g('y_sf_extra')}, {g('y_sf_wrong')}; "
+             f"{g('y_deleted')} deleted at the end; ordersync vs the changes sent: {g('y_state_wrong')} wrong; "
+             f"{g('y_acked')} acknowledged, {g('y_failed')} failed, {g('y_retries')} retries across the kills; "
+             f"pending at the kills {g('y_kill1_pending')} and {g('y_kill2_pending')})")
+    row("(y) no customer's version reaches a CRM after a newer one (city step in the fake's request log)",
+        "y_hs_regressions", ratio=False, bar=("0 out of order", None),
+        ok=ran and zero(*both("regressions", "log_dropped")),
+        note=f"(HubSpot {g('y_hs_regressions')} of {g('y_hs_records')} records, Salesforce {g('y_sf_regressions')} "
+             f"of {g('y_sf_records')})")
+    row("(y) the dead-letter queue holds exactly the invalid customers, per CRM", "y_hs_dead", "y_invalid",
+        "invalid customers", ratio=False, bar=("exact", None), ok=ran and zero(*both("dead_wrong")),
+        note=f"(HubSpot {g('y_hs_dead')} customers in {g('y_hs_dead_letters')} dead letters, Salesforce "
+             f"{g('y_sf_dead')} in {g('y_sf_dead_letters')})")
+    row("(y) rate: no HubSpot 429 but the injected ones; most HubSpot requests in any 10 s", "y_hs_window_max",
+        ref_name="the fake's window: 100", ratio=False, bar=("no unexpected 429, ≤ 100", None),
+        ok=ran and zero("y_hs_429_unexpected") and (num("y_hs_window_max") or 0) <= 100,
+        note=f"({g('y_hs_429_unexpected')} unexpected 429s; the configured buckets (HubSpot 10 + 9/s, Salesforce "
+             f"25 + 25/s) overdrawn by at most {g('y_hs_bucket_over')} / {g('y_sf_bucket_over')} requests per server "
+             f"process, by the fake's arrival times)")
+    for p, name, b in (("hs", "HubSpot", "100 per batch"), ("sf", "Salesforce", "200 per collection")):
+        row(f"(y) {name}: API requests made (token requests excluded)", f"y_{p}_requests", f"y_{p}_min",
+            f"the minimum the batching allows ({b}, a DELETE each)",
+            note=f"({g(f'y_{p}_faulted')} answered by an injected fault; delivery latency p50 ≤ "
+                 f"{g(f'y_{p}_lat_p50')} s, p99 ≤ {g(f'y_{p}_lat_p99')} s, histogram bucket bounds)")
+    row("(y) end to end: changes/s from the first change sent to both outboxes drained", "y_e2e_cps", "y_api_cps",
+        "the API's acknowledgements alone: changes/s", fmt=lambda x: f"{x:,.1f}",
+        note=f"({g('y_e2e_secs')} s vs {g('y_api_secs')} s, the two restarts included; {g('y_faults_injected')} "
+             f"faults injected during the sending; the (y) section took {g('y_secs')} s)")
+
+
+crm()
 
 m = lambda k: r.get(k, "?")
 print(f"# ordersync benchmark\n\n"
