@@ -12,7 +12,7 @@ COPY sql ./sql
 COPY scripts ./scripts
 RUN scripts/build-release /out
 
-# Run: a slim Debian with the C libraries (libpq for PostgreSQL, libcurl only for the sync worker), as a
+# Run: a slim Debian with the C libraries (libpq for PostgreSQL, libcurl for the sync worker and the CRM outbox), as a
 # non-root user. The packages match the -dev packages above (scripts/build-release lists what links them).
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 zlib1g libpq5 libcurl4 \
