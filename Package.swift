@@ -187,7 +187,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
             ]),
         .testTarget(name: "CRMPushTests", dependencies: ["CRMPush", "OrderCore", "SyncCore", "TestSupport"]),
-        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "OrderCore", "SyncCore", "TestSupport"]),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "OrderCore", "Storage", "SyncCore", "TestSupport"]),
         .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "TestSupport"]),
         .testTarget(
             name: "OrderStoreTests",
@@ -215,7 +215,8 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "ordersync", "OrderAPI", "OrderStore", "PostgresStore", "PostgreSQL", "Storage", "Gzip", "SQLite",
-                "TestSupport", "Telemetry", "Webhooks", "SyncCore", "OrderCore", "FakeSender",
+                "TestSupport", "Telemetry", "Webhooks", "SyncCore", "OrderCore", "FakeSender", "CRMOutbox", "CRMPush",
+                "FakeProviders", "HTTPServer",
             ]
         ),
     ]

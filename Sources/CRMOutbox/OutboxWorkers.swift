@@ -9,10 +9,13 @@ import Synchronization
 /// server, woken by each change the API queues, stopped when it drains.
 package final class OutboxWorkers: Sendable {
     package let workers: [OutboxWorker]
+    /// Reads HubSpot contacts through the HubSpot worker's pusher (nil without HubSpot).
+    package let hubSpotContacts: HubSpotContactReader?
     private let finished: Mutex<[DispatchSemaphore]>
 
-    package init(_ workers: [OutboxWorker]) {
+    package init(_ workers: [OutboxWorker], hubSpotContacts: HubSpotContactReader? = nil) {
         self.workers = workers
+        self.hubSpotContacts = hubSpotContacts
         finished = Mutex([])
     }
 
@@ -52,9 +55,11 @@ extension OutboxWorkers {
         let clock = SystemClock()
         let metrics = OutboxMetrics(factory: factory)
         var workers: [OutboxWorker] = []
+        var reader: HubSpotContactReader?
         if let hubSpot {
             let transport = CRMTransportAdapter(maxResponseBytes: hubSpot.limits.maxAnswerBytes)
             let pusher = HubSpotPusher(configuration: hubSpot, transport: transport, clock: clock, limiter: hubSpotLimiter)
+            reader = HubSpotContactReader(pusher: pusher)
             workers.append(
                 OutboxWorker(
                     crm: "hubspot", store: store, pusher: pusher, clock: clock, schedule: retry, metrics: metrics,
@@ -69,6 +74,6 @@ extension OutboxWorkers {
                     crm: "salesforce", store: store, pusher: pusher, clock: clock, schedule: retry, metrics: metrics,
                     logger: logger))
         }
-        return OutboxWorkers(workers)
+        return OutboxWorkers(workers, hubSpotContacts: reader)
     }
 }

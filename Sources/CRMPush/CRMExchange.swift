@@ -28,8 +28,11 @@ package final class CRMExchange: Sendable {
     }
 
     /// Waits for the limiter's turn, then sends. `paced: false` skips the limiter (a token request goes
-    /// to the login server, which is not the API's quota).
-    func send(_ request: CRMRequest, paced: Bool = true) async -> Result {
+    /// to the login server, which is not the API's quota). `timeout` and `maxWait` replace the limits'
+    /// `requestTimeout` and `maxInlineWait` for a caller with less time (a webhook's contact read).
+    func send(
+        _ request: CRMRequest, paced: Bool = true, timeout: Double? = nil, maxWait: Double? = nil
+    ) async -> Result {
         if paced {
             // A few rounds at most: another push may take the turn this one waited for.
             var rounds = 0
@@ -40,7 +43,7 @@ package final class CRMExchange: Sendable {
                 // four such rounds would pause the CRM for nothing (docs/customers.md §8).
                 if delay < Self.negligibleWait { break }
                 rounds += 1
-                if delay > limits.maxInlineWait || rounds > 4 {
+                if delay > (maxWait ?? limits.maxInlineWait) || rounds > 4 {
                     return .mustWait(CRMPause(reason: "rate limit: \(reason)", seconds: delay))
                 }
                 await clock.sleep(delay)
@@ -51,7 +54,7 @@ package final class CRMExchange: Sendable {
         }
         let response: CRMResponse
         do {
-            response = try await transport.send(request, timeout: limits.requestTimeout)
+            response = try await transport.send(request, timeout: timeout ?? limits.requestTimeout)
         } catch {
             return .failed("no answer: \(CRMText.clip(error.description, limit: 200))")
         }

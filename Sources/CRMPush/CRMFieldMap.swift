@@ -48,6 +48,27 @@ package enum CRMFieldMap {
         return [field: ContactField.trimmed(value) ?? ""]
     }
 
+    /// The customer fields of a contact's `properties` as a read gives them (`GET` or batch read): every
+    /// mapped property the object holds, null as an empty value; a property it does not hold (or holds
+    /// as no string) is left out, so nothing unknown is cleared. An empty email is left out too (the CRMs
+    /// find a customer by it, as with a property change).
+    package static func customerFields(hubSpotProperties properties: JSONObject) -> [CustomerField: String] {
+        var fields: [CustomerField: String] = [:]
+        for name in hubSpotProperties.map(\.property) + [hubSpotAddressProperty] {
+            let value: String
+            switch properties[name] {
+            case .string(let text)?: value = text
+            case .null?: value = ""
+            default: continue
+            }
+            if let mapped = customerFields(hubSpotProperty: name, value: value) {
+                fields.merge(mapped) { _, new in new }
+            }
+        }
+        if fields[.email]?.isEmpty == true { fields[.email] = nil }
+        return fields
+    }
+
     // MARK: Salesforce
 
     /// The Contact field of each customer field but the address lines and the company.

@@ -136,10 +136,21 @@ package final class HubSpotPusher: Sendable {
         }
     }
 
-    /// A 429 by its policy (docs/customers.md §8): `DAILY` pauses the CRM until the account's midnight (or
-    /// Retry-After); any other (`TEN_SECONDLY_ROLLING`) waits out the window: Retry-After, else the window
-    /// the headers name, else 10 s. The limiter holds every request back until then.
+    /// A 429 by its policy (docs/customers.md §8): `DAILY` pauses the CRM, any other retries these
+    /// deliveries after the window (`holdBack`).
     private func rateLimited(_ response: CRMResponse, ids: [Int64], into result: inout CRMPushResult) {
+        let (seconds, daily, policy) = holdBack(after: response)
+        if daily {
+            result.pause = CRMPause(reason: "HubSpot's daily limit is spent (429 DAILY)", seconds: seconds)
+        } else {
+            result.settle(ids, .transient(reason: "rate limited (429 \(policy ?? "without a policy"))", retryAfter: seconds))
+        }
+    }
+
+    /// Holds every request back after a 429: `DAILY` until the account's midnight (or Retry-After); any
+    /// other policy (`TEN_SECONDLY_ROLLING`) for the window: Retry-After, else the window the headers
+    /// name, else 10 s. Returns how long, whether the day's quota is spent, and the policy as sent.
+    func holdBack(after response: CRMResponse) -> (seconds: Double, daily: Bool, policy: String?) {
         let limits = configuration.limits
         let now = exchange.now()
         let policy = HubSpotAnswer.policyName(response, maxBytes: limits.maxAnswerBytes)
@@ -148,12 +159,10 @@ package final class HubSpotPusher: Sendable {
             let utcOffset = exchange.limiterState.configuration.utcOffset
             let seconds = retryAfter ?? (CRMRateLimiter.nextMidnight(after: now, utcOffset: utcOffset) - now)
             exchange.block(until: now + seconds, reason: "HubSpot's daily limit is spent")
-            result.pause = CRMPause(reason: "HubSpot's daily limit is spent (429 DAILY)", seconds: seconds)
-        } else {
-            let window = retryAfter ?? CRMLimitHeaders.hubSpotInterval(response.headers) ?? 10
-            let reason = "rate limited (429 \(policy ?? "without a policy"))"
-            exchange.block(until: now + window, reason: "HubSpot \(reason)")
-            result.settle(ids, .transient(reason: reason, retryAfter: window))
+            return (seconds, true, policy)
         }
+        let window = retryAfter ?? CRMLimitHeaders.hubSpotInterval(response.headers) ?? 10
+        exchange.block(until: now + window, reason: "HubSpot rate limited (429 \(policy ?? "without a policy"))")
+        return (window, false, policy)
     }
 }

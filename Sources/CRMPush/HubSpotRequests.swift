@@ -44,6 +44,22 @@ package enum HubSpotRequests {
             headers: headers(configuration))
     }
 
+    package static let readPath = "/crm/v3/objects/contacts/batch/read"
+
+    /// `POST /crm/v3/objects/contacts/batch/read` for contact ids (at most 100): `{"inputs":[{"id":…}, …],
+    /// "properties":[every mapped property]}` (docs/customers.md §11).
+    package static func read(_ ids: [String], _ configuration: HubSpotConfiguration) -> CRMRequest {
+        let properties = CRMFieldMap.hubSpotProperties.map(\.property) + [CRMFieldMap.hubSpotAddressProperty]
+        let body = JSONWriter.canonical(
+            .object([
+                "inputs": .array(ids.map { .object(["id": .string($0)]) }),
+                "properties": .array(properties.map(JSONValue.string)),
+            ]))
+        return CRMRequest(
+            method: "POST", url: configuration.baseURL + readPath,
+            headers: headers(configuration) + [CRMHeader("Content-Type", "application/json")], body: body)
+    }
+
     static func headers(_ configuration: HubSpotConfiguration) -> [CRMHeader] {
         [CRMHeader("Authorization", "Bearer \(configuration.token)"), CRMHeader("Accept", "application/json")]
     }

@@ -3,7 +3,7 @@ import HTTPServer
 /// The fake CRMs' endpoints and their control endpoints, routed by `FakeProvidersService` as
 /// `Endpoint.crm`.
 enum CRMEndpoint: Sendable {
-    case hubSpotUpsert, hubSpotRead, hubSpotArchive
+    case hubSpotUpsert, hubSpotRead, hubSpotBatchRead, hubSpotArchive
     case salesforceToken, salesforceUpsert, salesforceDelete
     case requests, contacts, reset
 
@@ -14,7 +14,7 @@ enum CRMEndpoint: Sendable {
 
     var provider: Provider? {
         switch self {
-        case .hubSpotUpsert, .hubSpotRead, .hubSpotArchive: .hubspot
+        case .hubSpotUpsert, .hubSpotRead, .hubSpotBatchRead, .hubSpotArchive: .hubspot
         case .salesforceToken: .salesforceToken
         case .salesforceUpsert, .salesforceDelete: .salesforce
         case .requests, .contacts, .reset: nil
@@ -26,6 +26,7 @@ enum CRMEndpoint: Sendable {
         switch self {
         case .hubSpotUpsert, .salesforceUpsert: "upsert"
         case .hubSpotRead: "contact"
+        case .hubSpotBatchRead: "batch_read"
         case .hubSpotArchive: "archive"
         case .salesforceToken: "token"
         case .salesforceDelete: "delete"
@@ -38,6 +39,7 @@ enum CRMEndpoint: Sendable {
         for prefix in hubSpotPrefixes {
             let contacts = prefix + "/crm/v3/objects/contacts"
             router.add("POST", contacts + "/batch/upsert", wrap(.hubSpotUpsert))
+            router.add("POST", contacts + "/batch/read", wrap(.hubSpotBatchRead))
             router.add("GET", contacts + "/{contactId}", wrap(.hubSpotRead))
             router.add("DELETE", contacts + "/{contactId}", wrap(.hubSpotArchive))
         }

@@ -12,7 +12,7 @@ extension FakeProvidersService {
     func crmAnswer(_ endpoint: CRMEndpoint, _ request: HTTPRequest) -> HTTPResponse {
         let answer: CRMAnswer
         switch endpoint {
-        case .hubSpotUpsert, .hubSpotRead, .hubSpotArchive: answer = hubSpot(endpoint, request)
+        case .hubSpotUpsert, .hubSpotRead, .hubSpotBatchRead, .hubSpotArchive: answer = hubSpot(endpoint, request)
         case .salesforceToken: answer = CRMAnswer(salesforceToken(request))
         case .salesforceUpsert: answer = salesforceUpsert(request)
         case .salesforceDelete: answer = salesforceDelete(request)

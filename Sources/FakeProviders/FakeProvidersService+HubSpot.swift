@@ -2,8 +2,9 @@ import HTTPServer
 import OrderCore
 
 /// HubSpot CRM v3 contacts (docs/customers.md §6, docs/providers.md §4): `POST …/contacts/batch/upsert`,
-/// `GET` and `DELETE …/contacts/{id}` (`?idProperty=email`), behind a private-app bearer token and the
-/// rolling ten-second and daily limits, whose seven headers every authenticated answer carries.
+/// `POST …/contacts/batch/read`, `GET` and `DELETE …/contacts/{id}` (`?idProperty=email`), behind a
+/// private-app bearer token and the rolling ten-second and daily limits, whose seven headers every
+/// authenticated answer carries.
 extension FakeProvidersService {
     /// Names a read may ask for with `properties=`.
     static let hubSpotMaxReadProperties = 100
@@ -23,6 +24,7 @@ extension FakeProvidersService {
             switch endpoint {
             case .hubSpotUpsert: answer = hubSpotUpsert(request, correlation: correlation)
             case .hubSpotRead: answer = hubSpotRead(request, correlation: correlation)
+            case .hubSpotBatchRead: answer = hubSpotBatchRead(request, correlation: correlation)
             default: answer = hubSpotArchive(request, correlation: correlation)
             }
         }

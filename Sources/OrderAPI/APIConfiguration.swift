@@ -1,3 +1,4 @@
+package import CRMOutbox
 package import OrderCore
 package import Storage
 package import Webhooks
@@ -46,11 +47,18 @@ package struct CustomerSettings: Sendable {
     package var crms: [String] = []
     /// Called after a change queued deliveries (the outbox workers look at once).
     package var onQueued: (@Sendable () -> Void)?
+    /// Reads the HubSpot contacts a creation, restore or merge webhook names (nil without
+    /// HUBSPOT_ACCESS_TOKEN: those events are kept, not applied; docs/customers.md §11).
+    package var hubSpotContacts: (any CRMContactReading)?
 
-    package init(store: (any CustomerStorage)? = nil, crms: [String] = [], onQueued: (@Sendable () -> Void)? = nil) {
+    package init(
+        store: (any CustomerStorage)? = nil, crms: [String] = [], onQueued: (@Sendable () -> Void)? = nil,
+        hubSpotContacts: (any CRMContactReading)? = nil
+    ) {
         self.store = store
         self.crms = crms
         self.onQueued = onQueued
+        self.hubSpotContacts = hubSpotContacts
     }
 }
 

@@ -24,10 +24,16 @@ extension OrderService {
         } catch {
             return refused(error, source: "hubspot")
         }
+        let contacts: [String: [CustomerField: String]?]?
+        switch readContacts(batch) {
+        case .success(let read): contacts = read
+        case .failure(let refusal): return refusal.response
+        }
         let results: [(outcome: CRMEvent.Outcome, detail: String?)]
         do {
             results = try customers.applyCRMEvents(
-                batch.events.map(\.crmEvent), receivedAt: now.millisecondsText, crms: configuration.customers.crms)
+                batch.events.map { $0.crmEvent(contacts: contacts) }, receivedAt: now.millisecondsText,
+                crms: configuration.customers.crms)
         } catch {
             eventMetrics.count("hubspot", "failed")
             return storeFailure(error)
@@ -73,6 +79,27 @@ extension OrderService {
         }
         writer.raw("}")
         return HTTPResponse(status: 200, contentType: "application/json", body: writer.bytes)
+    }
+
+    /// The contacts the batch's creations, restores and merges name, read from HubSpot before anything is
+    /// stored (nil: no reader, those events are kept unapplied). A read that fails refuses the whole
+    /// delivery with 503, nothing stored: HubSpot delivers it again later (docs/customers.md §11).
+    private func readContacts(_ batch: HubSpotBatch) -> Result<[String: [CustomerField: String]?]?, Problem> {
+        guard let reader = configuration.customers.hubSpotContacts else { return .success(nil) }
+        let ids = batch.events.compactMap(\.contactToRead)
+        guard !ids.isEmpty else { return .success([:]) }
+        switch reader.readContacts(ids) {
+        case .contacts(let read): return .success(read)
+        case .unavailable(let reason):
+            eventMetrics.count("hubspot", "failed")
+            logger.warning("HubSpot contacts could not be read", metadata: ["reason": .string(reason)])
+            var problem = Problem(
+                status: 503,
+                detail: "the contacts this delivery names could not be read from HubSpot (\(reason)): nothing of it "
+                    + "was stored; HubSpot delivers it again")
+            problem.headers = [("Retry-After", "60")]
+            return .failure(problem)
+        }
     }
 
     /// ordersync_source_events_total's outcome of a HubSpot event.

@@ -67,17 +67,46 @@ package struct HubSpotBatch: Equatable, Sendable {
 }
 
 extension HubSpotEvent {
-    /// The event as the customer stores take it (Sources/Storage/CRMEvent.swift); a contact to read
-    /// (`fetch`) is kept and not applied, with why: reading contacts is not built yet (docs/customers.md §11).
-    package var crmEvent: CRMEvent {
+    /// The event as the customer stores take it (Sources/Storage/CRMEvent.swift). A contact to read
+    /// (`fetch`) becomes a merge of the customer fields `contacts` gives for its object: what HubSpot
+    /// holds now, applied at the event's time (docs/customers.md §11). `contacts` is nil when no reader
+    /// is configured (no HUBSPOT_ACCESS_TOKEN): then the event is kept, not applied.
+    package func crmEvent(contacts: [String: [CustomerField: String]?]?) -> CRMEvent {
         let effect: CRMEvent.Effect
         switch self.effect {
         case .change(let change): effect = .change(change)
-        case .fetch(let reason): effect = .ignore(reason + " (reading contacts is not built yet)")
         case .ignore(let reason): effect = .ignore(reason)
+        case .fetch(let reason):
+            effect = Self.fetched(objectID, contacts, reason: reason)
         }
         return CRMEvent(
             key: key, crm: "hubspot", recordID: objectID, type: subscriptionType, payload: payload,
             checksum: SourceEvents.checksum(payload), occurredAt: occurredAt, effect: effect)
+    }
+
+    /// The merge a read contact makes, or why there is none.
+    static func fetched(
+        _ objectID: String?, _ contacts: [String: [CustomerField: String]?]?, reason: String
+    ) -> CRMEvent.Effect {
+        guard let contacts else {
+            return .ignore(reason + " (HUBSPOT_ACCESS_TOKEN is not set: contacts cannot be read)")
+        }
+        let id = (objectID ?? "?").prefix(64)
+        guard let objectID, case .some(.some(let fields)) = contacts[objectID] else {
+            return .ignore("contact \(id) is no live contact at HubSpot (archived, or merged into another)")
+        }
+        for field in CustomerField.allCases {
+            if let text = fields[field], let problem = CustomerInput.fieldProblem(text, field) {
+                return .ignore("contact \(id)'s \(field.rawValue) as HubSpot holds it \(problem)")
+            }
+        }
+        guard !fields.isEmpty else { return .ignore("contact \(id) holds none of the customer fields") }
+        return .change(.merge(fields))
+    }
+
+    /// The contact this event asks to read, nil for any other event.
+    package var contactToRead: String? {
+        if case .fetch = effect { return objectID }
+        return nil
     }
 }

@@ -106,7 +106,8 @@ struct ServeCommand: ParsableCommand {
         }
         let workers = outbox
         apiConfiguration.customers = CustomerSettings(
-            store: customers, crms: settings.crm.names, onQueued: { workers?.wake() })
+            store: customers, crms: settings.crm.names, onQueued: { workers?.wake() },
+            hubSpotContacts: workers?.hubSpotContacts)
         let syncLauncher = SyncLauncher(
             workerPath: SyncLauncher.workerPath(environment: settings.environment), databasePath: settings.dbPath,
             sqlDirectory: settings.sqlDirectory, deadlineSeconds: settings.syncDeadlineSeconds)

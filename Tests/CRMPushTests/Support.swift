@@ -11,18 +11,21 @@ final class ScriptedTransport: CRMTransport {
         case fail(String)
     }
 
-    private let state: Mutex<(steps: [Step], seen: [CRMRequest])>
+    private let state: Mutex<(steps: [Step], seen: [CRMRequest], timeouts: [Double])>
 
     init(_ steps: [Step]) {
-        state = Mutex((steps, []))
+        state = Mutex((steps, [], []))
     }
 
     var seen: [CRMRequest] { state.withLock { $0.seen } }
+    /// The timeout each request was sent with.
+    var timeouts: [Double] { state.withLock { $0.timeouts } }
     var remaining: Int { state.withLock { $0.steps.count } }
 
     func send(_ request: CRMRequest, timeout: Double) async throws(CRMTransportError) -> CRMResponse {
         let step = state.withLock { state -> Step in
             state.seen.append(request)
+            state.timeouts.append(timeout)
             return state.steps.isEmpty ? .fail("script exhausted") : state.steps.removeFirst()
         }
         switch step {

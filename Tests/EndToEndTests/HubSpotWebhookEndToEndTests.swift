@@ -1,3 +1,4 @@
+import CRMOutbox
 import Foundation
 import OrderAPI
 import OrderCore
@@ -12,13 +13,15 @@ import Webhooks
     static let secret = "hubspot-client-secret-e2e"
     static let publicURL = "https://orders.example.com"
 
-    static func server(configured: Bool = true) throws -> TestServer {
+    /// `hubSpotContacts` reads contacts for creations, restores and merges (nil: they are kept unapplied).
+    static func server(configured: Bool = true, hubSpotContacts: (any CRMContactReading)? = nil) throws -> TestServer {
         try TestServer(
             api: {
                 if configured {
                     $0.events.hubSpotSecrets = [WebhookSecret(secret)!]
                     $0.events.publicURL = PublicBaseURL(publicURL)
                 }
+                $0.customers.hubSpotContacts = hubSpotContacts
             }, crms: ["hubspot", "salesforce"])
     }
 

@@ -247,6 +247,47 @@ import Testing
             ])
     }
 
+    /// `POST …/contacts/batch/read` by object id (docs/customers.md §11): found contacts with the
+    /// properties asked for (unset ones null), archived or unknown ids in one OBJECT_NOT_FOUND error of
+    /// a 207, and bodies it cannot take refused with 400.
+    @Test func batchReadGivesLiveContactsAndNamesTheRestIn207() throws {
+        let fake = try FakeServer()
+        let path = "/hubspot/crm/v3/objects/contacts/batch/read"
+        let auth = ["Content-Type: application/json", "Authorization: Bearer pat-fake"]
+        let upserts = CRMBody.hubSpot([("ana@example.org", #"{"firstname":"Ana","city":"Lima"}"#), ("gone@example.org", "{}")])
+        #expect(try fake.hubSpotUpsert(upserts).status == 200)
+        #expect(try fake.hubSpotContact("DELETE", "gone@example.org").status == 204)
+
+        let all = try fake.post(path, #"{"inputs":[{"id":"1"}],"properties":["city","firstname","zip"]}"#, headers: auth)
+        #expect(all.status == 200)
+        let ana = try #require((all.object["results"] as? [[String: Any]])?.first)
+        #expect(ana["id"] as? String == "1" && ana["archived"] as? Bool == false)
+        let properties = ana["properties"] as? [String: Any]
+        #expect(properties?["city"] as? String == "Lima" && properties?["firstname"] as? String == "Ana")
+        #expect(properties?["zip"] is NSNull)
+        #expect(all.object["errors"] == nil)
+
+        let some = try fake.post(path, #"{"inputs":[{"id":"2"},{"id":"1"},{"id":"x"}],"properties":["email"]}"#, headers: auth)
+        #expect(some.status == 207)
+        #expect((some.object["results"] as? [[String: Any]])?.map { $0["id"] as? String } == ["1"])
+        let error = try #require((some.object["errors"] as? [[String: Any]])?.first)
+        #expect(error["category"] as? String == "OBJECT_NOT_FOUND")
+        #expect((error["context"] as? [String: Any])?["ids"] as? [String] == ["2", "x"])
+
+        let tooMany = "{\"inputs\":[" + (1...101).map { #"{"id":"\#($0)"}"# }.joined(separator: ",") + "]}"
+        for body in [
+            "", "[]", #"{"inputs":[]}"#, #"{"inputs":[{"id":1}]}"#, #"{"inputs":[{"id":"1"}],"properties":"email"}"#,
+            #"{"inputs":[{"id":"a@b.c"}],"idProperty":"email"}"#, tooMany,
+        ] {
+            let refused = try fake.post(path, body, headers: auth)
+            #expect(refused.status == 400, "\(body.prefix(60))")
+            #expect(refused.object["category"] as? String == "VALIDATION_ERROR")
+        }
+        #expect(try fake.post(path, #"{"inputs":[{"id":"1"}]}"#, headers: ["Authorization: Bearer nope"]).status == 401)
+        let stats = (try fake.get("/_fake/stats").object["providers"] as? [String: Any])?["hubspot"] as? [String: Any]
+        #expect((stats?["endpoints"] as? [String: Int])?["batch_read"] == 10)
+    }
+
     @Test func hostileBodiesAre400AndTheServerKeepsServing() throws {
         let fake = try FakeServer()
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)

@@ -1,4 +1,5 @@
 import OrderCore
+import Storage
 import TestSupport
 import Testing
 import Webhooks
@@ -71,6 +72,33 @@ import Webhooks
         #expect(change.key == "hubspot|62515|12345|2|1564113600000" && change.index == 1)
         #expect(change.effect == .change(.merge([.email: "a@b.c"])))
         #expect(change.sourceID == "userId:45678")
+    }
+
+    /// A creation, restore or merge becomes a merge of what the read found for its contact
+    /// (docs/customers.md §11); anything the read could not give is kept with its reason.
+    @Test func aReadContactBecomesAMergeOrAReasonToKeepIt() throws {
+        let creation = try #require(try Self.only(Self.element("contact.creation", #""objectId":901"#)).event)
+        #expect(creation.contactToRead == "901")
+        func effect(_ contacts: [String: [CustomerField: String]?]?) -> CRMEvent.Effect {
+            creation.crmEvent(contacts: contacts).effect
+        }
+        let fields: [CustomerField: String] = [.email: "ana@example.org", .city: "Lima", .phoneNumber: ""]
+        #expect(effect(["901": fields]) == .change(.merge(fields)))
+        #expect(effect(nil) == .ignore("a creation carries no properties: read the contact (HUBSPOT_ACCESS_TOKEN is not set: contacts cannot be read)"))
+        #expect(effect(["901": .none]) == .ignore("contact 901 is no live contact at HubSpot (archived, or merged into another)"))
+        #expect(effect([:]) == .ignore("contact 901 is no live contact at HubSpot (archived, or merged into another)"))
+        #expect(effect(["901": [:]]) == .ignore("contact 901 holds none of the customer fields"))
+        guard case .ignore(let reason) = effect(["901": [.email: "not an email", .city: "Lima"]]) else {
+            Issue.record("a field this service refuses is not applied")
+            return
+        }
+        #expect(reason.hasPrefix("contact 901's email as HubSpot holds it"), "\(reason)")
+        let long = String(repeating: "x", count: 10_000)
+        guard case .ignore = effect(["901": [.city: long]]) else { Issue.record("an over-long field is refused"); return }
+        // Other events are not read and keep their effect whatever was read.
+        let change = try #require(try Self.only(Self.element("contact.deletion")).event)
+        #expect(change.contactToRead == nil)
+        #expect(change.crmEvent(contacts: ["901": fields]).effect == .change(.delete))
     }
 
     @Test func eachSubscriptionTypeHasItsEffect() throws {
