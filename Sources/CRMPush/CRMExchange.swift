@@ -63,6 +63,24 @@ package final class CRMExchange: Sendable {
         return .answer(response)
     }
 
+    /// Sends one request of a push: the answer, counted in `result.requests`; or nil once `result` says
+    /// what came of it (the limiter's wait too long: a pause; no answer: `ids` transient). Both pushers'
+    /// first step for every request.
+    func send(_ request: CRMRequest, settling ids: [Int64], into result: inout CRMPushResult) async -> CRMResponse? {
+        switch await send(request) {
+        case .mustWait(let pause):
+            result.pause = pause
+            return nil
+        case .failed(let reason):
+            result.requests += 1
+            result.settle(ids, .transient(reason: reason, retryAfter: nil))
+            return nil
+        case .answer(let response):
+            result.requests += 1
+            return response
+        }
+    }
+
     /// Waits shorter than this (seconds) are not waited for.
     static let negligibleWait = 0.001
 

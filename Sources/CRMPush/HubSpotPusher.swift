@@ -103,37 +103,25 @@ package final class HubSpotPusher: Sendable {
     /// dead-lettering them all would be wrong), 429 follows its policy. Returns the answer for the
     /// caller to read otherwise.
     private func send(_ request: CRMRequest, ids: [Int64], into result: inout CRMPushResult) async -> CRMResponse? {
-        switch await exchange.send(request) {
-        case .mustWait(let pause):
-            result.pause = pause
-            return nil
-        case .failed(let reason):
-            result.requests += 1
-            result.settle(ids, .transient(reason: reason, retryAfter: nil))
-            return nil
-        case .answer(let response):
-            result.requests += 1
-            let limits = configuration.limits
-            switch response.status {
-            case 401:
-                result.pause = CRMPause(reason: "HubSpot refused the token (401)", seconds: limits.authPause)
-            case 403:
-                let refusal = HubSpotAnswer.refusal(response, maxBytes: limits.maxAnswerBytes)
-                result.pause = CRMPause(
-                    reason:
-                        "HubSpot refused the request (403; does the token have the contacts write scope?): \(refusal)",
-                    seconds: limits.authPause)
-            case 429:
-                rateLimited(response, ids: ids, into: &result)
-            case 500...599:
-                result.settle(
-                    ids,
-                    .transient(reason: "HubSpot answered \(response.status)", retryAfter: limits.retryAfter(response)))
-            default:
-                return response
-            }
-            return nil
+        guard let response = await exchange.send(request, settling: ids, into: &result) else { return nil }
+        let limits = configuration.limits
+        switch response.status {
+        case 401:
+            result.pause = CRMPause(reason: "HubSpot refused the token (401)", seconds: limits.authPause)
+        case 403:
+            let refusal = HubSpotAnswer.refusal(response, maxBytes: limits.maxAnswerBytes)
+            result.pause = CRMPause(
+                reason: "HubSpot refused the request (403; does the token have the contacts write scope?): \(refusal)",
+                seconds: limits.authPause)
+        case 429:
+            rateLimited(response, ids: ids, into: &result)
+        case 500...599:
+            result.settle(
+                ids, .transient(reason: "HubSpot answered \(response.status)", retryAfter: limits.retryAfter(response)))
+        default:
+            return response
         }
+        return nil
     }
 
     /// A 429 by its policy (docs/customers.md §8): `DAILY` pauses the CRM, any other retries these

@@ -123,19 +123,7 @@ package final class SalesforcePusher: Sendable {
                 result.settle(ids, .transient(reason: reason, retryAfter: nil))
                 return nil
             }
-            let response: CRMResponse
-            switch await exchange.send(build(session)) {
-            case .mustWait(let pause):
-                result.pause = pause
-                return nil
-            case .failed(let reason):
-                result.requests += 1
-                result.settle(ids, .transient(reason: reason, retryAfter: nil))
-                return nil
-            case .answer(let answer):
-                result.requests += 1
-                response = answer
-            }
+            guard let response = await exchange.send(build(session), settling: ids, into: &result) else { return nil }
             let code = SalesforceAnswer.errorCode(response, maxBytes: limits.maxAnswerBytes)
             switch response.status {
             case 401:

@@ -4,7 +4,7 @@
 /// `cache: 'no-cache'` makes the browser revalidate with `If-None-Match`, so an unchanged view
 /// costs a 304. A `?token=` in the page URL is sent as `Authorization: Bearer` on every fetch.
 /// Every drawn number is also kept in a `data-*` attribute, for `Tests/browser/dashboard-test`.
-/// The page's script is in `DashboardPage+Script.swift`.
+/// The page's script is in `DashboardPage+Script.swift` (drawing) and `DashboardPage+Loading.swift` (loading).
 enum DashboardPage {
     /// The whole page: HTML, inline CSS and inline vanilla JavaScript.
     static let html: String = #"""

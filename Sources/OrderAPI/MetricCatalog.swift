@@ -136,7 +136,7 @@ package enum MetricCatalog {
             walBytes, .gauge, "Size of the SQLite write-ahead log (DB_PATH-wal) in bytes (0 on PostgreSQL)."),
         MetricDescription(
             EventMetrics.events, .counter,
-            "Webhook deliveries and change events by source (shopify, woocommerce, debezium) and outcome: applied, unchanged (already stored, e.g. by a pull), ignored (kept, nothing else), duplicate (a redelivery: nothing stored), rejected_signature, refused (400 or 422: not an event, or not an order), failed (storage). Refusals before the body is read (413, 415) count in ordersync_http_requests_total only.",
+            "Webhook deliveries and change events by source (shopify, woocommerce, debezium, hubspot) and outcome: applied, unchanged (already stored, e.g. by a pull; hubspot: also stale), ignored (kept, nothing else; hubspot: also echo and unlinked), duplicate (a redelivery: nothing stored), rejected_signature, refused (400 or 422: not an event, or not an order; hubspot: an invalid element), failed (storage; hubspot: also a contact read that failed, answered 503). Refusals before the body is read (413, 415) count in ordersync_http_requests_total only.",
             labels: ["source", "outcome"]),
         MetricDescription(
             EventMetrics.cdcOperations, .counter,

@@ -172,22 +172,15 @@ extension OrderService {
 
     func listCustomers(_ request: HTTPRequest) -> HTTPResponse {
         guard let customers = configuration.customers.store else { return customersUnavailable() }
-        guard let query = QueryParameters(request.head.query), query.duplicates.isEmpty else {
-            return Problem(status: 400, detail: "the query string is malformed or repeats a parameter").response
+        let query: PageQuery
+        switch Self.pageQuery(
+            request, known: ["limit", "after"], defaultLimit: Self.customerPageDefault, maxLimit: Self.customerPageMax)
+        {
+        case .success(let parsed): query = parsed
+        case .failure(let problem): return problem.response
         }
-        if let unknown = query.names.first(where: { $0 != "limit" && $0 != "after" }) {
-            return Problem(status: 400, detail: "unknown query parameter \(unknown.prefix(64)) (known: limit, after)")
-                .response
-        }
-        var limit = OrderService.customerPageDefault
-        if let text = query["limit"] {
-            guard let number = Int(text), (1...OrderService.customerPageMax).contains(number) else {
-                return Problem(status: 400, detail: "limit must be an integer from 1 to \(OrderService.customerPageMax)")
-                    .response
-            }
-            limit = number
-        }
-        let after = query["after"]
+        let limit = query.limit
+        let after = query.parameters["after"]
         let page: [CustomerVersion]
         do {
             page = try customers.customers(after: after, limit: limit + 1)

@@ -56,23 +56,17 @@ extension OrderService {
 
     func deadLetters(_ request: HTTPRequest) -> HTTPResponse {
         guard let customers = configuration.customers.store else { return customersUnavailable() }
-        guard let query = QueryParameters(request.head.query), query.duplicates.isEmpty else {
-            return Problem(status: 400, detail: "the query string is malformed or repeats a parameter").response
+        let query: PageQuery
+        switch Self.pageQuery(
+            request, known: ["crm", "before", "limit"], defaultLimit: Self.deadLetterPageDefault,
+            maxLimit: Self.deadLetterPageMax)
+        {
+        case .success(let parsed): query = parsed
+        case .failure(let problem): return problem.response
         }
-        if let unknown = query.names.first(where: { !["crm", "before", "limit"].contains($0) }) {
-            return Problem(status: 400, detail: "unknown query parameter \(unknown.prefix(64)) (known: crm, before, limit)")
-                .response
-        }
-        var limit = OrderService.deadLetterPageDefault
-        if let text = query["limit"] {
-            guard let number = Int(text), (1...OrderService.deadLetterPageMax).contains(number) else {
-                return Problem(status: 400, detail: "limit must be an integer from 1 to \(OrderService.deadLetterPageMax)")
-                    .response
-            }
-            limit = number
-        }
+        let limit = query.limit
         var before: Int64?
-        if let text = query["before"] {
+        if let text = query.parameters["before"] {
             guard let number = Int64(text), number > 0 else {
                 return Problem(status: 400, detail: "before must be a delivery id (a positive integer)").response
             }
@@ -80,7 +74,7 @@ extension OrderService {
         }
         let letters: [DeadLetter]
         do {
-            letters = try customers.deadLetters(crm: query["crm"], before: before, limit: limit + 1)
+            letters = try customers.deadLetters(crm: query.parameters["crm"], before: before, limit: limit + 1)
         } catch {
             return storeFailure(error)
         }

@@ -152,12 +152,16 @@ package final class RawClient {
         } else if headers["transfer-encoding"] == "chunked" {
             while true {
                 guard let lineEnd = findCRLF() else {
-                    guard fill(atLeast: buffer.count + 1) else { throw Failed(description: "chunked body cut off") }
+                    guard fill(atLeast: buffer.count + 1) else {
+                        throw Failed(description: "chunked body cut off (\(peerClosed ? "closed by the peer" : "receive timeout"))")
+                    }
                     continue
                 }
                 let size = Int(String(decoding: buffer[0..<lineEnd], as: UTF8.self), radix: 16) ?? -1
                 guard size >= 0 else { throw Failed(description: "bad chunk size") }
-                fill(atLeast: lineEnd + 2 + size + 2)
+                guard fill(atLeast: lineEnd + 2 + size + 2) else {
+                    throw Failed(description: "chunked body cut off (\(peerClosed ? "closed by the peer" : "receive timeout"))")
+                }
                 body.append(contentsOf: buffer[(lineEnd + 2)..<(lineEnd + 2 + size)])
                 buffer.removeFirst(lineEnd + 2 + size + 2)
                 if size == 0 { break }
