@@ -53,7 +53,7 @@ extension OrderService {
         return apply(
             CustomerChangeRequest(
                 customerID: id, change: .delete, source: "api", changedAt: now, receivedAt: now,
-                crms: configuration.customers.crms), ignored: [], on: customers)
+                crms: configuration.customers.crms, timeIsReceipt: true), ignored: [], on: customers)
     }
 
     private func changeCustomer(_ request: HTTPRequest, mode: CustomerInput.Mode, pathID: String?) -> HTTPResponse {
@@ -85,7 +85,8 @@ extension OrderService {
         return apply(
             CustomerChangeRequest(
                 customerID: input.id, change: input.change, source: "api", changedAt: input.changedAt ?? now,
-                receivedAt: now, crms: configuration.customers.crms), ignored: input.ignored, on: customers)
+                receivedAt: now, crms: configuration.customers.crms, timeIsReceipt: input.changedAt == nil),
+            ignored: input.ignored, on: customers)
     }
 
     private func apply(

@@ -55,6 +55,8 @@ package final class CustomerStore: CustomerStorage {
         -> CustomerChangeResult
     {
         let current = try Self.current(request.customerID, on: connection)
+        // Under the customer's lock: a change timed by its receipt comes after what it is applied to.
+        let request = request.placed(after: current)
         let decision = CustomerRule.decide(request, current: current)
         let state: Customer?
         let applied: Bool

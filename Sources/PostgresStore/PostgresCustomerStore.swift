@@ -44,6 +44,8 @@ package final class PostgresCustomerStore: CustomerStorage {
         _ = try connection.queryCached(
             "SELECT pg_advisory_xact_lock(hashtextextended($1, \(Self.lockSeed)))", [.text(request.customerID)])
         let current = try Self.current(request.customerID, on: connection)
+        // Under the customer's lock: a change timed by its receipt comes after what it is applied to.
+        let request = request.placed(after: current)
         let state: Customer?
         let applied: Bool
         switch CustomerRule.decide(request, current: current) {

@@ -52,14 +52,17 @@ package struct CustomerChangeRequest: Sendable {
     package let source: String
     /// When it happened (UTC with milliseconds); a change older than the current state is kept in
     /// history and logged in conflict_log, the current state stays.
-    package let changedAt: String
+    package private(set) var changedAt: String
     package let receivedAt: String
     /// The CRMs that get a delivery of the new state.
     package let crms: [String]
+    /// True when `changedAt` is only when the change was received (the client gave no event time): such
+    /// a change happens when it is applied, after whatever state it is applied to (`placed(after:)`).
+    package let timeIsReceipt: Bool
 
     package init(
         customerID: String, change: CustomerChange, source: String, changedAt: String, receivedAt: String,
-        crms: [String]
+        crms: [String], timeIsReceipt: Bool = false
     ) {
         self.customerID = customerID
         self.change = change
@@ -67,6 +70,18 @@ package struct CustomerChangeRequest: Sendable {
         self.changedAt = changedAt
         self.receivedAt = receivedAt
         self.crms = crms
+        self.timeIsReceipt = timeIsReceipt
+    }
+
+    /// The request as the rule judges it against `current`, read under the customer's lock: a change
+    /// timed by its receipt is never older than the state it is applied to. Two such changes received in
+    /// one order may take the lock in the other; the second must still be applied, not kept as stale
+    /// (docs/customers.md §2). A change with the client's or a CRM's event time keeps it.
+    package func placed(after current: CustomerVersion?) -> CustomerChangeRequest {
+        guard timeIsReceipt, let current, current.changedAt > changedAt else { return self }
+        var placed = self
+        placed.changedAt = current.changedAt
+        return placed
     }
 }
 

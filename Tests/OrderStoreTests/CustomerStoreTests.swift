@@ -138,6 +138,37 @@ import Testing
         }
     }
 
+    /// A change the client gave no time (timed by its receipt) is applied after whatever state it finds
+    /// under the customer's lock, even when a change received after it took the lock first: two
+    /// concurrent PATCHes of different fields both land (docs/customers.md §2). A change that carries
+    /// its own event time still loses to a newer state.
+    @Test func aChangeTimedByItsReceiptIsNeverStaleAgainstWhatItIsAppliedTo() throws {
+        for (engine, store, close) in try Self.engines() {
+            defer { close() }
+            func change(_ fields: [CustomerField: String], at time: String, receipt: Bool) throws -> CustomerChangeResult {
+                try store.change(
+                    CustomerChangeRequest(
+                        customerID: "c-1", change: .merge(fields), source: "api", changedAt: time, receivedAt: time,
+                        crms: [], timeIsReceipt: receipt))
+            }
+            _ = try store.change(
+                CustomerChangeRequest(
+                    customerID: "c-1", change: .replace([.email: "a@example.org"]), source: "api",
+                    changedAt: "2026-01-01T00:00:00.000Z", receivedAt: "2026-01-01T00:00:00.000Z", crms: []))
+            // Received at .002, applied first.
+            #expect(try change([.city: "Lima"], at: "2026-01-01T00:00:00.002Z", receipt: true).outcome == .applied)
+            // Received at .001 but applied second: applied, at the time of the state it followed.
+            let late = try change([.company: "Acme"], at: "2026-01-01T00:00:00.001Z", receipt: true)
+            #expect(late.outcome == .applied, "\(engine)")
+            #expect(late.version?.changedAt == "2026-01-01T00:00:00.002Z", "\(engine)")
+            let current = try store.customer("c-1", historyLimit: 10)?.current.customer
+            #expect(current?[.city] == "Lima" && current?[.company] == "Acme", "\(engine)")
+            // The same with the client's own, older event time: kept in history only.
+            #expect(try change([.city: "Oslo"], at: "2026-01-01T00:00:00.001Z", receipt: false).outcome == .stale)
+            #expect(try store.customer("c-1", historyLimit: 10)?.current.customer?[.city] == "Lima", "\(engine)")
+        }
+    }
+
     @Test func anEmptyStoreAnswersNothing() throws {
         for (_, store, close) in try Self.engines() {
             defer { close() }
