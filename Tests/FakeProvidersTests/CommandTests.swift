@@ -17,21 +17,29 @@ import Testing
         return ".build/debug/ordersync-fake-providers"
     }
 
-    @Test func printsWhereItListensServesAndStopsOnSIGTERM() throws {
+    /// Starts the executable with `arguments` and reads its first line of output (where it listens; one
+    /// line, flushed at once although stdout is a pipe). The caller stops the process.
+    static func launch(_ arguments: [String]) throws -> (process: Process, line: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = ["--port", "0", "--orders", "30", "--contacts", "30", "--fault", "shopify:status:1:502"]
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        // One line, flushed at once although stdout is a pipe.
         var line = ""
         while !line.hasSuffix("\n") {
             let byte = output.fileHandleForReading.readData(ofLength: 1)
             if byte.isEmpty { break }
             line += String(decoding: byte, as: UTF8.self)
         }
+        return (process, line)
+    }
+
+    @Test func printsWhereItListensServesAndStopsOnSIGTERM() throws {
+        let (process, line) = try Self.launch([
+            "--port", "0", "--orders", "30", "--contacts", "30", "--fault", "shopify:status:1:502",
+        ])
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let prefix = "listening on http://127.0.0.1:"
         #expect(line.hasPrefix(prefix))
         let port = try #require(UInt16(line.dropFirst(prefix.count).dropLast()))

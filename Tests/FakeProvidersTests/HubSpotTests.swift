@@ -395,23 +395,11 @@ import Testing
     }
 
     @Test func theCommandTakesTheCRMFlags() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandTests.executable)
-        process.arguments = [
+        let (process, line) = try CommandTests.launch([
             "--port", "0", "--orders", "10", "--contacts", "10", "--hubspot-token", "pat-other", "--hubspot-per-10s",
-            "2",
-            "--hubspot-property", "loyalty_tier", "--salesforce-daily", "7",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+            "2", "--hubspot-property", "loyalty_tier", "--salesforce-daily", "7",
+        ])
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        var line = ""
-        while !line.hasSuffix("\n") {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty { break }
-            line += String(decoding: byte, as: UTF8.self)
-        }
         let port = try #require(UInt16(line.split(separator: ":").last?.dropLast() ?? ""))
         let client = try RawClient(port: port)
         try client.send(

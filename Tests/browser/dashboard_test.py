@@ -250,32 +250,29 @@ class API:
         except (urllib.error.URLError, OSError) as error:
             raise Fatal(f"GET {self.base}{path} failed: {error}")
 
-    def outbox(self):
-        """The CRMs of GET /outbox."""
-        request = urllib.request.Request(self.base + "/outbox", headers={"Accept": "application/json"})
+    def get_json(self, path):
+        """The JSON answer of an authenticated GET of `path`."""
+        request = urllib.request.Request(self.base + path, headers={"Accept": "application/json"})
         if self.token:
             request.add_header("Authorization", "Bearer " + self.token)
         try:
             with urllib.request.urlopen(request, timeout=remaining(10)) as response:
-                answer = json.load(response)
+                return json.load(response)
         except (urllib.error.URLError, OSError, ValueError) as error:
-            raise Fatal(f"GET {self.base}/outbox failed: {error}")
+            raise Fatal(f"GET {self.base}{path} failed: {error}")
+
+    def outbox(self):
+        """The CRMs of GET /outbox."""
+        answer = self.get_json("/outbox")
         if not isinstance(answer, dict) or not isinstance(answer.get("crms"), list):
             raise Fatal("GET /outbox did not answer {\"crms\": [...]}")
         return answer["crms"]
 
     def view(self, name, **query):
-        url = f"{self.base}/views/{name}?{urllib.parse.urlencode(query)}"
-        request = urllib.request.Request(url, headers={"Accept": "application/json"})
-        if self.token:
-            request.add_header("Authorization", "Bearer " + self.token)
-        try:
-            with urllib.request.urlopen(request, timeout=remaining(10)) as response:
-                rows = json.load(response)
-        except (urllib.error.URLError, OSError, ValueError) as error:
-            raise Fatal(f"GET {url} failed: {error}")
+        path = f"/views/{name}?{urllib.parse.urlencode(query)}"
+        rows = self.get_json(path)
         if not isinstance(rows, list):
-            raise Fatal(f"GET {url} did not answer a JSON array")
+            raise Fatal(f"GET {self.base}{path} did not answer a JSON array")
         return rows
 
 
