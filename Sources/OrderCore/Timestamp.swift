@@ -16,7 +16,13 @@ package struct Timestamp: Comparable, Sendable {
 
     /// Parses `text`; `nil` when it is not a valid RFC 3339 date-time with offset or full date.
     package init?(rfc3339 text: String) {
-        let bytes = Array(text.utf8)
+        // Read in place, no copy: every timestamp of every order a request carries passes here.
+        var text = text
+        guard let millis = text.withUTF8({ Timestamp.milliseconds(rfc3339: $0) }) else { return nil }
+        self.millisecondsSinceEpoch = millis
+    }
+
+    private static func milliseconds(rfc3339 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count == 10 || bytes.count >= 20, bytes.count <= 40 else { return nil }
         func number(_ from: Int, _ count: Int) -> Int? {
             var value = 0
@@ -34,7 +40,7 @@ package struct Timestamp: Comparable, Sendable {
         var seconds = Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400
         var milliseconds = 0
         if bytes.count > 10 {
-            guard [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(bytes[10]),
+            guard bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
                 let hour = number(11, 2), bytes[13] == UInt8(ascii: ":"), let minute = number(14, 2),
                 bytes[16] == UInt8(ascii: ":"), let second = number(17, 2),
                 hour <= 23, minute <= 59, second <= 60
@@ -74,7 +80,7 @@ package struct Timestamp: Comparable, Sendable {
         let millis = Int64(seconds) * 1_000 + Int64(milliseconds)
         // After the offset is applied the year must still have four digits.
         guard millis >= Timestamp.minimum, millis <= Timestamp.maximum else { return nil }
-        self.millisecondsSinceEpoch = millis
+        return millis
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`: milliseconds are shown only when they are not zero.
@@ -100,28 +106,33 @@ package struct Timestamp: Comparable, Sendable {
             days -= 1
         }
         let (year, month, day) = Timestamp.civil(fromDays: Int(days))
-        var out = [UInt8]()
-        out.reserveCapacity(24)
-        func pad(_ value: Int, _ width: Int) {
-            var digits = [UInt8](repeating: 0x30, count: width)
-            var rest = value
-            for position in stride(from: width - 1, through: 0, by: -1) {
-                digits[position] = UInt8(0x30 + rest % 10)
-                rest /= 10
+        // Written in place, no array per field: every timestamp of every order stored passes here.
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var count = 0
+            func put(_ byte: UInt8) {
+                out[count] = byte
+                count += 1
             }
-            out.append(contentsOf: digits)
+            func pad(_ value: Int, _ width: Int) {
+                var rest = value
+                for position in stride(from: count + width - 1, through: count, by: -1) {
+                    out[position] = UInt8(0x30 + rest % 10)
+                    rest /= 10
+                }
+                count += width
+            }
+            pad(year, 4); put(UInt8(ascii: "-")); pad(month, 2); put(UInt8(ascii: "-")); pad(day, 2)
+            put(UInt8(ascii: "T"))
+            pad(Int(secondOfDay / 3_600), 2); put(UInt8(ascii: ":"))
+            pad(Int(secondOfDay / 60 % 60), 2); put(UInt8(ascii: ":"))
+            pad(Int(secondOfDay % 60), 2)
+            if fraction {
+                put(UInt8(ascii: "."))
+                pad(Int(remainder), 3)
+            }
+            put(UInt8(ascii: "Z"))
+            return count
         }
-        pad(year, 4); out.append(UInt8(ascii: "-")); pad(month, 2); out.append(UInt8(ascii: "-")); pad(day, 2)
-        out.append(UInt8(ascii: "T"))
-        pad(Int(secondOfDay / 3_600), 2); out.append(UInt8(ascii: ":"))
-        pad(Int(secondOfDay / 60 % 60), 2); out.append(UInt8(ascii: ":"))
-        pad(Int(secondOfDay % 60), 2)
-        if fraction {
-            out.append(UInt8(ascii: "."))
-            pad(Int(remainder), 3)
-        }
-        out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     // 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z
