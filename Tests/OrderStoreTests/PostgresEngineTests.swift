@@ -226,6 +226,43 @@ struct PostgresEngineTests {
         #expect(try PostgresProjectionTests.scalar(url, "SELECT transitions FROM status_transitions_v") == "20000")
     }
 
+    /// A group of new orders goes in on a path of its own (sql/postgresql/functions/ordersync_ingest.sql),
+    /// where only its first orders are looked up: a stored order further on, met on order_state's primary
+    /// key, sends the group back to the general path, and a repeated one never takes it. Both get SQLite's
+    /// answers, versions and projections.
+    @Test func aStoredOrderDeepInAGroupOfNewOnesIsStillComparedWithWhatIsStored() throws {
+        let url = try PostgresCluster.shared().makeDatabase()
+        let postgres = try PostgresStore(url: url, sqlDirectory: nil)
+        let fixture = try StoreFixture()
+        let sqlite = try fixture.open()
+        defer { sqlite.close() }
+        let first = [
+            order("deep-a", status: "paid", updatedAt: "2025-08-08T10:00:00.000Z"),
+            order("deep-b", status: "paid", updatedAt: "2025-08-08T10:00:00.000Z"),
+        ]
+        var stored = (0..<40).map { order("deep-n\($0)", status: "pending", updatedAt: "2025-08-08T10:00:00.000Z") }
+        stored[20] = first[0]  // the same version again
+        stored[25] = order("deep-b", status: "shipped", updatedAt: "2025-08-09T10:00:00.000Z")  // a newer one
+        var repeated = (40..<80).map { order("deep-n\($0)", status: "pending", updatedAt: "2025-08-08T10:00:00.000Z") }
+        repeated[30] = order("deep-n41", status: "shipped", updatedAt: "2025-08-09T10:00:00.000Z")
+        for (group, answer) in [
+            (first, IngestResult(inserted: 2, unchanged: 0)), (stored, IngestResult(inserted: 39, unchanged: 1)),
+            (repeated, IngestResult(inserted: 40, unchanged: 0)),
+        ] {
+            #expect(try sqlite.ingest(group, source: "api") == answer)
+            #expect(try postgres.ingest(group, source: "api") == answer)
+        }
+        for orderID in ["deep-a", "deep-b", "deep-n0", "deep-n39", "deep-n41", "deep-n70"] {
+            let expected = try sqlite.history(of: orderID)
+            let actual = try postgres.history(of: orderID)
+            #expect(actual.versions.map(Kept.init) == expected.versions.map(Kept.init), "\(orderID)")
+            #expect(actual.latest.map(Kept.init) == expected.latest.map(Kept.init), "\(orderID)")
+        }
+        #expect(try latestRows(postgres, LatestFilter()) == latestRows(sqlite, LatestFilter()))
+        postgres.close()
+        #expect(try PostgresProjectionTests.compareTwins(url) == nil)
+    }
+
     private func order(_ id: String, status: String, updatedAt: String?) -> Order {
         var text = #"{"order_id":"\#(id)","order_date":"2025-08-08","order_status":"\#(status)""#
         if let updatedAt { text += #","updated_at":"\#(updatedAt)""# }
