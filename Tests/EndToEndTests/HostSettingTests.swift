@@ -27,27 +27,44 @@ import Testing
         return try client.readResponse().status
     }
 
+    /// A server on `host` whose port is held, bound but not listening, on the IPv4 address `other`:
+    /// no other test's server can listen there meanwhile, so a connection to `other` on that port is
+    /// refused unless this server listens there too. (Without the hold, a parallel test's server once
+    /// took 127.0.0.1 on the port of the one on [::1], and the refusal test failed.)
+    private func server(on host: String, holding other: String) throws -> (TestServer, HeldPort) {
+        var attempts = 0
+        while true {
+            let held = try HeldPort(other)
+            do {
+                return (try TestServer(configure: { $0.host = host; $0.port = held.port }), held)
+            } catch let error as SocketError where error.code == EADDRINUSE && attempts < 20 {
+                attempts += 1  // that port is taken on `host`: another one
+            }
+        }
+    }
+
     @Test func aServerOnLoopbackAnswersThereAndNowhereElse() throws {
-        let server = try TestServer(configure: { $0.host = "127.0.0.1" })
+        let (server, held) = try server(on: "127.0.0.1", holding: "127.0.0.2")
         #expect(try health("127.0.0.1", server.port) == 200)
-        expectRefused("127.0.0.2", server.port)
+        expectRefused("127.0.0.2", held.port)
     }
 
     @Test func aServerOnAnotherLoopbackAddressIsNotOn127001() throws {
-        let server = try TestServer(configure: { $0.host = "127.0.0.2" })
+        let (server, held) = try server(on: "127.0.0.2", holding: "127.0.0.1")
         #expect(try health("127.0.0.2", server.port) == 200)
-        expectRefused("127.0.0.1", server.port)
+        expectRefused("127.0.0.1", held.port)
     }
 
     @Test func ipv6LoopbackWhereTheMachineHasIt() throws {
         let server: TestServer
+        let held: HeldPort
         do {
-            server = try TestServer(configure: { $0.host = "[::1]" })
+            (server, held) = try self.server(on: "[::1]", holding: "127.0.0.1")
         } catch let error as SocketError where error.code == EADDRNOTAVAIL || error.code == EAFNOSUPPORT {
             try Test.cancel("no IPv6 loopback here: \(error)")
         }
         #expect(try health("::1", server.port) == 200)
-        expectRefused("127.0.0.1", server.port)
+        expectRefused("127.0.0.1", held.port)
     }
 
     /// An IPv4 client of an IPv6 socket arrives as `::ffff:a.b.c.d`; the server names it by its IPv4
@@ -127,4 +144,42 @@ import Testing
             ])
         #expect(migrate.status == 0, "\(migrate.output)")
     }
+}
+
+/// A TCP socket bound to an IPv4 address on a port the system picks, never listening: while it is open
+/// no listener can take that address and port, and a connection there is refused.
+final class HeldPort {
+    struct Failed: Error {
+        let call: String
+        let code: Int32
+    }
+
+    let descriptor: Int32
+    let port: UInt16
+
+    init(_ host: String) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failed(call: "socket", code: errno) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+            close(fd)
+            throw Failed(call: "inet_pton", code: EINVAL)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                bind(fd, address, length) == 0 && getsockname(fd, address, &length) == 0
+            }
+        }
+        guard bound else {
+            let code = errno
+            close(fd)
+            throw Failed(call: "bind", code: code)
+        }
+        descriptor = fd
+        port = UInt16(bigEndian: address.sin_port)
+    }
+
+    deinit { close(descriptor) }
 }
