@@ -339,20 +339,7 @@ package final class PostgresCluster: @unchecked Sendable {
 
     /// A TCP port nothing listens on now (the kernel's pick for port 0).
     private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure("socket: errno \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw Failure("bind to a free port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        Int(try HeldPort("127.0.0.1").port)
     }
 
     /// Runs a program (as the postgres user when asked and root), output to a file, killed after
