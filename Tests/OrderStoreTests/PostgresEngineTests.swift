@@ -228,8 +228,8 @@ struct PostgresEngineTests {
 
     /// A group of new orders goes in on a path of its own (sql/postgresql/functions/ordersync_ingest.sql),
     /// where only its first orders are looked up: a stored order further on, met on order_state's primary
-    /// key, sends the group back to the general path, and a repeated one never takes it. Both get SQLite's
-    /// answers, versions and projections.
+    /// key, sends the group back to the general path, and so does a repeated one (its second order_state
+    /// row). Both get SQLite's answers, versions and projections.
     @Test func aStoredOrderDeepInAGroupOfNewOnesIsStillComparedWithWhatIsStored() throws {
         let url = try PostgresCluster.shared().makeDatabase()
         let postgres = try PostgresStore(url: url, sqlDirectory: nil)
