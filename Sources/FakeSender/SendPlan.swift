@@ -30,6 +30,10 @@ package struct SendOptions: Sendable {
     /// Release the deliveries `burst` at a time, `pauseMilliseconds` apart (0: all at once).
     package var burst = 0
     package var pauseMilliseconds = 0
+    /// Deliveries per second offered to the server (0: a closed loop, each sender sends its next one
+    /// when the answer came). The k-th shared request of a phase is due k ÷ rate seconds after the
+    /// phase starts, and its latency counts from then: time spent waiting for a free sender counts too.
+    package var rate: Double = 0
     package var shopifySecret = "fake-shopify-secret"
     package var wooCommerceSecret = "fake-woocommerce-secret"
     /// AUTH_TOKEN of the server, sent as a bearer token with every request (webhooks need none).

@@ -25,11 +25,16 @@ package struct SendSummary: Sendable {
     package let maxMilliseconds: Double
     package let seconds: Double
     package let phaseSeconds: [String: Double]
+    /// `--rate`: deliveries per second offered (0: a closed loop).
+    package let offeredPerSecond: Double
 
     /// True when every request was answered as intended and every duplicate recognised.
     package var ok: Bool { failed == 0 && missedDuplicates == 0 }
 
-    init(plan: SendPlan, results: Results, seconds: Double, phaseSeconds: [String: Double], toAPI: Bool) {
+    init(
+        plan: SendPlan, results: Results, seconds: Double, phaseSeconds: [String: Double], toAPI: Bool,
+        offeredPerSecond: Double = 0
+    ) {
         let outcomes = results.all
         var statuses: [Int: Int] = [:]
         var answers: [String: Int] = [:]
@@ -72,6 +77,7 @@ package struct SendSummary: Sendable {
         maxMilliseconds = (latencies.last ?? 0) * 1_000
         self.seconds = seconds
         self.phaseSeconds = phaseSeconds
+        self.offeredPerSecond = offeredPerSecond
     }
 
     /// The summary line (keys sorted, canonical JSON).
@@ -109,6 +115,7 @@ package struct SendSummary: Sendable {
             ("seconds", number(seconds)),
             ("phase_seconds", object(phaseSeconds.map { ($0.key, number($0.value)) })),
             ("events_per_second", number(seconds > 0 ? Double(sent) / seconds : 0)),
+            ("offered_per_second", number(offeredPerSecond)),
         ]
         return String(decoding: JSONWriter.canonical(object(members)), as: UTF8.self)
     }

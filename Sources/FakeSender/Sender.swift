@@ -24,7 +24,7 @@ package enum Sender {
         }
         return SendSummary(
             plan: plan, results: results, seconds: Threads.monotonicSeconds() - started, phaseSeconds: phaseSeconds,
-            toAPI: options.toAPI)
+            toAPI: options.toAPI, offeredPerSecond: options.rate)
     }
 
     /// `http://127.0.0.1:8080` → its address and port.
@@ -60,6 +60,9 @@ package enum Sender {
             }
         }
         let queue = WorkQueue(shared)
+        // Open loop (--rate): when each shared request is due, from the phase's start.
+        let phaseStart = Threads.monotonicSeconds()
+        let interval = options.rate > 0 ? 1 / options.rate : 0
         let finished = Locked(0)
         let done = Condition()
         let host = "\(address.urlHost):\(port)"
@@ -69,9 +72,13 @@ package enum Sender {
             let running = Threads.start(stackSize: 512 * 1_024) {
                 let connection = HTTPConnection(address: address, port: port, timeoutSeconds: options.timeoutSeconds)
                 var outcomes: [Outcome] = []
-                func send(_ index: Int) {
+                func send(_ index: Int, due: Double? = nil) {
                     let bytes = plan.wire(index, host: host)
-                    let start = Threads.monotonicSeconds()
+                    if let due {
+                        let wait = due - Threads.monotonicSeconds()
+                        if wait > 0 { usleep(UInt32(min(wait, 60) * 1_000_000)) }
+                    }
+                    let start = due ?? Threads.monotonicSeconds()
                     do {
                         let (response, retried) = try connection.exchange(bytes)
                         outcomes.append(
@@ -86,8 +93,8 @@ package enum Sender {
                     }
                 }
                 for index in own { send(index) }
-                while let index = queue.take() {
-                    send(index)
+                while let (index, position) = queue.take() {
+                    send(index, due: interval > 0 ? phaseStart + Double(position) * interval : nil)
                     queue.complete()
                 }
                 results.add(outcomes)
@@ -169,13 +176,13 @@ final class WorkQueue: @unchecked Sendable {
 
     init(_ items: [Int]) { self.items = items }
 
-    /// The next request, waiting for a release; nil once the phase is over.
-    func take() -> Int? {
+    /// The next request and its place in the phase, waiting for a release; nil once the phase is over.
+    func take() -> (item: Int, position: Int)? {
         condition.withLock {
             while taken >= released && !finished { condition.wait() }
             guard taken < released else { return nil }
             taken += 1
-            return items[taken - 1]
+            return (items[taken - 1], taken - 1)
         }
     }
 

@@ -43,6 +43,8 @@ struct SendCommand: ParsableCommand {
     @Flag(name: .customLong("to-api"), help: "POST the webhooks' orders to / instead (one per request).")
     var toAPI = false
     @Option(help: "Seconds to wait for each answer.") var timeout = 10
+    @Option(help: "Deliveries per second offered (an open loop; latency counts from when each was due); 0: closed loop.")
+    var rate: Double = 0
 
     func validate() throws {
         guard webhooks >= 0, cdcChanges >= 0, badSignatures >= 0 else {
@@ -63,6 +65,8 @@ struct SendCommand: ParsableCommand {
         guard burst >= 0, pauseMilliseconds >= 0, (1...600).contains(timeout) else {
             throw ValidationError("--burst and --pause-ms must not be negative, --timeout 1…600")
         }
+        guard rate.isFinite, (0...1_000_000).contains(rate) else { throw ValidationError("--rate must be 0…1000000") }
+        guard rate == 0 || burst == 0 else { throw ValidationError("--rate and --burst cannot be used together") }
         guard SendOptions.SchemaMode(rawValue: cdcSchema) != nil else {
             throw ValidationError("--cdc-schema must be with, without or mixed")
         }
@@ -86,6 +90,7 @@ struct SendCommand: ParsableCommand {
         options.concurrency = concurrency
         options.burst = burst
         options.pauseMilliseconds = pauseMilliseconds
+        options.rate = rate
         options.shopifySecret = shopifySecret
         options.wooCommerceSecret = wooCommerceSecret
         options.token = token

@@ -66,6 +66,24 @@ import Testing
         #expect(try Self.latest(server) == summary.expectedLatest)
     }
 
+    /// `--rate`: an open loop. The k-th delivery is not sent before k ÷ rate seconds (so the phase
+    /// lasts at least that long, whatever the machine), and what is stored is the same.
+    @Test func anOfferedRateSpacesTheDeliveriesAndStoresTheSame() throws {
+        let server = try Self.server()
+        var options = Self.options(server)
+        options.webhooks = 60
+        options.deletePercent = 0
+        options.rate = 200
+        let summary = try Sender.run(options)
+        #expect(summary.ok, "\(summary.json.prefix(600))")
+        #expect(summary.sent == 60)
+        #expect(summary.phaseSeconds.keys.sorted() == ["webhooks"])
+        #expect(summary.phaseSeconds["webhooks"] ?? 0 >= 59.0 / 200)
+        #expect(summary.json.contains(#""offered_per_second":200"#))
+        #expect(try Self.count(server, "SELECT count(*) FROM orders_raw") == summary.expectedVersions)
+        #expect(try Self.latest(server) == summary.expectedLatest)
+    }
+
     @Test func theSameOrdersThroughPostSlashEndTheSame() throws {
         let server = try Self.server()
         var options = Self.options(server)
@@ -126,5 +144,13 @@ import Testing
         let (refusedStatus, refusedOutput) = try runProgramWithin(60, program, wrong)
         #expect(refusedStatus == 1)
         #expect(refusedOutput.contains(#""ok":false"#))
+
+        // A rate that cannot be offered is refused before anything is sent.
+        let events = try Self.count(server, "SELECT count(*) FROM source_events")
+        for rate in [["--rate", "-1"], ["--rate", "nan"], ["--rate", "2000000"], ["--rate", "10", "--burst", "5"]] {
+            let (badStatus, badOutput) = try runProgramWithin(60, program, arguments + rate)
+            #expect(badStatus != 0 && badOutput.contains("--rate"), "\(rate): \(badOutput.prefix(300))")
+        }
+        #expect(try Self.count(server, "SELECT count(*) FROM source_events") == events)
     }
 }

@@ -5,12 +5,14 @@
 #   (wa) W_WEBHOOKS signed Shopify + WooCommerce deliveries, 20 % duplicates, shuffled, W_CONCURRENCY senders,
 #        on a fresh database with the secrets; then the same orders to POST / (--to-api), same concurrency,
 #        on another fresh database: p99 acknowledgement of each, stored state checked by bench/lib/events.py
+#        and, for information, the same webhooks offered at W_RATE per second (an open loop)
 #   (wb) a Debezium stream of W_CDC changes and a replay of its last 10 % (W_CDC_CONCURRENCY partitions),
 #        checked the same way; beside bulk ingest (1,000 orders per POST, 4 connections, wrk) on a fresh database
 W0=$SECONDS
 W_WEBHOOKS=${W_WEBHOOKS:-10000} W_CDC=${W_CDC:-100000} W_CONC=${W_CONCURRENCY:-64} W_CDC_CONC=${W_CDC_CONCURRENCY:-16}
+W_RATE=${W_RATE:-1000}
 SENDER=$(dirname "$BIN")/ordersync-fake-providers
-put w_webhooks "$W_WEBHOOKS"; put w_cdc "$W_CDC"; put w_concurrency "$W_CONC"; put w_cdc_concurrency "$W_CDC_CONC"
+put w_webhooks "$W_WEBHOOKS"; put w_rate "$W_RATE"; put w_cdc "$W_CDC"; put w_concurrency "$W_CONC"; put w_cdc_concurrency "$W_CDC_CONC"
 w_send() { # NAME ARGS...: one sender run against the current server; its summary line in $OUT/w-NAME.json
   local name=$1; shift
   timeout 1800 "$SENDER" send --target "$(url '')" --shopify-secret bench-shopify-secret \
@@ -30,6 +32,14 @@ if [ ! -x "$SENDER" ]; then note "(w) no sender at $SENDER: the section did not 
     w_send hooks --webhooks "$W_WEBHOOKS" --duplicates 20 --concurrency "$W_CONC"
     check_alive "(wa) webhooks" && stop_server wa
     w_check hooks "$WORK/wa.db"
+  fi
+  # For information: the same deliveries offered at a fixed rate (an open loop, --rate): the latency of an
+  # acknowledgement when the senders do not wait on each other's answers, counted from when each was due.
+  say "(wa) open loop: the same webhooks offered at $W_RATE/s, $W_CONC senders"
+  if SHOPIFY_WEBHOOK_SECRET=bench-shopify-secret WOOCOMMERCE_WEBHOOK_SECRET=bench-woocommerce-secret start_server "$WORK/wa-rate.db" wa-rate; then
+    w_send rate --webhooks "$W_WEBHOOKS" --duplicates 20 --concurrency "$W_CONC" --rate "$W_RATE"
+    check_alive "(wa) open loop" && stop_server wa-rate
+    w_check rate "$WORK/wa-rate.db"
   fi
   say "(wa) reference: the same orders to POST /, one per request, $W_CONC senders"
   if start_server "$WORK/wa-api.db" wa-api; then

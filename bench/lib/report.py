@@ -426,6 +426,10 @@ def events():
     row("(wa) webhooks: every distinct event stored once, each order's latest status right", "w_hooks_events_stored",
         "w_hooks_events_expected", "distinct events sent", ratio=False, bar=("exactly once, latest right", None),
         ok=stored_right("w_hooks_"), note=f"({facts('w_hooks_')})")
+    row(f"(wa) the same webhooks offered at {g('w_rate')}/s (open loop, `--rate`), {g('w_concurrency')} senders: "
+        "p99 acknowledgement from when each was due", "w_rate_p99_ms", fmt=f_ms, ratio=False,
+        note=f"(p50 {g('w_rate_p50_ms')} ms; {g('w_rate_eps')} requests/s; stored right: "
+             f"{'yes' if stored_right('w_rate_') else 'NO'})")
     row("(wa) the same orders through `POST /`: versions and latest statuses", "w_api_versions_stored",
         "w_api_versions_expected", "versions sent", ratio=False, note=f"({facts('w_api_')})")
     row(f"(wb) Debezium: {f_int(num('w_cdc') or 0)} changes (snapshot, then c/u/d) through `POST /cdc/debezium`, "
